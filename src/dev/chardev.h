@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A character backend for a guest console: a pty that screen or picocom
+ * attach to, hvmon's own stdio, or a file. Output never blocks a vCPU: when
+ * nobody drains a pty, bytes are dropped (and counted). Taps see every
+ * output byte (the monitor's `wait "TEXT"` and `console` use them). */
+#ifndef HVMON_CHARDEV_H
+#define HVMON_CHARDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum chardev_kind { CHARDEV_PTY, CHARDEV_STDIO, CHARDEV_FILE };
+
+typedef void (*chardev_data_fn)(void *opaque, const uint8_t *buf, size_t len);
+
+struct chardev;
+
+/* spec: "pty", "stdio", or "file:PATH". NULL and one line in err on failure. */
+struct chardev *chardev_open(const char *spec, char *err, size_t errlen);
+void chardev_close(struct chardev *cd);
+
+enum chardev_kind chardev_kind(const struct chardev *cd);
+/* The pty slave path ("/dev/pts/3"), the file path, or "stdio". */
+const char *chardev_path(const struct chardev *cd);
+
+/* Guest output. Thread-safe. */
+void chardev_write(struct chardev *cd, const void *buf, size_t len);
+unsigned long chardev_dropped(const struct chardev *cd);
+
+/* Observers of guest output (at most CHARDEV_MAX_TAPS). Thread-safe;
+ * a tap is called on the writer's thread, with no chardev lock held. */
+#define CHARDEV_MAX_TAPS 4
+int chardev_add_tap(struct chardev *cd, chardev_data_fn fn, void *opaque);
+void chardev_remove_tap(struct chardev *cd, chardev_data_fn fn, void *opaque);
+
+/* Input towards the guest: the fd the I/O thread polls (-1 when the
+ * backend has no input, e.g. file), and where the bytes go. */
+int chardev_input_fd(const struct chardev *cd);
+void chardev_set_input_sink(struct chardev *cd, chardev_data_fn fn, void *opaque);
+/* Called by the I/O thread when chardev_input_fd is readable. */
+void chardev_handle_input(struct chardev *cd);
+/* Feed bytes to the guest as if typed on the backend (monitor `console`). */
+void chardev_inject_input(struct chardev *cd, const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs every Check unit test binary and every integration test script, then
+# prints one closing line "N passed, N failed, N skipped".
+# Integration scripts exit 0 (pass), 77 (skip: they print "skipped: why") or
+# anything else (fail).
+BUILD=${BUILD:-build}
+export BUILD HVMON="$BUILD/hvmon" TESTGUEST="$BUILD/testguest" GUEST="$BUILD/guest"
+pass=0 fail=0 skip=0
+failed_names=""
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	echo "== unit: $(basename "$t")"
+	if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed_names="$failed_names $(basename "$t")"; fi
+done
+
+for t in tests/integration/*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	case " $ONLY " in "  ") ;; *" $name "*) ;; *) continue ;; esac
+	echo "== integration: $name"
+	start=$(date +%s)
+	sh "$t"
+	rc=$?
+	echo "   ($(($(date +%s) - start)) s)"
+	case $rc in
+	0) pass=$((pass + 1)) ;;
+	77) skip=$((skip + 1)) ;;
+	*) fail=$((fail + 1)); failed_names="$failed_names $name" ;;
+	esac
+done
+
+[ -n "$failed_names" ] && echo "failed:$failed_names"
+echo "tests: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
