@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* hvmon: a KVM hypervisor with a debugger built in. This file turns the
+ * command line into a machine_config and hands over to the monitor. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dev/chardev.h"
+#include "monitor/monitor.h"
+#include "monitor/parse.h"
+#include "vmm/kvm.h"
+#include "vmm/machine.h"
+#include "vmm/vcpu.h"
+
+#define HVMON_VERSION "0.1.0"
+#define DEFAULT_MEMORY (256ULL << 20)
+#define DEFAULT_CMDLINE "console=ttyS0"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hvmon [OPTIONS] KERNEL [INITRD]\n"
+		"       hvmon probe\n"
+		"\n"
+		"Boots KERNEL (a bzImage or an ELF vmlinux with a PVH note) under KVM and\n"
+		"opens a monitor prompt with the guest paused at its first instruction.\n"
+		"\n"
+		"  -m, --memory SIZE      guest RAM, K/M/G suffixes (default 256M)\n"
+		"  -a, --append CMDLINE   kernel command line (default \"%s\")\n"
+		"      --boot auto|pvh|linux64\n"
+		"                         boot protocol (default auto: PVH when the kernel\n"
+		"                         has a PVH entry, else the 64-bit boot protocol)\n"
+		"  -c, --cpus N           vCPUs (1 for now)\n"
+		"      --console pty|stdio|file:PATH\n"
+		"                         where the serial console goes (default pty;\n"
+		"                         stdio with --batch)\n"
+		"  -x, --script FILE      run monitor commands from FILE\n"
+		"      --batch            no prompt: commands come from -x and stdin; hvmon\n"
+		"                         exits when the guest ends\n"
+		"      --run              start the guest at once\n"
+		"  -h, --help             this text\n"
+		"      --version          hvmon's version\n"
+		"\n"
+		"hvmon probe prints the KVM API version and the capabilities hvmon uses.\n"
+		"Exit status: 0 guest powered off or reset (or quit), 1 internal error,\n"
+		"2 usage or bad input, 3 guest stopped abnormally in batch mode.\n",
+		DEFAULT_CMDLINE);
+}
+
+enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION };
+
+static const struct option long_options[] = {
+	{ "memory", required_argument, NULL, 'm' },
+	{ "append", required_argument, NULL, 'a' },
+	{ "boot", required_argument, NULL, OPT_BOOT },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "console", required_argument, NULL, OPT_CONSOLE },
+	{ "script", required_argument, NULL, 'x' },
+	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "run", no_argument, NULL, OPT_RUN },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "hvmon: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	return HVMON_EXIT_USAGE;
+}
+
+/* Parse argv into cfg and opt. Returns -1 to go on, else an exit status. */
+static int parse_args(int argc, char **argv, struct machine_config *cfg,
+		      struct monitor_options *opt)
+{
+	uint64_t n;
+	int c;
+	bool console_given = false;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:a:c:x:h", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (!parse_size(optarg, &cfg->ram_size))
+				return bad("bad memory size '%s' (e.g. 256M, 1G)", optarg);
+			if (cfg->ram_size < MACHINE_MIN_RAM)
+				return bad("memory size %s is too small: hvmon needs at least 16M", optarg);
+			if (cfg->ram_size > MACHINE_MAX_RAM)
+				return bad("memory size %s is too large: at most 64G", optarg);
+			break;
+		case 'a':
+			cfg->cmdline = optarg;
+			break;
+		case OPT_BOOT:
+			if (!strcmp(optarg, "auto"))
+				cfg->proto = BOOT_AUTO;
+			else if (!strcmp(optarg, "pvh"))
+				cfg->proto = BOOT_PVH;
+			else if (!strcmp(optarg, "linux64"))
+				cfg->proto = BOOT_LINUX64;
+			else
+				return bad("unknown boot protocol '%s' (auto, pvh or linux64)", optarg);
+			break;
+		case 'c':
+			if (!parse_u64(optarg, &n) || n == 0)
+				return bad("bad vCPU count '%s'", optarg);
+			if (n > VM_MAX_VCPUS)
+				return bad("--cpus %s: SMP is not supported yet, hvmon runs 1 vCPU", optarg);
+			cfg->ncpus = (int)n;
+			break;
+		case OPT_CONSOLE:
+			if (strcmp(optarg, "pty") && strcmp(optarg, "stdio") &&
+			    strncmp(optarg, "file:", 5))
+				return bad("bad console '%s' (pty, stdio or file:PATH)", optarg);
+			cfg->console = optarg;
+			console_given = true;
+			break;
+		case 'x':
+			opt->script = optarg;
+			break;
+		case OPT_BATCH:
+			opt->batch = true;
+			break;
+		case OPT_RUN:
+			opt->start_running = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return HVMON_EXIT_OK;
+		case OPT_VERSION:
+			printf("hvmon %s\n", HVMON_VERSION);
+			return HVMON_EXIT_OK;
+		case ':':
+			return bad("option %s needs an argument", argv[optind - 1]);
+		default:
+			return bad("unknown option '%s' (try --help)", argv[optind - 1]);
+		}
+	}
+	if (opt->batch && !console_given)
+		cfg->console = "stdio";
+	/* Batch mode with no script has nobody to say `run`. */
+	if (opt->batch && !opt->script)
+		opt->start_running = true;
+	int rest = argc - optind;
+	if (rest < 1)
+		return bad("%s", "no kernel given (usage: hvmon [OPTIONS] KERNEL [INITRD])");
+	if (rest > 2)
+		return bad("unexpected argument '%s'", argv[optind + 2]);
+	cfg->kernel = argv[optind];
+	cfg->initrd = rest == 2 ? argv[optind + 1] : NULL;
+	return -1;
+}
+
+static int check_readable(const char *what, const char *path)
+{
+	if (access(path, R_OK) == 0)
+		return 0;
+	fprintf(stderr, "hvmon: cannot read %s %s: %s\n", what, path, strerror(errno));
+	return -1;
+}
+
+static void print_banner(const struct machine *m)
+{
+	const struct boot_info *b = &m->boot;
+	fprintf(stderr, "hvmon: %s booted via %s", m->cfg.kernel, boot_proto_name(b->proto));
+	if (b->compression && strcmp(b->compression, "none"))
+		fprintf(stderr, " (payload %s, decompressed on the host)", b->compression);
+	fprintf(stderr, ", %llu MiB RAM, %d vCPU\n",
+		(unsigned long long)(m->cfg.ram_size >> 20), m->cfg.ncpus);
+	if (chardev_kind(m->console) == CHARDEV_PTY)
+		fprintf(stderr, "hvmon: serial console on %s (attach: screen %s)\n",
+			chardev_path(m->console), chardev_path(m->console));
+	else if (chardev_kind(m->console) == CHARDEV_FILE)
+		fprintf(stderr, "hvmon: serial console to %s\n", chardev_path(m->console));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "probe"))
+		return kvm_probe_print(stdout) ? HVMON_EXIT_INTERNAL : HVMON_EXIT_OK;
+
+	struct machine_config cfg = {
+		.ram_size = DEFAULT_MEMORY,
+		.ncpus = 1,
+		.cmdline = DEFAULT_CMDLINE,
+		.proto = BOOT_AUTO,
+		.console = "pty",
+	};
+	struct monitor_options opt = { .batch = false };
+	int status = parse_args(argc, argv, &cfg, &opt);
+	if (status >= 0)
+		return status;
+	if (check_readable("kernel", cfg.kernel) < 0 ||
+	    (cfg.initrd && check_readable("initrd", cfg.initrd) < 0) ||
+	    (opt.script && check_readable("script", opt.script) < 0))
+		return HVMON_EXIT_USAGE;
+
+	struct machine *m = calloc(1, sizeof(*m));
+	if (!m)
+		return HVMON_EXIT_INTERNAL;
+	char err[512];
+	enum machine_error merr = machine_create(m, &cfg, err, sizeof(err));
+	if (merr != MACHINE_OK) {
+		fprintf(stderr, "hvmon: %s\n", err);
+		free(m);
+		return merr == MACHINE_BAD_INPUT ? HVMON_EXIT_USAGE : HVMON_EXIT_INTERNAL;
+	}
+	print_banner(m);
+	if (!opt.batch && !opt.start_running)
+		fprintf(stderr, "hvmon: guest paused at its first instruction (rip=0x%llx); "
+			"'run' starts it, 'help' lists commands\n",
+			(unsigned long long)m->entry.rip);
+	status = monitor_main(m, &opt);
+	machine_destroy(m);
+	free(m);
+	return status;
+}

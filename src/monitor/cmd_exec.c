@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Execution control and scripting: run, pause, wait, sleep, echo, quit. */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "monitor/commands.h"
+#include "monitor/console_watch.h"
+#include "monitor/parse.h"
+#include "vmm/vcpu.h"
+
+#define WAIT_DEFAULT_SECONDS 60.0
+
+static int no_args(struct monitor *mon, int argc, char **argv)
+{
+	if (argc > 1)
+		return mon_error(mon, "'%s' takes no arguments", argv[0]);
+	return 0;
+}
+
+int cmd_run(struct monitor *mon, int argc, char **argv)
+{
+	if (no_args(mon, argc, argv))
+		return -1;
+	struct vm *vm = &mon->m->vm;
+	if (!vcpu_resume_all(vm)) {
+		pthread_mutex_lock(&vm->ctl_lock);
+		enum vm_end end = vm->end;
+		pthread_mutex_unlock(&vm->ctl_lock);
+		return mon_error(mon, "the guest has ended (%s); nothing to run", vm_end_name(end));
+	}
+	return 0;
+}
+
+int cmd_pause(struct monitor *mon, int argc, char **argv)
+{
+	if (no_args(mon, argc, argv))
+		return -1;
+	struct vm *vm = &mon->m->vm;
+	if (vcpu_pause_all(vm) == 0) {
+		mon_printf(mon, "already paused\n");
+		return 0;
+	}
+	struct kvm_regs regs;
+	if (ioctl(vm->vcpu[mon->selected_cpu]->fd, KVM_GET_REGS, &regs) == 0)
+		mon_printf(mon, "paused: vcpu=%d rip=0x%llx\n", mon->selected_cpu,
+			   (unsigned long long)regs.rip);
+	else
+		mon_printf(mon, "paused\n");
+	return 0;
+}
+
+int cmd_quit(struct monitor *mon, int argc, char **argv)
+{
+	if (no_args(mon, argc, argv))
+		return -1;
+	mon->quit = true;
+	return 0;
+}
+
+static int wait_stop(struct monitor *mon, double timeout)
+{
+	struct vm *vm = &mon->m->vm;
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += (time_t)timeout;
+	deadline.tv_nsec += (long)((timeout - (double)(time_t)timeout) * 1e9);
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&vm->ctl_lock);
+	int rc = 0;
+	for (;;) {
+		bool running = false;
+		for (int i = 0; i < vm->nvcpus; i++)
+			running |= vm->vcpu[i]->want_run;
+		if (!running)
+			break;
+		if (pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &deadline) == ETIMEDOUT) {
+			rc = -1;
+			break;
+		}
+	}
+	struct vm_stop_event last = vm->last_stop;
+	bool ever = vm->stop_seq > 0;
+	pthread_mutex_unlock(&vm->ctl_lock);
+	if (rc < 0)
+		return mon_error(mon, "wait stop: the guest is still running after %g s", timeout);
+	mon_show_events(mon);
+	static const char *const kinds[] = {
+		[STOP_NONE] = "none", [STOP_PAUSE] = "pause", [STOP_STEP] = "step",
+		[STOP_BREAKPOINT] = "breakpoint", [STOP_FAULT] = "fault",
+		[STOP_GUEST_END] = "guest-end",
+	};
+	if (ever)
+		mon_printf(mon, "stopped: reason=%s rip=0x%llx\n", kinds[last.kind],
+			   (unsigned long long)last.rip);
+	else
+		mon_printf(mon, "stopped: reason=pause\n");
+	return 0;
+}
+
+int cmd_wait(struct monitor *mon, int argc, char **argv)
+{
+	if (argc < 2 || argc > 3)
+		return mon_error(mon, "usage: wait \"TEXT\" [SECONDS] | wait stop [SECONDS]");
+	double timeout = WAIT_DEFAULT_SECONDS;
+	if (argc == 3 && !parse_seconds(argv[2], &timeout))
+		return mon_error(mon, "wait: bad timeout '%s' (seconds, e.g. 30 or 0.5)", argv[2]);
+	if (!strcmp(argv[1], "stop"))
+		return wait_stop(mon, timeout);
+	if (!argv[1][0])
+		return mon_error(mon, "wait: empty text");
+	switch (console_watch_wait(mon, argv[1], timeout)) {
+	case WAIT_FOUND:
+		mon_printf(mon, "found: \"%s\"\n", argv[1]);
+		return 0;
+	case WAIT_TIMEOUT:
+		return mon_error(mon, "wait: \"%s\" did not appear within %g s", argv[1], timeout);
+	case WAIT_GUEST_STOPPED:
+		mon_show_events(mon);
+		return mon_error(mon, "wait: the guest stopped before \"%s\" appeared", argv[1]);
+	}
+	return -1;
+}
+
+int cmd_sleep(struct monitor *mon, int argc, char **argv)
+{
+	uint64_t ms;
+	if (argc != 2 || !parse_u64(argv[1], &ms) || ms > 3600ULL * 1000)
+		return mon_error(mon, "usage: sleep MILLISECONDS (at most one hour)");
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+int cmd_echo(struct monitor *mon, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		mon_printf(mon, "%s%s", i > 1 ? " " : "", argv[i]);
+	mon_printf(mon, "\n");
+	return 0;
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <string.h>
+
+#include "monitor/commands.h"
+
+const struct mon_command mon_commands[] = {
+	{ "run", "c cont continue", "", "let the guest run",
+	  "Resumes every vCPU. Returns at once; use 'wait' to wait for output or a stop.",
+	  cmd_run },
+	{ "pause", "stop", "", "stop every vCPU and return when all are parked",
+	  "Kicks each vCPU out of KVM_RUN and waits until it has parked; then 'regs'\n"
+	  "and the other state commands may read it.", cmd_pause },
+	{ "regs", NULL, "", "show the selected vCPU's registers (guest paused)",
+	  "General registers, RIP, RFLAGS with its flags named, segment registers,\n"
+	  "GDT/IDT, CR0/CR2/CR3/CR4/CR8, EFER, APIC base and the CPU mode in words.",
+	  cmd_regs },
+	{ "info", NULL, "kvm|io|post|cpus|status", "show machine information",
+	  "info kvm     KVM API version, capabilities hvmon uses, exits by reason\n"
+	  "info io      port-I/O and MMIO ranges, accesses, unclaimed accesses\n"
+	  "info post    port 0x80 POST codes: count and last value\n"
+	  "info cpus    each vCPU: running or paused, exits\n"
+	  "info status  running, paused or ended, and why", cmd_info },
+	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
+	  "wait for text on the guest console, or for the guest to stop",
+	  "wait \"TEXT\" [SECONDS]  waits until TEXT appears in console output after the\n"
+	  "                        previous match (default 60 s); fails on timeout or when\n"
+	  "                        the guest stops first.\n"
+	  "wait stop [SECONDS]     waits until the guest stops (fault, guest end, pause)\n"
+	  "                        and says why.", cmd_wait },
+	{ "sleep", NULL, "MILLISECONDS", "sleep (scripts)", NULL, cmd_sleep },
+	{ "echo", NULL, "TEXT...", "print TEXT (scripts)", NULL, cmd_echo },
+	{ "help", "?", "[COMMAND]", "list commands, or explain one", NULL, cmd_help },
+	{ "quit", "q exit", "", "stop the guest and leave hvmon", NULL, cmd_quit },
+};
+const int mon_ncommands = (int)(sizeof(mon_commands) / sizeof(mon_commands[0]));
+
+static bool alias_matches(const char *aliases, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = aliases; p && *p;) {
+		const char *end = strchr(p, ' ');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == len && !strncmp(p, name, len))
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+const struct mon_command *mon_find_command(const char *name)
+{
+	for (int i = 0; i < mon_ncommands; i++)
+		if (!strcmp(mon_commands[i].name, name) || alias_matches(mon_commands[i].aliases, name))
+			return &mon_commands[i];
+	return NULL;
+}
+
+int cmd_help(struct monitor *mon, int argc, char **argv)
+{
+	if (argc > 2)
+		return mon_error(mon, "usage: help [COMMAND]");
+	if (argc == 2) {
+		const struct mon_command *c = mon_find_command(argv[1]);
+		if (!c)
+			return mon_error(mon, "unknown command '%s' (try 'help')", argv[1]);
+		mon_printf(mon, "%s %s\n  %s\n", c->name, c->synopsis, c->help);
+		if (c->aliases)
+			mon_printf(mon, "  aliases: %s\n", c->aliases);
+		if (c->details) {
+			const char *p = c->details;
+			while (*p) {
+				const char *nl = strchr(p, '\n');
+				int n = nl ? (int)(nl - p) : (int)strlen(p);
+				mon_printf(mon, "  %.*s\n", n, p);
+				p += n + (nl ? 1 : 0);
+			}
+		}
+		return 0;
+	}
+	for (int i = 0; i < mon_ncommands; i++) {
+		const struct mon_command *c = &mon_commands[i];
+		char head[64];
+		snprintf(head, sizeof(head), "%s %s", c->name, c->synopsis);
+		mon_printf(mon, "%-36s %s\n", head, c->help);
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The monitor's command table (modelled on QEMU's HMP table: name,
+ * aliases, argument synopsis, help), and the handlers it points at. */
+#ifndef HVMON_COMMANDS_H
+#define HVMON_COMMANDS_H
+
+#include "monitor/monitor.h"
+
+typedef int (*mon_cmd_fn)(struct monitor *mon, int argc, char **argv);
+
+struct mon_command {
+	const char *name;
+	const char *aliases;   /* space-separated, or NULL */
+	const char *synopsis;  /* arguments, for help */
+	const char *help;      /* one line */
+	const char *details;   /* `help CMD`: more lines, or NULL */
+	mon_cmd_fn fn;
+};
+
+extern const struct mon_command mon_commands[];
+extern const int mon_ncommands;
+
+/* Find a command by name or alias; NULL when unknown. */
+const struct mon_command *mon_find_command(const char *name);
+
+/* Handlers, one file per family. */
+int cmd_run(struct monitor *mon, int argc, char **argv);
+int cmd_pause(struct monitor *mon, int argc, char **argv);
+int cmd_quit(struct monitor *mon, int argc, char **argv);
+int cmd_help(struct monitor *mon, int argc, char **argv);
+int cmd_regs(struct monitor *mon, int argc, char **argv);
+int cmd_info(struct monitor *mon, int argc, char **argv);
+int cmd_wait(struct monitor *mon, int argc, char **argv);
+int cmd_sleep(struct monitor *mon, int argc, char **argv);
+int cmd_echo(struct monitor *mon, int argc, char **argv);
+
+#endif

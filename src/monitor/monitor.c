@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The monitor's input loop. Interactive use goes through readline's
+ * callback interface so stop events and other asynchronous messages can
+ * be printed without mangling the line being typed; scripts and batch
+ * input are read line by line. Either way the loop polls the machine's
+ * event fd alongside its input. */
+#include "monitor/monitor.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dev/chardev.h"
+#include "monitor/commands.h"
+#include "monitor/console_watch.h"
+#include "monitor/disas.h"
+#include "monitor/parse.h"
+#include "vmm/vcpu.h"
+
+#define MON_PROMPT "(hvmon) "
+#define MON_HISTORY_FILE ".hvmon_history"
+#define MON_HISTORY_MAX 1000
+
+static struct monitor *rl_monitor;   /* readline's callbacks take no context */
+
+void mon_printf(struct monitor *mon, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(mon->out, fmt, ap);
+	va_end(ap);
+	fflush(mon->out);
+}
+
+int mon_error(struct monitor *mon, const char *fmt, ...)
+{
+	FILE *f = mon->batch ? stderr : mon->out;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", f);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	va_end(ap);
+	fflush(f);
+	return -1;
+}
+
+static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
+{
+	mon_printf(mon, "%s\n", ev->text);
+	if (ev->insn_len > 0) {
+		char hex[3 * 16 + 1] = "";
+		for (int i = 0; i < ev->insn_len; i++)
+			snprintf(hex + 3 * i, sizeof(hex) - 3 * (size_t)i, "%02x ", ev->insn[i]);
+		char text[128];
+		if (disas_one(ev->insn, (size_t)ev->insn_len, ev->rip, ev->cpu_bits,
+			      text, sizeof(text)) > 0)
+			mon_printf(mon, "  bytes: %s\n  insn:  %s\n", hex, text);
+		else
+			mon_printf(mon, "  bytes: %s\n  insn:  (not decodable)\n", hex);
+	}
+}
+
+void mon_show_events(struct monitor *mon)
+{
+	uint64_t n;
+	if (read(mon->m->vm.event_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return;
+	struct vm_stop_event ev;
+	bool any = false;
+	while (vm_take_event(&mon->m->vm, &ev)) {
+		if (mon->readline && !any) {
+			rl_save_prompt();
+			rl_clear_visible_line();
+		}
+		any = true;
+		mon_print_event(mon, &ev);
+	}
+	if (mon->readline && any) {
+		rl_restore_prompt();
+		rl_forced_update_display();
+	}
+}
+
+int mon_execute(struct monitor *mon, char *line)
+{
+	char *argv[PARSE_MAX_ARGS];
+	char err[128];
+	int argc = parse_split(line, argv, PARSE_MAX_ARGS, err, sizeof(err));
+	if (argc < 0)
+		return mon_error(mon, "%s", err);
+	if (argc == 0)
+		return 0;
+	const struct mon_command *c = mon_find_command(argv[0]);
+	if (!c)
+		return mon_error(mon, "unknown command '%s' (try 'help')", argv[0]);
+	return c->fn(mon, argc, argv);
+}
+
+/* In batch mode a failing command ends hvmon with the usage status. */
+static void mon_execute_line(struct monitor *mon, char *line)
+{
+	if (mon_execute(mon, line) < 0 && mon->batch) {
+		mon->quit = true;
+		mon->exit_status = HVMON_EXIT_USAGE;
+	}
+	mon_show_events(mon);
+}
+
+static int mon_run_script(struct monitor *mon, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "hvmon: cannot open script %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	while (!mon->quit && getline(&line, &cap, f) >= 0)
+		mon_execute_line(mon, line);
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static void mon_rl_line(char *line)
+{
+	struct monitor *mon = rl_monitor;
+	if (!line) {              /* Ctrl-D */
+		mon_printf(mon, "\n");
+		mon->quit = true;
+		return;
+	}
+	if (*line) {
+		HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+		if (!last || strcmp(last->line, line))
+			add_history(line);
+	}
+	mon_execute_line(mon, line);
+	free(line);
+}
+
+static char *mon_command_generator(const char *text, int state)
+{
+	static int idx;
+	static size_t len;
+	if (!state) {
+		idx = 0;
+		len = strlen(text);
+	}
+	while (idx < mon_ncommands) {
+		const char *name = mon_commands[idx++].name;
+		if (!strncmp(name, text, len))
+			return strdup(name);
+	}
+	return NULL;
+}
+
+static char **mon_complete(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1;
+	if (start == 0)
+		return rl_completion_matches(text, mon_command_generator);
+	return NULL;
+}
+
+static char *mon_history_path(void)
+{
+	const char *home = getenv("HOME");
+	char *p = NULL;
+	if (home && *home && asprintf(&p, "%s/%s", home, MON_HISTORY_FILE) < 0)
+		p = NULL;
+	return p;
+}
+
+/* Read commands from stdin without readline (pipes, batch input), one
+ * complete line at a time, while still reacting to machine events. */
+struct line_reader {
+	char buf[4096];
+	size_t len;
+	bool eof;
+};
+
+static void mon_read_lines(struct monitor *mon, struct line_reader *lr)
+{
+	ssize_t n = read(0, lr->buf + lr->len, sizeof(lr->buf) - 1 - lr->len);
+	if (n <= 0) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		lr->eof = true;
+		if (lr->len) {           /* a last line without newline */
+			lr->buf[lr->len] = '\0';
+			lr->len = 0;
+			mon_execute_line(mon, lr->buf);
+		}
+		return;
+	}
+	lr->len += (size_t)n;
+	char *start = lr->buf, *nl;
+	while (!mon->quit && (nl = memchr(start, '\n', lr->len - (size_t)(start - lr->buf)))) {
+		*nl = '\0';
+		mon_execute_line(mon, start);
+		start = nl + 1;
+	}
+	lr->len -= (size_t)(start - lr->buf);
+	memmove(lr->buf, start, lr->len);
+	if (lr->len == sizeof(lr->buf) - 1) {
+		mon_error(mon, "input line longer than %zu bytes, ignored", lr->len);
+		lr->len = 0;
+	}
+}
+
+static void mon_input_loop(struct monitor *mon)
+{
+	struct line_reader lr = { .len = 0 };
+	char *hist = NULL;
+	if (mon->readline) {
+		rl_monitor = mon;
+		rl_readline_name = "hvmon";
+		rl_attempted_completion_function = mon_complete;
+		hist = mon_history_path();
+		stifle_history(MON_HISTORY_MAX);
+		if (hist)
+			read_history(hist);
+		rl_callback_handler_install(MON_PROMPT, mon_rl_line);
+	}
+	while (!mon->quit && !lr.eof) {
+		struct pollfd p[2] = {
+			{ .fd = 0, .events = POLLIN },
+			{ .fd = mon->m->vm.event_fd, .events = POLLIN },
+		};
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents & POLLIN)
+			mon_show_events(mon);
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (mon->readline)
+				rl_callback_read_char();
+			else
+				mon_read_lines(mon, &lr);
+		}
+	}
+	if (mon->readline) {
+		rl_callback_handler_remove();
+		if (hist)
+			write_history(hist);
+		free(hist);
+	}
+}
+
+/* Batch mode, after the last command: a running guest is waited for. */
+static void mon_wait_for_guest(struct monitor *mon)
+{
+	struct vm *vm = &mon->m->vm;
+	pthread_mutex_lock(&vm->ctl_lock);
+	for (;;) {
+		bool running = false;
+		for (int i = 0; i < vm->nvcpus; i++)
+			running |= vm->vcpu[i]->want_run;
+		if (!running || vm->end != VM_END_NONE)
+			break;
+		pthread_cond_wait(&vm->ctl_cond, &vm->ctl_lock);
+	}
+	pthread_mutex_unlock(&vm->ctl_lock);
+	mon_show_events(mon);
+}
+
+static int mon_final_status(struct monitor *mon)
+{
+	if (mon->exit_status != HVMON_EXIT_OK || !mon->batch)
+		return mon->exit_status;
+	struct vm *vm = &mon->m->vm;
+	pthread_mutex_lock(&vm->ctl_lock);
+	bool abnormal = vm->faulted;
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return abnormal ? HVMON_EXIT_ABNORMAL : HVMON_EXIT_OK;
+}
+
+int monitor_main(struct machine *m, const struct monitor_options *opt)
+{
+	struct monitor *mon = calloc(1, sizeof(*mon));
+	if (!mon)
+		return HVMON_EXIT_INTERNAL;
+	mon->m = m;
+	mon->out = stdout;
+	mon->batch = opt->batch;
+	mon->readline = !opt->batch && isatty(0) && isatty(1);
+	console_watch_init(mon);
+
+	if (opt->start_running)
+		vcpu_resume_all(&m->vm);
+	if (opt->script && mon_run_script(mon, opt->script) < 0)
+		mon->exit_status = HVMON_EXIT_USAGE;
+	else if (!mon->quit)
+		mon_input_loop(mon);
+	if (mon->batch && mon->exit_status == HVMON_EXIT_OK && !mon->quit)
+		mon_wait_for_guest(mon);
+
+	int status = mon_final_status(mon);
+	console_watch_fini(mon);
+	free(mon);
+	return status;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The monitor: hvmon's REPL. It runs on its own thread (main's), reads
+ * commands from readline, a script or stdin, and drives the machine. */
+#ifndef HVMON_MONITOR_H
+#define HVMON_MONITOR_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vmm/machine.h"
+
+#define MON_CONSOLE_KEEP 65536   /* bytes of guest console kept for `wait` */
+
+/* Exit statuses (README, hvmon(1)). */
+#define HVMON_EXIT_OK       0
+#define HVMON_EXIT_INTERNAL 1
+#define HVMON_EXIT_USAGE    2
+#define HVMON_EXIT_ABNORMAL 3
+
+struct monitor {
+	struct machine *m;
+	FILE *out;
+	bool batch;          /* no prompt; failing commands end hvmon */
+	bool readline;       /* interactive terminal: GNU readline */
+	bool quit;
+	int exit_status;
+	int selected_cpu;
+
+	/* Guest console output seen so far, for `wait "TEXT"`: a window of
+	 * the last MON_CONSOLE_KEEP bytes and a match mark (expect-style: a
+	 * wait matches only output after the previous match). */
+	pthread_mutex_t con_lock;
+	pthread_cond_t con_cond;
+	char con_buf[MON_CONSOLE_KEEP];
+	uint64_t con_total;   /* bytes ever seen */
+	uint64_t con_mark;    /* absolute offset where the next wait starts */
+};
+
+struct monitor_options {
+	bool batch;
+	bool start_running;
+	const char *script;      /* -x FILE, or NULL */
+};
+
+/* Run the monitor until quit (or, in batch mode, until the commands are
+ * done and the guest has ended). Returns hvmon's exit status. */
+int monitor_main(struct machine *m, const struct monitor_options *opt);
+
+/* Output helpers: results to the monitor's output; an error is one line
+ * "error: ..." (to stderr in batch mode). */
+void mon_printf(struct monitor *mon, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int mon_error(struct monitor *mon, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Execute one command line. 0 on success, -1 when it failed (the error
+ * has been printed). */
+int mon_execute(struct monitor *mon, char *line);
+
+/* Print the stop events the machine queued. */
+void mon_show_events(struct monitor *mon);
+
+#endif

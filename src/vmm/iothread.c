@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "vmm/iothread.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#define IOTHREAD_MAX_FDS 32
+
+struct iothread_watch {
+	int fd;
+	iothread_fd_fn fn;
+	void *opaque;
+};
+
+struct iothread {
+	int epfd;
+	int stopfd;                 /* eventfd that wakes the loop to exit */
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t lock;
+	struct iothread_watch watch[IOTHREAD_MAX_FDS];
+};
+
+struct iothread *iothread_new(void)
+{
+	struct iothread *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->epfd = epoll_create1(EPOLL_CLOEXEC);
+	t->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->epfd < 0 || t->stopfd < 0) {
+		iothread_free(t);
+		return NULL;
+	}
+	pthread_mutex_init(&t->lock, NULL);
+	for (int i = 0; i < IOTHREAD_MAX_FDS; i++)
+		t->watch[i].fd = -1;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = IOTHREAD_MAX_FDS };
+	epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->stopfd, &ev);
+	return t;
+}
+
+int iothread_add_fd(struct iothread *t, int fd, uint32_t events,
+		    iothread_fd_fn fn, void *opaque)
+{
+	pthread_mutex_lock(&t->lock);
+	int slot = -1;
+	for (int i = 0; i < IOTHREAD_MAX_FDS && slot < 0; i++)
+		if (t->watch[i].fd < 0)
+			slot = i;
+	if (slot < 0) {
+		pthread_mutex_unlock(&t->lock);
+		return -ENOSPC;
+	}
+	t->watch[slot] = (struct iothread_watch){ .fd = fd, .fn = fn, .opaque = opaque };
+	struct epoll_event ev = { .events = events, .data.u32 = (uint32_t)slot };
+	int rc = epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+	if (rc)
+		t->watch[slot].fd = -1;
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+int iothread_del_fd(struct iothread *t, int fd)
+{
+	pthread_mutex_lock(&t->lock);
+	int rc = -ENOENT;
+	for (int i = 0; i < IOTHREAD_MAX_FDS; i++) {
+		if (t->watch[i].fd == fd) {
+			epoll_ctl(t->epfd, EPOLL_CTL_DEL, fd, NULL);
+			t->watch[i].fd = -1;
+			rc = 0;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+static void *iothread_main(void *arg)
+{
+	struct iothread *t = arg;
+	for (;;) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(t->epfd, evs, 16, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			uint32_t slot = evs[i].data.u32;
+			if (slot == IOTHREAD_MAX_FDS)
+				return NULL;
+			pthread_mutex_lock(&t->lock);
+			struct iothread_watch w = t->watch[slot];
+			pthread_mutex_unlock(&t->lock);
+			if (w.fd >= 0)
+				w.fn(w.opaque, w.fd, evs[i].events);
+		}
+	}
+	return NULL;
+}
+
+int iothread_start(struct iothread *t)
+{
+	int rc = pthread_create(&t->thread, NULL, iothread_main, t);
+	if (rc == 0) {
+		t->started = true;
+		pthread_setname_np(t->thread, "hvmon-io");
+	}
+	return -rc;
+}
+
+void iothread_stop(struct iothread *t)
+{
+	if (!t->started)
+		return;
+	uint64_t one = 1;
+	if (write(t->stopfd, &one, sizeof(one)) < 0)
+		return;
+	pthread_join(t->thread, NULL);
+	t->started = false;
+}
+
+void iothread_free(struct iothread *t)
+{
+	if (!t)
+		return;
+	iothread_stop(t);
+	if (t->epfd >= 0)
+		close(t->epfd);
+	if (t->stopfd >= 0)
+		close(t->stopfd);
+	free(t);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The /dev/kvm system fd and the capabilities hvmon cares about. KVM is
+ * detected by opening /dev/kvm and asking its API version, never by CPUID
+ * (nested and software hypervisors hide VMX/SVM but serve /dev/kvm). */
+#ifndef HVMON_KVM_H
+#define HVMON_KVM_H
+
+#include <stdio.h>
+
+struct kvm_cap_info {
+	const char *name;
+	int cap;          /* KVM_CAP_* */
+	const char *why;  /* what hvmon uses it for */
+};
+
+extern const struct kvm_cap_info kvm_caps_of_interest[];
+extern const int kvm_ncaps_of_interest;
+
+/* Open /dev/kvm and check the API version. Returns the fd, or -1 with one
+ * line in err. */
+int kvm_open(char *err, size_t errlen);
+
+/* KVM_CHECK_EXTENSION on a system or VM fd: the value, 0 when absent. */
+int kvm_check_cap(int fd, int cap);
+
+/* `hvmon probe`: the API version and every capability of interest, one
+ * per line as "NAME=VALUE". Returns 0, or 1 when /dev/kvm is unusable. */
+int kvm_probe_print(FILE *out);
+
+#endif

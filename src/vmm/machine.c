@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Assembling the machine: a PC-like board with the legacy devices Linux
+ * probes early (COM1, CMOS/RTC, the i8042 for reset, PCI configuration
+ * mechanism #1 and its 0xcf9 reset register, port 0x80), guest RAM, the
+ * kernel loaded by src/boot, and the threads that run it all. */
+#include "vmm/machine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "dev/chardev.h"
+#include "dev/cmos.h"
+#include "dev/i8042.h"
+#include "dev/pci_host.h"
+#include "dev/post.h"
+#include "dev/uart8250.h"
+#include "vmm/iothread.h"
+#include "vmm/vcpu.h"
+
+/* Standard PC I/O addresses and ISA IRQs. */
+#define COM1_PORT      0x3f8
+#define COM1_IRQ       4
+#define CMOS_PORT      0x70
+#define I8042_DATA     0x60
+#define I8042_CMD      0x64
+#define POST_PORT      0x80
+#define PCI_CONF_PORT  0xcf8
+#define PCI_CONF_LEN   8
+
+static void com1_tx(void *opaque, const uint8_t *buf, size_t len)
+{
+	chardev_write(opaque, buf, len);
+}
+
+static void console_to_com1(void *opaque, const uint8_t *buf, size_t len)
+{
+	uart8250_receive(opaque, buf, len);
+}
+
+static void console_input_ready(void *opaque, int fd, uint32_t events)
+{
+	(void)fd;
+	(void)events;
+	chardev_handle_input(opaque);
+}
+
+static enum machine_error machine_devices(struct machine *m, char *err, size_t errlen)
+{
+	struct vm *vm = &m->vm;
+	struct irq_line com1_irq = vm_irq_line(vm, COM1_IRQ);
+	struct sysevent_sink reset = vm_sysevent_sink(vm);
+	uint64_t high = vm->mem.ram_size - gmem_low_end(&vm->mem);
+
+	m->com1 = uart8250_new(&com1_irq, com1_tx, m->console);
+	m->cmos = cmos_new(gmem_low_end(&vm->mem), high);
+	m->i8042 = i8042_new(&reset);
+	m->pci = pci_host_new(&reset);
+	post_init(&m->post);
+	if (!m->com1 || !m->cmos || !m->i8042 || !m->pci) {
+		snprintf(err, errlen, "out of memory creating devices");
+		return MACHINE_HOST_ERROR;
+	}
+	int rc = 0;
+	rc |= bus_register(&vm->pio, COM1_PORT, UART8250_NR_PORTS, uart8250_io, m->com1, "com1");
+	rc |= bus_register(&vm->pio, CMOS_PORT, CMOS_NR_PORTS, cmos_io, m->cmos, "cmos");
+	rc |= bus_register(&vm->pio, I8042_DATA, 1, i8042_data_io, m->i8042, "i8042-data");
+	rc |= bus_register(&vm->pio, I8042_CMD, 1, i8042_command_io, m->i8042, "i8042-cmd");
+	rc |= bus_register(&vm->pio, POST_PORT, 1, post_io, &m->post, "post");
+	rc |= bus_register(&vm->pio, PCI_CONF_PORT, PCI_CONF_LEN, pci_host_io, m->pci, "pci-conf");
+	if (rc) {
+		snprintf(err, errlen, "internal error: overlapping device ranges");
+		return MACHINE_HOST_ERROR;
+	}
+	chardev_set_input_sink(m->console, console_to_com1, m->com1);
+	int in = chardev_input_fd(m->console);
+	if (in >= 0 && iothread_add_fd(m->io, in, EPOLLIN, console_input_ready, m->console) < 0) {
+		snprintf(err, errlen, "cannot watch the console input");
+		return MACHINE_HOST_ERROR;
+	}
+	return MACHINE_OK;
+}
+
+enum machine_error machine_create(struct machine *m, const struct machine_config *cfg,
+				  char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	m->cfg = *cfg;
+	if (vm_init_memory(&m->vm, cfg->ram_size, err, errlen) < 0)
+		goto host_error;
+	struct boot_config bc = {
+		.kernel_path = cfg->kernel,
+		.initrd_path = cfg->initrd,
+		.cmdline = cfg->cmdline,
+		.proto = cfg->proto,
+	};
+	if (boot_load(&bc, &m->vm.mem, &m->entry, &m->boot, err, errlen) < 0) {
+		machine_destroy(m);
+		return MACHINE_BAD_INPUT;
+	}
+	if (vm_create(&m->vm, err, errlen) < 0)
+		goto host_error;
+	for (int i = 0; i < cfg->ncpus; i++)
+		if (vcpu_create(&m->vm, i, err, errlen) < 0)
+			goto host_error;
+	int rc = boot_entry_apply(m->vm.vcpu[0]->fd, &m->entry);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot set the boot vCPU's registers: %s", strerror(-rc));
+		goto host_error;
+	}
+
+	m->console = chardev_open(cfg->console, err, errlen);
+	if (!m->console)
+		goto bad_input;
+	m->io = iothread_new();
+	if (!m->io) {
+		snprintf(err, errlen, "cannot create the I/O thread's epoll set");
+		goto host_error;
+	}
+	enum machine_error me = machine_devices(m, err, errlen);
+	if (me != MACHINE_OK) {
+		machine_destroy(m);
+		return me;
+	}
+	if (iothread_start(m->io) < 0) {
+		snprintf(err, errlen, "cannot start the I/O thread");
+		goto host_error;
+	}
+	for (int i = 0; i < m->vm.nvcpus; i++) {
+		if (vcpu_start_thread(m->vm.vcpu[i]) < 0) {
+			snprintf(err, errlen, "cannot start vCPU %d's thread", i);
+			goto host_error;
+		}
+	}
+	return MACHINE_OK;
+
+bad_input:
+	machine_destroy(m);
+	return MACHINE_BAD_INPUT;
+host_error:
+	machine_destroy(m);
+	return MACHINE_HOST_ERROR;
+}
+
+void machine_destroy(struct machine *m)
+{
+	vcpu_stop_threads(&m->vm);
+	if (m->io)
+		iothread_free(m->io);
+	m->io = NULL;
+	vm_destroy(&m->vm);
+	uart8250_free(m->com1);
+	cmos_free(m->cmos);
+	i8042_free(m->i8042);
+	pci_host_free(m->pci);
+	if (m->console)
+		chardev_close(m->console);
+	boot_info_free(&m->boot);
+	memset(m, 0, sizeof(*m));
+}

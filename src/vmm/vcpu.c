@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "vmm/vcpu.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vmm/cpuid.h"
+#include "vmm/msr.h"
+#include "vmm/vcpu_exit.h"
+
+/* Local APIC register offsets and delivery modes (SDM vol. 3A, 11.5.1). */
+#define APIC_LVT0        0x350
+#define APIC_LVT1        0x360
+#define APIC_DM_NMI      0x400
+#define APIC_DM_EXTINT   0x700
+
+static uint32_t *lapic_reg(struct kvm_lapic_state *s, unsigned off)
+{
+	return (uint32_t *)(void *)&s->regs[off];
+}
+
+/* Route the 8259 PIC through LINT0 (ExtINT) and NMI through LINT1, the
+ * "virtual wire" wiring firmware sets up; without it KVM's LAPIC refuses
+ * PIC interrupts until the guest programs LVT0 itself. */
+static int vcpu_setup_lapic_lint(int fd)
+{
+	struct kvm_lapic_state s;
+	if (ioctl(fd, KVM_GET_LAPIC, &s) < 0)
+		return -errno;
+	*lapic_reg(&s, APIC_LVT0) = APIC_DM_EXTINT;
+	*lapic_reg(&s, APIC_LVT1) = APIC_DM_NMI;
+	return ioctl(fd, KVM_SET_LAPIC, &s) < 0 ? -errno : 0;
+}
+
+/* Reset state of the x87 and SSE control words (SDM vol. 1, 8.1.5, 10.2.3). */
+static int vcpu_setup_fpu(int fd)
+{
+	struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+	return ioctl(fd, KVM_SET_FPU, &fpu) < 0 ? -errno : 0;
+}
+
+int vcpu_create(struct vm *vm, int id, char *err, size_t errlen)
+{
+	if (id >= VM_MAX_VCPUS) {
+		snprintf(err, errlen, "hvmon supports %d vCPU for now", VM_MAX_VCPUS);
+		return -1;
+	}
+	struct vcpu *v = calloc(1, sizeof(*v));
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	v->vm = vm;
+	v->id = id;
+	v->state = VCPU_PARKED;
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+	if (v->fd < 0) {
+		snprintf(err, errlen, "KVM_CREATE_VCPU: %s", strerror(errno));
+		free(v);
+		return -1;
+	}
+	v->run = mmap(NULL, (size_t)vm->run_mmap_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		snprintf(err, errlen, "mmap kvm_run: %s", strerror(errno));
+		close(v->fd);
+		free(v);
+		return -1;
+	}
+	vm->vcpu[vm->nvcpus++] = v;
+
+	if (!vm->cpuid && !(vm->cpuid = cpuid_supported(vm->kvm_fd, err, errlen)))
+		return -1;
+	int rc;
+	const char *what;
+	if ((rc = cpuid_apply(v->fd, vm->cpuid, (unsigned)id)) < 0)
+		what = "KVM_SET_CPUID2";
+	else if ((rc = msr_set_boot_values(vm->kvm_fd, v->fd)) < 0)
+		what = "KVM_SET_MSRS";
+	else if ((rc = vcpu_setup_lapic_lint(v->fd)) < 0)
+		what = "KVM_SET_LAPIC";
+	else if ((rc = vcpu_setup_fpu(v->fd)) < 0)
+		what = "KVM_SET_FPU";
+	else
+		return 0;
+	snprintf(err, errlen, "vCPU %d: %s: %s", id, what, strerror(-rc));
+	return -1;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	if (!v)
+		return;
+	munmap(v->run, (size_t)v->vm->run_mmap_size);
+	close(v->fd);
+	free(v);
+}
+
+/* The kick signal only has to interrupt KVM_RUN; immediate_exit covers
+ * the window before the ioctl is entered. */
+static void vcpu_kick_handler(int sig)
+{
+	(void)sig;
+}
+
+static void vcpu_install_kick_handler_once(void)
+{
+	/* No SA_RESTART: KVM_RUN must come back with EINTR. */
+	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
+	sigemptyset(&sa.sa_mask);
+	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
+}
+
+static void vcpu_install_kick_handler(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, vcpu_install_kick_handler_once);
+}
+
+static void vcpu_count_exit(struct vcpu *v, unsigned reason)
+{
+	atomic_fetch_add_explicit(&v->exits, 1, memory_order_relaxed);
+	if (reason < VCPU_EXIT_REASONS)
+		atomic_fetch_add_explicit(&v->exit_count[reason], 1, memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&v->exit_other, 1, memory_order_relaxed);
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	sigset_t kick;
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+
+	pthread_mutex_lock(&vm->ctl_lock);
+	for (;;) {
+		while (!v->want_run && !vm->quitting) {
+			if (v->state != VCPU_PARKED) {
+				v->state = VCPU_PARKED;
+				pthread_cond_broadcast(&vm->ctl_cond);
+			}
+			pthread_cond_wait(&vm->ctl_cond, &vm->ctl_lock);
+		}
+		if (vm->quitting)
+			break;
+		v->state = VCPU_RUNNING;
+		v->run->immediate_exit = 0;
+		pthread_mutex_unlock(&vm->ctl_lock);
+
+		int rc = ioctl(v->fd, KVM_RUN, 0);
+		int saved_errno = errno;
+
+		struct vm_stop_event ev = { .vcpu = v->id, .kind = STOP_NONE };
+		if (rc < 0) {
+			if (saved_errno != EINTR && saved_errno != EAGAIN) {
+				ev.kind = STOP_FAULT;
+				snprintf(ev.text, sizeof(ev.text), "vCPU %d: KVM_RUN failed: %s",
+					 v->id, strerror(saved_errno));
+			}
+		} else {
+			vcpu_count_exit(v, v->run->exit_reason);
+			vcpu_handle_exit(v, &ev);
+		}
+
+		pthread_mutex_lock(&vm->ctl_lock);
+		if (ev.kind != STOP_NONE) {
+			vcpu_request_stop_all_locked(vm);
+			vm_post_event_locked(vm, &ev);
+		}
+	}
+	v->state = VCPU_GONE;
+	pthread_cond_broadcast(&vm->ctl_cond);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return NULL;
+}
+
+int vcpu_start_thread(struct vcpu *v)
+{
+	vcpu_install_kick_handler();
+	/* Block the kick signal while creating the thread so it never lands
+	 * before the thread has its handler context; the thread unblocks it. */
+	sigset_t kick, old;
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &kick, &old);
+	int rc = pthread_create(&v->thread, NULL, vcpu_thread, v);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc)
+		return -rc;
+	v->thread_started = true;
+	char name[16];
+	snprintf(name, sizeof(name), "hvmon-vcpu%d", v->id);
+	pthread_setname_np(v->thread, name);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A vCPU: its KVM fd, its thread running the KVM_RUN loop, and the
+ * pause / run state machine the monitor drives. */
+#ifndef HVMON_VCPU_H
+#define HVMON_VCPU_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/vm.h"
+
+#define VCPU_EXIT_REASONS 64   /* KVM_EXIT_* values we count individually */
+#define VCPU_KICK_SIGNAL  SIGUSR1  /* interrupts KVM_RUN for pause */
+
+enum vcpu_state {
+	VCPU_PARKED,    /* out of KVM_RUN, waiting: the monitor may touch it */
+	VCPU_RUNNING,   /* in or about to enter KVM_RUN */
+	VCPU_GONE,      /* thread exited */
+};
+
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool thread_started;
+
+	/* Guarded by vm->ctl_lock. */
+	bool want_run;          /* the monitor wants it in KVM_RUN */
+	enum vcpu_state state;
+
+	/* Statistics, written only by the vCPU thread. */
+	atomic_ullong exits;
+	atomic_ullong exit_count[VCPU_EXIT_REASONS];
+	atomic_ullong exit_other;   /* reasons beyond VCPU_EXIT_REASONS */
+};
+
+/* Create vCPU id: fd, kvm_run mapping, CPUID, MSRs, LAPIC LINT setup.
+ * -1 and one line in err on failure. */
+int vcpu_create(struct vm *vm, int id, char *err, size_t errlen);
+void vcpu_destroy(struct vcpu *v);
+
+/* Start the vCPU's thread; it parks until vcpu_resume_all. */
+int vcpu_start_thread(struct vcpu *v);
+
+/* Ask every vCPU to leave KVM_RUN and wait until all are parked.
+ * Returns the number of vCPUs that were running. */
+int vcpu_pause_all(struct vm *vm);
+/* Let every vCPU run. False when the guest has ended. */
+bool vcpu_resume_all(struct vm *vm);
+/* Stop the threads for good (quit). */
+void vcpu_stop_threads(struct vm *vm);
+
+/* Ask every vCPU to stop without waiting (ctl_lock held): used when one
+ * vCPU stops on an event and the whole machine must follow. */
+void vcpu_request_stop_all_locked(struct vm *vm);
+
+bool vcpu_all_parked(struct vm *vm);
+/* Any vCPU running (or asked to run)? */
+bool vm_is_running(struct vm *vm);
+
+const char *vcpu_exit_reason_name(unsigned reason);
+
+#endif

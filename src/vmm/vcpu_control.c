@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The pause / run state machine (DESIGN.md 5): the monitor flips want_run
+ * under ctl_lock, kicks the vCPU out of KVM_RUN with immediate_exit plus a
+ * signal, and waits on ctl_cond until the vCPU thread reports it parked. */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+
+#include "vmm/vcpu.h"
+
+static void vcpu_kick_locked(struct vcpu *v)
+{
+	v->want_run = false;
+	/* Set before the signal: if the thread is between its want_run check
+	 * and KVM_RUN, the ioctl returns EINTR at once. */
+	v->run->immediate_exit = 1;
+	if (v->thread_started && v->state == VCPU_RUNNING)
+		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
+}
+
+void vcpu_request_stop_all_locked(struct vm *vm)
+{
+	for (int i = 0; i < vm->nvcpus; i++)
+		vcpu_kick_locked(vm->vcpu[i]);
+}
+
+static bool all_parked_locked(struct vm *vm)
+{
+	for (int i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpu[i]->state == VCPU_RUNNING)
+			return false;
+	return true;
+}
+
+/* Tell a paused guest's kernel that the stop was the host's doing, so its
+ * soft-lockup watchdog does not fire (KVM API, KVM_KVMCLOCK_CTRL). EINVAL
+ * just means the guest has not enabled kvmclock. */
+static void vcpu_note_host_pause(struct vcpu *v)
+{
+	ioctl(v->fd, KVM_KVMCLOCK_CTRL, 0);
+}
+
+int vcpu_pause_all(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->ctl_lock);
+	int were_running = 0;
+	for (int i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = vm->vcpu[i];
+		if (v->want_run || v->state == VCPU_RUNNING)
+			were_running++;
+		vcpu_kick_locked(v);
+	}
+	while (!all_parked_locked(vm)) {
+		/* immediate_exit plus the signal cannot miss a vCPU, but a
+		 * pause must never hang the monitor: re-kick every 10 ms. */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &ts) == ETIMEDOUT)
+			vcpu_request_stop_all_locked(vm);
+	}
+	pthread_mutex_unlock(&vm->ctl_lock);
+	if (were_running)
+		for (int i = 0; i < vm->nvcpus; i++)
+			vcpu_note_host_pause(vm->vcpu[i]);
+	return were_running;
+}
+
+bool vcpu_resume_all(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->ctl_lock);
+	bool ok = vm->end == VM_END_NONE;
+	if (ok) {
+		for (int i = 0; i < vm->nvcpus; i++)
+			vm->vcpu[i]->want_run = true;
+		pthread_cond_broadcast(&vm->ctl_cond);
+	}
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return ok;
+}
+
+void vcpu_stop_threads(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->ctl_lock);
+	vm->quitting = true;
+	vcpu_request_stop_all_locked(vm);
+	pthread_cond_broadcast(&vm->ctl_cond);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	for (int i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = vm->vcpu[i];
+		if (v->thread_started) {
+			pthread_join(v->thread, NULL);
+			v->thread_started = false;
+		}
+	}
+}
+
+bool vcpu_all_parked(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->ctl_lock);
+	bool parked = all_parked_locked(vm);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return parked;
+}
+
+bool vm_is_running(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->ctl_lock);
+	bool running = false;
+	for (int i = 0; i < vm->nvcpus; i++)
+		running |= vm->vcpu[i]->want_run || vm->vcpu[i]->state == VCPU_RUNNING;
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return running;
+}

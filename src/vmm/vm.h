@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A KVM virtual machine: its fds, guest RAM, buses, vCPUs and the
+ * run/pause control shared by the vCPU threads and the monitor. */
+#ifndef HVMON_VM_H
+#define HVMON_VM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/bus.h"
+#include "vmm/guest_mem.h"
+#include "vmm/irq.h"
+
+#define VM_MAX_VCPUS 1   /* SMP comes later */
+
+struct vcpu;
+
+/* Why the machine is no longer running guest code on its own. */
+enum vm_end {
+	VM_END_NONE,
+	VM_END_RESET,        /* guest asked for a reset: i8042, 0xcf9, SYSTEM_EVENT */
+	VM_END_POWEROFF,     /* guest powered off */
+	VM_END_TRIPLE_FAULT, /* KVM_EXIT_SHUTDOWN */
+};
+
+/* Kinds of stop a vCPU reports to the monitor. */
+enum vcpu_stop_kind {
+	STOP_NONE,
+	STOP_PAUSE,      /* the monitor asked */
+	STOP_STEP,       /* a single-step finished */
+	STOP_BREAKPOINT,
+	STOP_FAULT,      /* emulation failure, internal error, unhandled exit */
+	STOP_GUEST_END,  /* reset, power-off or triple fault */
+};
+
+struct vm_stop_event {
+	int vcpu;
+	enum vcpu_stop_kind kind;
+	uint64_t rip;
+	int cpu_bits;         /* 16, 32 or 64: the mode the vCPU was in */
+	uint8_t insn[16];     /* instruction bytes, for emulation failures */
+	int insn_len;
+	char text[600];       /* what happened, ready to print, may be multi-line */
+};
+
+#define VM_EVENT_QUEUE 16
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	int run_mmap_size;
+	struct guest_mem mem;
+	struct bus pio;
+	struct bus mmio;
+	int nvcpus;
+	struct vcpu *vcpu[VM_MAX_VCPUS];
+	struct kvm_cpuid2 *cpuid;
+
+	/* Run control: every field below is guarded by ctl_lock. */
+	pthread_mutex_t ctl_lock;
+	pthread_cond_t ctl_cond;
+	bool quitting;
+	enum vm_end end;
+	char end_why[128];
+	bool faulted;              /* latest stop was abnormal */
+	uint64_t stop_seq;         /* increments at every stop event */
+	struct vm_stop_event events[VM_EVENT_QUEUE];
+	unsigned ev_head, ev_tail; /* ring of events not yet shown */
+	int event_fd;              /* eventfd: readable when events are queued */
+	struct vm_stop_event last_stop;
+};
+
+/* First step: guest RAM (laid out around the MMIO hole) and the control
+ * state, before any KVM call, so a kernel can be loaded and rejected
+ * without touching /dev/kvm. -1 and one line in err on failure. */
+int vm_init_memory(struct vm *vm, uint64_t ram_size, char *err, size_t errlen);
+/* Second step: KVM fds, RAM slots, in-kernel irqchip and PIT, TSS and
+ * identity-map pages. -1 and one line in err on failure. */
+int vm_create(struct vm *vm, char *err, size_t errlen);
+void vm_destroy(struct vm *vm);
+
+/* An irq_line that drives GSI gsi of the in-kernel irqchip. */
+struct irq_line vm_irq_line(struct vm *vm, unsigned gsi);
+/* A sysevent_sink that ends the VM (reset / power-off). */
+struct sysevent_sink vm_sysevent_sink(struct vm *vm);
+
+/* Record that the guest ended, stop every vCPU and tell the monitor.
+ * Safe from any thread. */
+void vm_guest_end(struct vm *vm, enum vm_end end, const char *why);
+const char *vm_end_name(enum vm_end end);
+
+/* Queue a stop event for the monitor (called with ctl_lock held). */
+void vm_post_event_locked(struct vm *vm, const struct vm_stop_event *ev);
+/* Take the oldest queued event; false when none. */
+bool vm_take_event(struct vm *vm, struct vm_stop_event *ev);
+
+#endif
