@@ -74,7 +74,8 @@ static enum machine_error machine_devices(struct machine *m, char *err, size_t e
 		return MACHINE_HOST_ERROR;
 	}
 	chardev_set_input_sink(m->console, console_to_com1, m->com1);
-	int in = chardev_input_fd(m->console);
+	/* With a stdio console, stdin belongs to the monitor. */
+	int in = chardev_kind(m->console) == CHARDEV_STDIO ? -1 : chardev_input_fd(m->console);
 	if (in >= 0 && iothread_add_fd(m->io, in, EPOLLIN, console_input_ready, m->console) < 0) {
 		snprintf(err, errlen, "cannot watch the console input");
 		return MACHINE_HOST_ERROR;
