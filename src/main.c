@@ -3,6 +3,7 @@
  * command line into a machine_config and hands over to the monitor. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,9 @@ static void print_banner(const struct machine *m)
 
 int main(int argc, char **argv)
 {
+	/* A console or monitor pipe whose reader went away is an error on
+	 * write(), not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc == 2 && !strcmp(argv[1], "probe"))
 		return kvm_probe_print(stdout) ? HVMON_EXIT_INTERNAL : HVMON_EXIT_OK;
 

@@ -41,9 +41,13 @@ static void console_to_com1(void *opaque, const uint8_t *buf, size_t len)
 
 static void console_input_ready(void *opaque, int fd, uint32_t events)
 {
-	(void)fd;
 	(void)events;
-	chardev_handle_input(opaque);
+	struct machine *m = opaque;
+	chardev_handle_input(m->console);
+	/* After EOF or a hard error the backend gives up its input fd; stop
+	 * polling it, or a closed fd would stay readable forever. */
+	if (chardev_input_fd(m->console) < 0)
+		iothread_del_fd(m->io, fd);
 }
 
 static enum machine_error machine_devices(struct machine *m, char *err, size_t errlen)
@@ -76,7 +80,7 @@ static enum machine_error machine_devices(struct machine *m, char *err, size_t e
 	chardev_set_input_sink(m->console, console_to_com1, m->com1);
 	/* With a stdio console, stdin belongs to the monitor. */
 	int in = chardev_kind(m->console) == CHARDEV_STDIO ? -1 : chardev_input_fd(m->console);
-	if (in >= 0 && iothread_add_fd(m->io, in, EPOLLIN, console_input_ready, m->console) < 0) {
+	if (in >= 0 && iothread_add_fd(m->io, in, EPOLLIN, console_input_ready, m) < 0) {
 		snprintf(err, errlen, "cannot watch the console input");
 		return MACHINE_HOST_ERROR;
 	}

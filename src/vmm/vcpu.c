@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vmm/cpuid.h"
+#include "vmm/vcpu_debug.h"
 #include "vmm/msr.h"
 #include "vmm/vcpu_exit.h"
 
@@ -146,6 +147,7 @@ static void *vcpu_thread(void *arg)
 		while (!v->want_run && !vm->quitting) {
 			if (v->state != VCPU_PARKED) {
 				v->state = VCPU_PARKED;
+				vm_note_parked_locked(vm);
 				pthread_cond_broadcast(&vm->ctl_cond);
 			}
 			pthread_cond_wait(&vm->ctl_cond, &vm->ctl_lock);
@@ -154,6 +156,7 @@ static void *vcpu_thread(void *arg)
 			break;
 		v->state = VCPU_RUNNING;
 		v->run->immediate_exit = 0;
+		vcpu_apply_guest_debug_locked(v);
 		pthread_mutex_unlock(&vm->ctl_lock);
 
 		int rc = ioctl(v->fd, KVM_RUN, 0);

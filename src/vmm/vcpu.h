@@ -33,6 +33,9 @@ struct vcpu {
 	/* Guarded by vm->ctl_lock. */
 	bool want_run;          /* the monitor wants it in KVM_RUN */
 	enum vcpu_state state;
+	unsigned long step_left;   /* single-steps to take before stopping */
+	bool resume_after_step;    /* stepping off a breakpoint, then run on */
+	uint32_t debug_applied;    /* KVM_SET_GUEST_DEBUG control in force */
 
 	/* Statistics, written only by the vCPU thread. */
 	atomic_ullong exits;
@@ -51,14 +54,30 @@ int vcpu_start_thread(struct vcpu *v);
 /* Ask every vCPU to leave KVM_RUN and wait until all are parked.
  * Returns the number of vCPUs that were running. */
 int vcpu_pause_all(struct vm *vm);
-/* Let every vCPU run. False when the guest has ended. */
+/* Let every vCPU run, planting breakpoints; a vCPU sitting on a
+ * breakpoint first steps off it. False when the guest has ended. */
 bool vcpu_resume_all(struct vm *vm);
+
+enum step_result { STEP_DONE, STEP_ENDED, STEP_TIMEOUT, STEP_STOPPED_OTHERWISE };
+/* Single-step vCPU cpu n instructions (with interrupts blocked where KVM
+ * offers KVM_GUESTDBG_BLOCKIRQ) and wait for it, at most timeout_ms; on a
+ * timeout the machine is paused. The other vCPUs stay parked. */
+enum step_result vcpu_step(struct vm *vm, int cpu, unsigned long n, unsigned timeout_ms);
+
+/* Linear address of the next instruction (CS.base + RIP outside long
+ * mode). The vCPU must be parked. 0 or -errno. */
+int vcpu_linear_rip(struct vcpu *v, uint64_t *rip, int *bits);
 /* Stop the threads for good (quit). */
 void vcpu_stop_threads(struct vm *vm);
 
 /* Ask every vCPU to stop without waiting (ctl_lock held): used when one
  * vCPU stops on an event and the whole machine must follow. */
 void vcpu_request_stop_all_locked(struct vm *vm);
+
+/* Called by each vCPU thread as it parks (ctl_lock held): once the whole
+ * machine has stopped, breakpoints are lifted from guest memory and
+ * temporary ones deleted, so the monitor sees the guest's own bytes. */
+void vm_note_parked_locked(struct vm *vm);
 
 bool vcpu_all_parked(struct vm *vm);
 /* Any vCPU running (or asked to run)? */

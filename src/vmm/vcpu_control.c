@@ -6,8 +6,10 @@
 #include <linux/kvm.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include "vmm/vcpu.h"
+#include "vmm/vcpu_exit.h"
 
 static void vcpu_kick_locked(struct vcpu *v)
 {
@@ -71,17 +73,98 @@ int vcpu_pause_all(struct vm *vm)
 	return were_running;
 }
 
+void vm_note_parked_locked(struct vm *vm)
+{
+	for (int i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpu[i]->want_run || vm->vcpu[i]->state == VCPU_RUNNING)
+			return;
+	bp_lift_all(vm);
+	bp_delete_temporary(&vm->bps);
+}
+
+int vcpu_linear_rip(struct vcpu *v, uint64_t *rip, int *bits)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	if (ioctl(v->fd, KVM_GET_REGS, &r) < 0 || ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	*bits = vcpu_mode_bits(&s);
+	*rip = *bits == 64 ? r.rip : s.cs.base + r.rip;
+	return 0;
+}
+
 bool vcpu_resume_all(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->ctl_lock);
 	bool ok = vm->end == VM_END_NONE;
 	if (ok) {
-		for (int i = 0; i < vm->nvcpus; i++)
-			vm->vcpu[i]->want_run = true;
+		/* A vCPU parked on one of our breakpoints must execute the real
+		 * instruction there before int3 goes back: it single-steps
+		 * alone, then plants and releases the others (vcpu_debug.c). */
+		struct vcpu *on_bp = NULL;
+		for (int i = 0; i < vm->nvcpus && !on_bp; i++) {
+			uint64_t rip;
+			int bits;
+			if (vcpu_linear_rip(vm->vcpu[i], &rip, &bits) == 0 &&
+			    bp_find_gva(&vm->bps, rip))
+				on_bp = vm->vcpu[i];
+		}
+		if (on_bp) {
+			on_bp->step_left = 1;
+			on_bp->resume_after_step = true;
+			on_bp->want_run = true;
+		} else {
+			if (bp_any(&vm->bps))
+				bp_plant_all(vm, vm->vcpu[0]);
+			for (int i = 0; i < vm->nvcpus; i++)
+				vm->vcpu[i]->want_run = true;
+		}
 		pthread_cond_broadcast(&vm->ctl_cond);
 	}
 	pthread_mutex_unlock(&vm->ctl_lock);
 	return ok;
+}
+
+static void deadline_after_ms(struct timespec *ts, unsigned ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+enum step_result vcpu_step(struct vm *vm, int cpu, unsigned long n, unsigned timeout_ms)
+{
+	struct vcpu *v = vm->vcpu[cpu];
+	struct timespec deadline;
+	deadline_after_ms(&deadline, timeout_ms);
+	pthread_mutex_lock(&vm->ctl_lock);
+	if (vm->end != VM_END_NONE) {
+		pthread_mutex_unlock(&vm->ctl_lock);
+		return STEP_ENDED;
+	}
+	uint64_t seq = vm->stop_seq;
+	v->step_left = n;
+	v->resume_after_step = false;
+	v->want_run = true;
+	pthread_cond_broadcast(&vm->ctl_cond);
+	enum step_result r = STEP_DONE;
+	while (v->want_run || v->state == VCPU_RUNNING) {
+		if (pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &deadline) == ETIMEDOUT) {
+			r = STEP_TIMEOUT;
+			break;
+		}
+	}
+	if (r == STEP_DONE && vm->stop_seq != seq && vm->last_stop.kind != STOP_STEP)
+		r = vm->end != VM_END_NONE ? STEP_ENDED : STEP_STOPPED_OTHERWISE;
+	v->step_left = 0;
+	pthread_mutex_unlock(&vm->ctl_lock);
+	if (r == STEP_TIMEOUT)
+		vcpu_pause_all(vm);
+	return r;
 }
 
 void vcpu_stop_threads(struct vm *vm)

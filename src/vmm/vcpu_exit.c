@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "vmm/vcpu_exit.h"
 
+#include "vmm/vcpu_debug.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -163,8 +165,16 @@ void vcpu_handle_exit(struct vcpu *v, struct vm_stop_event *ev)
 	case KVM_EXIT_SYSTEM_EVENT:
 		vcpu_system_event(v, ev);
 		return;
-	case KVM_EXIT_INTERNAL_ERROR:
-		vcpu_internal_error(v, ev);
+	case KVM_EXIT_INTERNAL_ERROR: {
+		struct vm_stop_event fault = { .vcpu = v->id, .kind = STOP_NONE };
+		vcpu_internal_error(v, &fault);
+		bool emulation = run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION;
+		if (!emulation || !vcpu_int3_emulation_failure(v, &fault, ev))
+			*ev = fault;
+		return;
+	}
+	case KVM_EXIT_DEBUG:
+		vcpu_debug_exit(v, ev);
 		return;
 	case KVM_EXIT_HLT:
 		/* Only without an in-kernel LAPIC; ours halts inside KVM. */

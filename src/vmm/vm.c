@@ -111,6 +111,9 @@ int vm_create(struct vm *vm, char *err, size_t errlen)
 		struct kvm_enable_cap cap = { .cap = KVM_CAP_EXIT_ON_EMULATION_FAILURE, .args = { 1 } };
 		ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap);
 	}
+	/* KVM API 4.62: SET_GUEST_DEBUG2 reports the supported control bits. */
+	if (kvm_check_cap(vm->kvm_fd, KVM_CAP_SET_GUEST_DEBUG2) & KVM_GUESTDBG_BLOCKIRQ)
+		vm->guest_debug_blockirq = KVM_GUESTDBG_BLOCKIRQ;
 	if (vm_map_ram(vm, err, errlen) < 0)
 		return -1;
 	vm->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm/breakpoint.h"
 #include "vmm/bus.h"
 #include "vmm/guest_mem.h"
 #include "vmm/irq.h"
@@ -39,6 +40,8 @@ struct vm_stop_event {
 	enum vcpu_stop_kind kind;
 	uint64_t rip;
 	int cpu_bits;         /* 16, 32 or 64: the mode the vCPU was in */
+	int bp_id;            /* STOP_BREAKPOINT: which one */
+	bool bp_temporary;
 	uint8_t insn[16];     /* instruction bytes, for emulation failures */
 	int insn_len;
 	char text[600];       /* what happened, ready to print, may be multi-line */
@@ -56,6 +59,7 @@ struct vm {
 	int nvcpus;
 	struct vcpu *vcpu[VM_MAX_VCPUS];
 	struct kvm_cpuid2 *cpuid;
+	uint32_t guest_debug_blockirq;  /* KVM_GUESTDBG_BLOCKIRQ when offered */
 
 	/* Run control: every field below is guarded by ctl_lock. */
 	pthread_mutex_t ctl_lock;
@@ -69,6 +73,7 @@ struct vm {
 	unsigned ev_head, ev_tail; /* ring of events not yet shown */
 	int event_fd;              /* eventfd: readable when events are queued */
 	struct vm_stop_event last_stop;
+	struct bp_table bps;
 };
 
 /* First step: guest RAM (laid out around the MMIO hole) and the control

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "vmm/breakpoint.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm/vcpu.h"
+#include "vmm/vcpu_mem.h"
+
+int bp_add(struct bp_table *t, uint64_t gva, bool temporary, const char *where, int *existing)
+{
+	struct breakpoint *dup = bp_find_gva(t, gva);
+	if (dup) {
+		if (existing)
+			*existing = dup->id;
+		return -1;
+	}
+	for (int i = 0; i < BP_MAX; i++) {
+		struct breakpoint *b = &t->bp[i];
+		if (b->id)
+			continue;
+		memset(b, 0, sizeof(*b));
+		b->id = ++t->next_id;
+		b->gva = gva;
+		b->temporary = temporary;
+		snprintf(b->where, sizeof(b->where), "%s", where);
+		return b->id;
+	}
+	if (existing)
+		*existing = 0;
+	return -1;
+}
+
+bool bp_delete(struct bp_table *t, int id)
+{
+	for (int i = 0; i < BP_MAX; i++) {
+		if (t->bp[i].id == id && id) {
+			t->bp[i].id = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+void bp_delete_all(struct bp_table *t)
+{
+	for (int i = 0; i < BP_MAX; i++)
+		t->bp[i].id = 0;
+}
+
+void bp_delete_temporary(struct bp_table *t)
+{
+	for (int i = 0; i < BP_MAX; i++)
+		if (t->bp[i].temporary)
+			t->bp[i].id = 0;
+}
+
+struct breakpoint *bp_find_gva(struct bp_table *t, uint64_t gva)
+{
+	for (int i = 0; i < BP_MAX; i++)
+		if (t->bp[i].id && t->bp[i].gva == gva)
+			return &t->bp[i];
+	return NULL;
+}
+
+bool bp_any(const struct bp_table *t)
+{
+	for (int i = 0; i < BP_MAX; i++)
+		if (t->bp[i].id)
+			return true;
+	return false;
+}
+
+void bp_plant_all(struct vm *vm, struct vcpu *v)
+{
+	struct bp_table *t = &vm->bps;
+	for (int i = 0; i < BP_MAX; i++) {
+		struct breakpoint *b = &t->bp[i];
+		b->planted = false;
+		b->unplanted_why = NULL;
+		if (!b->id)
+			continue;
+		uint64_t gpa;
+		uint8_t *p;
+		if (vcpu_translate(v, b->gva, &gpa) < 0) {
+			b->unplanted_why = "address not mapped";
+			continue;
+		}
+		if (!(p = gmem_ptr(&vm->mem, gpa, 1))) {
+			b->unplanted_why = "address is not guest RAM";
+			continue;
+		}
+		/* Two breakpoints can alias one physical byte through different
+		 * mappings: plant it once, so lifting restores the original. */
+		bool shared = false;
+		for (int j = 0; j < i; j++)
+			shared |= t->bp[j].id && t->bp[j].planted && t->bp[j].gpa == gpa;
+		b->gpa = gpa;
+		if (!shared) {
+			b->saved = *p;
+			*p = BP_INT3;
+		}
+		b->planted = !shared;
+	}
+	t->planted = true;
+}
+
+void bp_lift_all(struct vm *vm)
+{
+	struct bp_table *t = &vm->bps;
+	if (!t->planted)
+		return;
+	/* Reverse order, so aliases planted later are undone first. */
+	for (int i = BP_MAX - 1; i >= 0; i--) {
+		struct breakpoint *b = &t->bp[i];
+		if (!b->planted)
+			continue;
+		uint8_t *p = gmem_ptr(&vm->mem, b->gpa, 1);
+		if (p && *p == BP_INT3)
+			*p = b->saved;
+		b->planted = false;
+	}
+	t->planted = false;
+}
+
+struct breakpoint *bp_planted_at(struct bp_table *t, uint64_t gva)
+{
+	struct breakpoint *b = bp_find_gva(t, gva);
+	return b && t->planted ? b : NULL;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* hvmon test guest: what the two boot entries (PVH and the Linux 64-bit
+ * boot protocol) hand to the shared 64-bit code. */
+#ifndef HVMON_TESTGUEST_H
+#define HVMON_TESTGUEST_H
+
+#include <stdint.h>
+
+/* Both entries identity-map the first 4 GiB with 2 MiB pages; nothing the
+ * guest reads may lie above this. */
+#define IDMAP_END 0x100000000ULL
+
+/* Longest command line printed: boot.rst's cmdline_size that this image
+ * advertises (2047 bytes, NUL not counted). PVH states no limit; the same
+ * cap applies there. */
+#define CMDLINE_MAX 2047
+
+struct boot_info {
+	const char *protocol;   /* "pvh" or "linux64" */
+	const char *error;      /* a broken boot structure, or NULL */
+	uint64_t cmdline;       /* physical address of a NUL-terminated string, 0 = none */
+	/* The memory map: entries of map_stride bytes, each starting with
+	 * addr u64, size u64, type u32. That prefix is common to the e820
+	 * entry of boot_params (20 bytes) and hvm_memmap_table_entry (24). */
+	uint64_t map;
+	uint32_t map_entries;
+	uint32_t map_stride;
+	int have_initrd;
+	uint64_t initrd_addr;
+	uint64_t initrd_size;
+};
+
+/* True when [addr, addr + len) lies inside the identity map. */
+static inline int idmapped(uint64_t addr, uint64_t len)
+{
+	return addr <= IDMAP_END && len <= IDMAP_END - addr;
+}
+
+/* The shared C entry: prints the report on COM1, then ends the machine as
+ * the command line's exit= option says. */
+__attribute__((noreturn)) void guest_main(const struct boot_info *bi);
+
+/* Called from the assembly entries. */
+__attribute__((noreturn)) void pvh_main(uint32_t start_info);
+__attribute__((noreturn)) void linux_main(uint64_t boot_params);
+
+/* Stable symbols for the debugger tests (see README.md). */
+extern volatile uint64_t guest_counter;
+void count_loop(unsigned int n);
+
+#endif
