@@ -7,6 +7,8 @@
 #include "monitor/monitor.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <poll.h>
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -27,6 +29,46 @@
 #define MON_HISTORY_MAX 1000
 
 static struct monitor *rl_monitor;   /* readline's callbacks take no context */
+static int sigint_pipe[2] = { -1, -1 };
+
+/* Ctrl-C at the prompt pauses a running guest, as in gdb; the handler only
+ * wakes the input loop (a write is async-signal-safe). */
+static void mon_on_sigint(int sig)
+{
+	(void)sig;
+	char c = 1;
+	if (write(sigint_pipe[1], &c, 1) < 0) {
+		/* The pipe is full: a wake-up is already pending. */
+	}
+}
+
+static void mon_install_sigint(void)
+{
+	if (pipe2(sigint_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return;
+	struct sigaction sa = { .sa_handler = mon_on_sigint };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+static void mon_handle_sigint(struct monitor *mon)
+{
+	char buf[16];
+	while (read(sigint_pipe[0], buf, sizeof(buf)) > 0)
+		;
+	if (vm_is_running(&mon->m->vm)) {
+		rl_save_prompt();
+		rl_clear_visible_line();
+		char *args[] = { "pause", NULL };
+		mon_printf(mon, "^C\n");
+		cmd_pause(mon, 1, args);
+		rl_restore_prompt();
+	} else {
+		mon_printf(mon, "^C\n");
+		rl_replace_line("", 0);
+	}
+	rl_forced_update_display();
+}
 
 void mon_printf(struct monitor *mon, const char *fmt, ...)
 {
@@ -228,20 +270,26 @@ static void mon_input_loop(struct monitor *mon)
 		stifle_history(MON_HISTORY_MAX);
 		if (hist)
 			read_history(hist);
+		/* hvmon handles SIGINT itself (pause), readline must not. */
+		rl_catch_signals = 0;
+		mon_install_sigint();
 		rl_callback_handler_install(MON_PROMPT, mon_rl_line);
 	}
 	while (!mon->quit && !lr.eof) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = mon->m->vm.event_fd, .events = POLLIN },
+			{ .fd = sigint_pipe[0], .events = POLLIN },
 		};
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		if (p[1].revents & POLLIN)
 			mon_show_events(mon);
+		if (p[2].revents & POLLIN)
+			mon_handle_sigint(mon);
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (mon->readline)
 				rl_callback_read_char();

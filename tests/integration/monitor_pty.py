@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Drive hvmon as a person would: its prompt on a real terminal (a pty),
+the guest console on the pty hvmon creates and names, typing commands and
+Ctrl-C, reading what comes back."""
+import os
+import pty
+import re
+import select
+import sys
+import time
+
+hvmon = os.environ.get("HVMON", "build/hvmon")
+guest = os.path.join(os.environ.get("TESTGUEST", "build/testguest"), "testguest.elf")
+failures = 0
+
+
+def check(cond, what):
+    global failures
+    print(("ok: " if cond else "FAIL: ") + what)
+    if not cond:
+        failures += 1
+
+
+class Term:
+    """A reader over an fd that keeps everything seen."""
+
+    def __init__(self, fd):
+        self.fd, self.seen, self.pos = fd, b"", 0
+
+    def expect(self, pattern, timeout=15.0):
+        """Wait for pattern (regex, bytes) after the last match."""
+        end = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while True:
+            m = rx.search(self.seen, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.fd], [], [], left)
+            if r:
+                try:
+                    data = os.read(self.fd, 4096)
+                except OSError:
+                    return None
+                if not data:
+                    return None
+                self.seen += data
+
+
+home = os.environ.get("TMPDIR", "/tmp") + "/hvmon-pty-home-%d" % os.getpid()
+os.makedirs(home, exist_ok=True)
+env = dict(os.environ, HOME=home, TERM="dumb")
+pid, master = pty.fork()
+if pid == 0:
+    os.execve(hvmon, [hvmon, "-m", "32M", "-a", "exit=hlt", guest], env)
+
+mon = Term(master)
+m = mon.expect(rb"serial console on (/dev/pts/\d+)")
+check(m is not None, "hvmon names the console pty")
+check(mon.expect(rb"\(hvmon\) ") is not None, "prompt shown, guest paused")
+con = Term(os.open(m.group(1).decode(), os.O_RDWR | os.O_NOCTTY)) if m else None
+
+os.write(master, b"regs\r")
+check(mon.expect(rb"rip=0x0000000001000000") is not None, "regs: RIP at the PVH entry")
+check(mon.expect(rb"mode=32-bit protected mode, paging off") is not None, "regs: the PVH entry mode")
+
+os.write(master, b"frobnicate\r")
+check(mon.expect(rb"error: unknown command 'frobnicate'") is not None, "unknown command: one line")
+check(mon.expect(rb"\(hvmon\) ") is not None, "prompt back after an error")
+
+os.write(master, b"run\r")
+check(con is not None and con.expect(rb"hvmon-testguest: done") is not None,
+      "guest output arrives on the console pty")
+
+os.write(master, b"\x03")   # Ctrl-C pauses a running guest
+check(mon.expect(rb"paused: vcpu=0 rip=0x") is not None, "Ctrl-C pauses the guest")
+os.write(master, b"info status\r")
+check(mon.expect(rb"status=paused") is not None, "status says paused")
+os.write(master, b"\x03")   # Ctrl-C at the prompt of a paused guest: just a new line
+check(mon.expect(rb"\^C") is not None, "Ctrl-C at the prompt is harmless")
+
+os.write(master, b"quit\r")
+deadline = time.monotonic() + 10
+status = None
+while time.monotonic() < deadline:
+    wpid, st = os.waitpid(pid, os.WNOHANG)
+    if wpid:
+        status = os.waitstatus_to_exitcode(st)
+        break
+    try:
+        select.select([master], [], [], 0.2)
+        os.read(master, 4096)
+    except OSError:
+        pass
+if status is None:
+    os.kill(pid, 9)
+check(status == 0, "quit exits 0 (got %r)" % status)
+hist = os.path.join(home, ".hvmon_history")
+check(os.path.exists(hist) and "regs" in open(hist).read(), "history saved to ~/.hvmon_history")
+sys.exit(1 if failures else 0)
