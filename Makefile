@@ -61,8 +61,10 @@ asan: deps
 guest-kit: deps
 	scripts/guest-kit.sh $(BUILD)/guest
 
+# earlyprintk: on slow hosts Linux's serial console driver registers late.
+RUN_APPEND ?= console=ttyS0 earlyprintk=ttyS0 nokaslr
 run: deps all guest-kit
-	$(BUILD)/hvmon $(BUILD)/guest/vmlinuz $(BUILD)/guest/initrd.img
+	$(BUILD)/hvmon -a "$(RUN_APPEND)" $(BUILD)/guest/vmlinuz $(BUILD)/guest/initrd.img
 
 clean:
 	rm -rf build build-asan
