@@ -39,6 +39,9 @@ static void usage(FILE *f)
 		"                         where the serial console goes (default pty;\n"
 		"                         stdio with --batch)\n"
 		"  -x, --script FILE      run monitor commands from FILE\n"
+		"      --symbols FILE     kernel symbols from a System.map (default: a\n"
+		"                         System.map beside KERNEL, the kernel's symbol\n"
+		"                         table, or its kallsyms tables)\n"
 		"      --batch            no prompt: commands come from -x and stdin; hvmon\n"
 		"                         exits when the guest ends\n"
 		"      --run              start the guest at once\n"
@@ -51,7 +54,7 @@ static void usage(FILE *f)
 		DEFAULT_CMDLINE);
 }
 
-enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION };
+enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION, OPT_SYMBOLS };
 
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -60,6 +63,7 @@ static const struct option long_options[] = {
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ "script", required_argument, NULL, 'x' },
+	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "run", no_argument, NULL, OPT_RUN },
 	{ "help", no_argument, NULL, 'h' },
@@ -122,6 +126,9 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 			break;
 		case 'x':
 			opt->script = optarg;
+			break;
+		case OPT_SYMBOLS:
+			opt->symbols = optarg;
 			break;
 		case OPT_BATCH:
 			opt->batch = true;
@@ -200,7 +207,8 @@ int main(int argc, char **argv)
 		return status;
 	if (check_readable("kernel", cfg.kernel) < 0 ||
 	    (cfg.initrd && check_readable("initrd", cfg.initrd) < 0) ||
-	    (opt.script && check_readable("script", opt.script) < 0))
+	    (opt.script && check_readable("script", opt.script) < 0) ||
+	    (opt.symbols && check_readable("symbol file", opt.symbols) < 0))
 		return HVMON_EXIT_USAGE;
 
 	struct machine *m = calloc(1, sizeof(*m));

@@ -5,7 +5,8 @@
 # Integration scripts exit 0 (pass), 77 (skip: they print "skipped: why") or
 # anything else (fail).
 BUILD=${BUILD:-build}
-export BUILD HVMON="$BUILD/hvmon" TESTGUEST="$BUILD/testguest" GUEST="$BUILD/guest"
+# The Debian guest kit is fetched once, into build/guest, for every build flavour.
+export BUILD HVMON="$BUILD/hvmon" TESTGUEST="$BUILD/testguest" GUEST="${GUEST:-build/guest}"
 pass=0 fail=0 skip=0
 failed_names=""
 

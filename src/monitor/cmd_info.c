@@ -112,7 +112,7 @@ static int info_status(struct monitor *mon)
 int cmd_info(struct monitor *mon, int argc, char **argv)
 {
 	if (argc != 2)
-		return mon_error(mon, "usage: info kvm|io|post|cpus|status|registers");
+		return mon_error(mon, "usage: info SUBJECT (try 'help info')");
 	if (!strcmp(argv[1], "kvm"))
 		return info_kvm(mon);
 	if (!strcmp(argv[1], "io"))
@@ -123,10 +123,11 @@ int cmd_info(struct monitor *mon, int argc, char **argv)
 		return info_cpus(mon);
 	if (!strcmp(argv[1], "status"))
 		return info_status(mon);
+	if (!strcmp(argv[1], "break") || !strcmp(argv[1], "breakpoints"))
+		return info_breakpoints(mon);
 	if (!strcmp(argv[1], "registers")) {
 		char *args[] = { "regs", NULL };
 		return cmd_regs(mon, 1, args);
 	}
-	return mon_error(mon, "info: unknown subject '%s' (kvm, io, post, cpus, status, registers)",
-			 argv[1]);
+	return mon_error(mon, "info: unknown subject '%s' (try 'help info')", argv[1]);
 }

@@ -10,12 +10,34 @@ const struct mon_command mon_commands[] = {
 	{ "pause", "stop", "", "stop every vCPU and return when all are parked",
 	  "Kicks each vCPU out of KVM_RUN and waits until it has parked; then 'regs'\n"
 	  "and the other state commands may read it.", cmd_pause },
+	{ "step", "si stepi", "[N]", "execute N instructions on the selected vCPU (default 1)",
+	  "Single-steps with KVM_GUESTDBG_SINGLESTEP (and BLOCKIRQ where KVM offers it, so a\n"
+	  "step does not land in an interrupt handler), then shows where the vCPU is.\n"
+	  "Stepping off a breakpoint executes the original instruction.", cmd_step },
+	{ "next", "n ni nexti", "", "step, but run over a call to the instruction after it",
+	  NULL, cmd_next },
+	{ "until", "u", "ADDR|SYMBOL", "run until the guest reaches ADDR (a temporary breakpoint)",
+	  NULL, cmd_until },
+	{ "finish", NULL, "", "at a function's first instruction, run until it returns",
+	  "hvmon has no unwind information, so finish works only where the return\n"
+	  "address is known: at a function's first instruction, at [rsp].", cmd_finish },
+	{ "break", "b", "ADDR|SYMBOL[+OFF]", "set a software breakpoint (int3)",
+	  "hvmon keeps the replaced byte: the int3 is in guest memory only while the\n"
+	  "guest runs, so memory reads never show it. When a breakpoint hits, every\n"
+	  "vCPU is paused and the prompt says which stopped where.", cmd_break },
+	{ "hbreak", NULL, "ADDR", "hardware breakpoint (needs KVM_CAP_GUEST_DEBUG_HW_BPS)",
+	  NULL, cmd_hbreak },
+	{ "watch", NULL, "ADDR [LEN] [r|w|rw]", "hardware watchpoint (needs KVM_CAP_GUEST_DEBUG_HW_BPS)",
+	  NULL, cmd_hbreak },
+	{ "delete", "d", "N|all", "delete a breakpoint, or all of them", NULL, cmd_delete },
+	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on", NULL, cmd_cpu },
 	{ "regs", NULL, "", "show the selected vCPU's registers (guest paused)",
 	  "General registers, RIP, RFLAGS with its flags named, segment registers,\n"
 	  "GDT/IDT, CR0/CR2/CR3/CR4/CR8, EFER, APIC base and the CPU mode in words.",
 	  cmd_regs },
-	{ "info", NULL, "kvm|io|post|cpus|status", "show machine information",
+	{ "info", NULL, "SUBJECT", "show machine information",
 	  "info kvm     KVM API version, capabilities hvmon uses, exits by reason\n"
+	  "info break   breakpoints: address, symbol, hits\n"
 	  "info io      port-I/O and MMIO ranges, accesses, unclaimed accesses\n"
 	  "info post    port 0x80 POST codes: count and last value\n"
 	  "info cpus    each vCPU: running or paused, exits\n"

@@ -33,5 +33,16 @@ int cmd_info(struct monitor *mon, int argc, char **argv);
 int cmd_wait(struct monitor *mon, int argc, char **argv);
 int cmd_sleep(struct monitor *mon, int argc, char **argv);
 int cmd_echo(struct monitor *mon, int argc, char **argv);
+int cmd_step(struct monitor *mon, int argc, char **argv);
+int cmd_next(struct monitor *mon, int argc, char **argv);
+int cmd_until(struct monitor *mon, int argc, char **argv);
+int cmd_finish(struct monitor *mon, int argc, char **argv);
+int cmd_cpu(struct monitor *mon, int argc, char **argv);
+int cmd_break(struct monitor *mon, int argc, char **argv);
+int cmd_hbreak(struct monitor *mon, int argc, char **argv);
+int cmd_delete(struct monitor *mon, int argc, char **argv);
+
+/* `info` subjects implemented next to their commands. */
+int info_breakpoints(struct monitor *mon);
 
 #endif

@@ -21,6 +21,8 @@
 #include "monitor/commands.h"
 #include "monitor/console_watch.h"
 #include "monitor/disas.h"
+#include "monitor/mon_symbols.h"
+#include "monitor/symtab.h"
 #include "monitor/parse.h"
 #include "vmm/vcpu.h"
 
@@ -94,6 +96,13 @@ int mon_error(struct monitor *mon, const char *fmt, ...)
 
 static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 {
+	if ((ev->kind == STOP_BREAKPOINT || ev->kind == STOP_STEP) && ev->vcpu >= 0 &&
+	    ev->vcpu < mon->m->vm.nvcpus) {
+		if (ev->kind == STOP_BREAKPOINT)
+			mon_printf(mon, "%s\n", ev->text);
+		mon_print_location(mon, mon->m->vm.vcpu[ev->vcpu]);
+		return;
+	}
 	mon_printf(mon, "%s\n", ev->text);
 	if (ev->insn_len > 0) {
 		char hex[3 * 16 + 1] = "";
@@ -127,6 +136,16 @@ void mon_show_events(struct monitor *mon)
 		rl_restore_prompt();
 		rl_forced_update_display();
 	}
+}
+
+void mon_drop_events(struct monitor *mon)
+{
+	uint64_t n;
+	struct vm_stop_event ev;
+	if (read(mon->m->vm.event_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return;
+	while (vm_take_event(&mon->m->vm, &ev))
+		;
 }
 
 int mon_execute(struct monitor *mon, char *line)
@@ -343,6 +362,7 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 	mon->batch = opt->batch;
 	mon->readline = !opt->batch && isatty(0) && isatty(1);
 	console_watch_init(mon);
+	mon->syms = mon_load_symbols(m, opt->symbols, stderr);
 
 	if (opt->start_running)
 		vcpu_resume_all(&m->vm);
@@ -355,6 +375,7 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 
 	int status = mon_final_status(mon);
 	console_watch_fini(mon);
+	symtab_free(mon->syms);
 	free(mon);
 	return status;
 }

@@ -27,6 +27,8 @@ struct monitor {
 	bool quit;
 	int exit_status;
 	int selected_cpu;
+	struct symtab *syms;     /* NULL when the kernel gave none */
+	struct xfmt_state *xfmt; /* x/xp remember the last format */
 
 	/* Guest console output seen so far, for `wait "TEXT"`: a window of
 	 * the last MON_CONSOLE_KEEP bytes and a match mark (expect-style: a
@@ -42,7 +44,24 @@ struct monitor_options {
 	bool batch;
 	bool start_running;
 	const char *script;      /* -x FILE, or NULL */
+	const char *symbols;     /* --symbols System.map, or NULL */
 };
+
+struct symtab;
+struct xfmt_state;
+struct vcpu;
+
+/* "name+0xoff" for addr, or "" when no symbol covers it. */
+void mon_symbolize(struct monitor *mon, uint64_t addr, char *out, size_t outlen);
+/* Print "vcpu=N rip=0x... <sym+off>: insn" for a parked vCPU. */
+void mon_print_location(struct monitor *mon, struct vcpu *v);
+/* Evaluate an address expression (numbers, $registers of the selected
+ * vCPU, symbols, + - * ...). 0, or -1 with the error printed. */
+int mon_eval(struct monitor *mon, const char *text, uint64_t *out);
+
+/* The selected vCPU, after checking the machine is paused; NULL (with the
+ * error printed) when it is running. */
+struct vcpu *mon_paused_vcpu(struct monitor *mon);
 
 /* Run the monitor until quit (or, in batch mode, until the commands are
  * done and the guest has ended). Returns hvmon's exit status. */
@@ -61,5 +80,7 @@ int mon_execute(struct monitor *mon, char *line);
 
 /* Print the stop events the machine queued. */
 void mon_show_events(struct monitor *mon);
+/* Forget them (a command that already reported the stop). */
+void mon_drop_events(struct monitor *mon);
 
 #endif

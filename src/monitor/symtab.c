@@ -170,8 +170,8 @@ static const char *name_of(const struct symtab *st, size_t by_name_pos)
 	return st->arena + st->syms[st->by_name[by_name_pos]].name;
 }
 
-/* First position in the name index whose name is not below key (or, with
- * prefix_len, whose first prefix_len bytes are not below key's). */
+/* First position in the name index whose name is not below key. The names
+ * starting with a prefix follow it contiguously from there. */
 static size_t name_lower_bound(const struct symtab *st, const char *key)
 {
 	size_t lo = 0, hi = st->count;

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Instruction-level execution control: step, next, until, finish, cpu. */
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "monitor/commands.h"
+#include "monitor/disas.h"
+#include "monitor/parse.h"
+#include "monitor/symtab.h"
+#include "vmm/vcpu.h"
+#include "vmm/vcpu_mem.h"
+
+#define STEP_MAX 10000000UL
+#define INSN_MAX 15
+
+/* Budget for a step: generous, since a step can sit in a halt with
+ * interrupts off; the machine is paused when it runs out. */
+static unsigned step_timeout_ms(unsigned long n)
+{
+	unsigned long ms = 5000 + n;
+	return ms > 600000 ? 600000 : (unsigned)ms;
+}
+
+static int do_step(struct monitor *mon, unsigned long n)
+{
+	struct vcpu *v = mon_paused_vcpu(mon);
+	if (!v)
+		return -1;
+	switch (vcpu_step(&mon->m->vm, v->id, n, step_timeout_ms(n))) {
+	case STEP_DONE:
+		/* The step's own stop event would repeat what we print now. */
+		mon_drop_events(mon);
+		mon_print_location(mon, v);
+		return 0;
+	case STEP_ENDED:
+		mon_show_events(mon);
+		return mon_error(mon, "the guest has ended; nothing to step");
+	case STEP_STOPPED_OTHERWISE:
+		mon_show_events(mon);
+		return 0;
+	case STEP_TIMEOUT:
+		mon_print_location(mon, v);
+		return mon_error(mon, "step did not complete within %u ms (halted with "
+				 "interrupts off?); the guest is paused", step_timeout_ms(n));
+	}
+	return -1;
+}
+
+int cmd_step(struct monitor *mon, int argc, char **argv)
+{
+	uint64_t n = 1;
+	if (argc > 2 || (argc == 2 && (!parse_u64(argv[1], &n) || n == 0 || n > STEP_MAX)))
+		return mon_error(mon, "usage: step [N] (1 to %lu instructions)", STEP_MAX);
+	return do_step(mon, (unsigned long)n);
+}
+
+/* Plant a temporary breakpoint at addr and run to it. The stop is reported
+ * like any other; 'wait stop' waits for it in scripts. */
+static int run_to(struct monitor *mon, uint64_t addr, const char *why)
+{
+	struct vm *vm = &mon->m->vm;
+	char sym[160];
+	pthread_mutex_lock(&vm->ctl_lock);
+	int existing = 0;
+	int id = bp_add(&vm->bps, addr, true, why, &existing);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	if (id < 0 && !existing)
+		return mon_error(mon, "%s: no free breakpoint slot", why);
+	mon_symbolize(mon, addr, sym, sizeof(sym));
+	mon_printf(mon, "running to 0x%llx%s%s%s\n", (unsigned long long)addr,
+		   sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
+	if (!vcpu_resume_all(vm))
+		return mon_error(mon, "the guest has ended; nothing to run");
+	return 0;
+}
+
+int cmd_next(struct monitor *mon, int argc, char **argv)
+{
+	if (argc != 1)
+		return mon_error(mon, "usage: %s", argv[0]);
+	struct vcpu *v = mon_paused_vcpu(mon);
+	if (!v)
+		return -1;
+	uint64_t rip;
+	int bits;
+	uint8_t code[INSN_MAX];
+	char text[128];
+	if (vcpu_linear_rip(v, &rip, &bits) < 0)
+		return mon_error(mon, "cannot read the vCPU's registers");
+	size_t got = vcpu_read_virt(v, rip, code, sizeof(code));
+	int len = got ? disas_one(code, got, rip, bits, text, sizeof(text)) : 0;
+	/* Only a call has a "rest of the line" to run to; anything else is
+	 * one step. */
+	if (len > 0 && !strncmp(text, "call", 4))
+		return run_to(mon, rip + (uint64_t)len, "next");
+	return do_step(mon, 1);
+}
+
+int cmd_until(struct monitor *mon, int argc, char **argv)
+{
+	if (argc != 2)
+		return mon_error(mon, "usage: until ADDR|SYMBOL");
+	uint64_t addr;
+	if (!mon_paused_vcpu(mon) || mon_eval(mon, argv[1], &addr) < 0)
+		return -1;
+	return run_to(mon, addr, "until");
+}
+
+/* Without unwind information the return address is known only at a
+ * function's first instruction, where it sits at [rsp]. Anywhere else
+ * hvmon would have to guess, so it says so instead. */
+int cmd_finish(struct monitor *mon, int argc, char **argv)
+{
+	if (argc != 1)
+		return mon_error(mon, "usage: %s", argv[0]);
+	struct vcpu *v = mon_paused_vcpu(mon);
+	if (!v)
+		return -1;
+	uint64_t rip, off = 1, ret;
+	int bits;
+	struct kvm_regs r;
+	if (vcpu_linear_rip(v, &rip, &bits) < 0 || ioctl(v->fd, KVM_GET_REGS, &r) < 0)
+		return mon_error(mon, "cannot read the vCPU's registers");
+	const char *fn = mon->syms ? symtab_lookup_addr(mon->syms, rip, &off) : NULL;
+	if (!fn || off != 0 || bits != 64)
+		return mon_error(mon, "finish works at a function's first instruction in 64-bit "
+				 "code (hvmon has no unwind information); use 'until ADDR'");
+	if (vcpu_read_virt(v, r.rsp, &ret, sizeof(ret)) != sizeof(ret))
+		return mon_error(mon, "cannot read the return address at rsp=0x%llx",
+				 (unsigned long long)r.rsp);
+	return run_to(mon, ret, "finish");
+}
+
+int cmd_cpu(struct monitor *mon, int argc, char **argv)
+{
+	uint64_t n;
+	if (argc == 1) {
+		mon_printf(mon, "cpu=%d\n", mon->selected_cpu);
+		return 0;
+	}
+	if (argc != 2 || !parse_u64(argv[1], &n))
+		return mon_error(mon, "usage: cpu [N]");
+	if (n >= (uint64_t)mon->m->vm.nvcpus)
+		return mon_error(mon, "no vCPU %llu (this guest has %d)", (unsigned long long)n,
+				 mon->m->vm.nvcpus);
+	mon->selected_cpu = (int)n;
+	mon_printf(mon, "cpu=%d\n", mon->selected_cpu);
+	return 0;
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Address expressions in monitor commands: the expression language of
+ * expr.c with registers of the selected vCPU and the kernel's symbols. */
+#include <sys/ioctl.h>
+
+#include "monitor/expr.h"
+#include "monitor/monitor.h"
+#include "monitor/reg_access.h"
+#include "monitor/symtab.h"
+#include "vmm/vcpu.h"
+
+struct eval_ctx {
+	struct monitor *mon;
+	struct reg_file rf;
+	bool have_regs;
+	bool regs_unavailable;   /* asked for a register while running */
+};
+
+static bool eval_reg(void *opaque, const char *name, uint64_t *val)
+{
+	struct eval_ctx *c = opaque;
+	if (!c->have_regs) {
+		struct vm *vm = &c->mon->m->vm;
+		struct vcpu *v = vm->vcpu[c->mon->selected_cpu];
+		if (vm_is_running(vm) || !vcpu_all_parked(vm)) {
+			c->regs_unavailable = true;
+			return false;
+		}
+		if (ioctl(v->fd, KVM_GET_REGS, &c->rf.regs) < 0 ||
+		    ioctl(v->fd, KVM_GET_SREGS, &c->rf.sregs) < 0)
+			return false;
+		c->have_regs = true;
+	}
+	return reg_get(&c->rf, name, val);
+}
+
+static bool eval_sym(void *opaque, const char *name, uint64_t *val)
+{
+	struct eval_ctx *c = opaque;
+	return c->mon->syms && symtab_lookup_name(c->mon->syms, name, val);
+}
+
+int mon_eval(struct monitor *mon, const char *text, uint64_t *out)
+{
+	struct eval_ctx c = { .mon = mon };
+	struct expr_env env = { .reg = eval_reg, .sym = eval_sym, .opaque = &c };
+	char err[160];
+	if (expr_eval(text, &env, out, err, sizeof(err)) == 0)
+		return 0;
+	if (c.regs_unavailable)
+		return mon_error(mon, "registers are readable only while the guest is paused; 'pause' first");
+	return mon_error(mon, "%s", err);
+}

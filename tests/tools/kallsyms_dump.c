@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* kallsyms_dump KERNEL: decode the kallsyms tables of KERNEL (a bzImage,
+ * whose payload is decompressed first, or a vmlinux) and print them in
+ * System.map format, in address order, so that they can be compared with
+ * the real System.map (tests/integration/kallsyms_vs_systemmap.sh). The
+ * decoding time goes to stderr. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "boot/boot_file.h"
+#include "boot/bzimage.h"
+#include "boot/decompress.h"
+#include "monitor/sym_load.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The vmlinux inside a bzImage, or the file itself. */
+static int kernel_image(uint8_t *file, size_t len, uint8_t **img, size_t *img_len,
+			char *err, size_t errlen)
+{
+	struct bzimage bz;
+
+	if (!bzimage_probe(file, len)) {
+		*img = file;
+		*img_len = len;
+		return 0;
+	}
+	if (bzimage_parse(file, len, &bz, err, errlen))
+		return -1;
+	const uint8_t *payload = file + bz.payload_offset;
+	enum compression c = decompress_detect(payload, bz.payload_length);
+	return decompress(c, payload, bz.payload_length, DECOMPRESS_MAX_OUT,
+			  img, img_len, err, errlen);
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+	uint8_t *file, *img;
+	size_t len, img_len;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s bzImage-or-vmlinux\n", argv[0]);
+		return 2;
+	}
+	if (boot_file_slurp(argv[1], DECOMPRESS_MAX_OUT, &file, &len, err, sizeof(err)) ||
+	    kernel_image(file, len, &img, &img_len, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", argv[1], err);
+		return 1;
+	}
+	struct symtab *st = symtab_new();
+	if (!st) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
+	double t0 = now();
+	int n = sym_load_kallsyms(st, img, img_len, err, sizeof(err));
+	double t1 = now();
+	if (n < 0) {
+		fprintf(stderr, "%s: %s\n", argv[1], err);
+		return 1;
+	}
+	fprintf(stderr, "kallsyms: %d symbols decoded in %.3f s\n", n, t1 - t0);
+	uint64_t addr;
+	char type;
+	const char *name;
+	for (size_t i = 0; (name = symtab_at(st, i, &addr, &type)); i++)
+		printf("%016" PRIx64 " %c %s\n", addr, type, name);
+	symtab_free(st);
+	if (img != file)
+		free(img);
+	free(file);
+	return 0;
+}
