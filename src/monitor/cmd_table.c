@@ -6,53 +6,66 @@
 const struct mon_command mon_commands[] = {
 	{ "run", "c cont continue", "", "let the guest run",
 	  "Resumes every vCPU. Returns at once; use 'wait' to wait for output or a stop.",
-	  cmd_run },
+	  cmd_run, false },
 	{ "pause", "stop", "", "stop every vCPU and return when all are parked",
 	  "Kicks each vCPU out of KVM_RUN and waits until it has parked; then 'regs'\n"
-	  "and the other state commands may read it.", cmd_pause },
+	  "and the other state commands may read it.", cmd_pause, false },
 	{ "step", "si stepi", "[N]", "execute N instructions on the selected vCPU (default 1)",
 	  "Single-steps with KVM_GUESTDBG_SINGLESTEP (and BLOCKIRQ where KVM offers it, so a\n"
 	  "step does not land in an interrupt handler), then shows where the vCPU is.\n"
-	  "Stepping off a breakpoint executes the original instruction.", cmd_step },
+	  "Stepping off a breakpoint executes the original instruction.", cmd_step, false },
 	{ "next", "n ni nexti", "", "step, but run over a call to the instruction after it",
-	  NULL, cmd_next },
+	  NULL, cmd_next, false },
 	{ "until", "u", "ADDR|SYMBOL", "run until the guest reaches ADDR (a temporary breakpoint)",
-	  NULL, cmd_until },
+	  NULL, cmd_until, false },
 	{ "finish", NULL, "", "at a function's first instruction, run until it returns",
 	  "hvmon has no unwind information, so finish works only where the return\n"
-	  "address is known: at a function's first instruction, at [rsp].", cmd_finish },
+	  "address is known: at a function's first instruction, at [rsp].", cmd_finish, false },
 	{ "break", "b", "ADDR|SYMBOL[+OFF]", "set a software breakpoint (int3)",
 	  "hvmon keeps the replaced byte: the int3 is in guest memory only while the\n"
 	  "guest runs, so memory reads never show it. When a breakpoint hits, every\n"
-	  "vCPU is paused and the prompt says which stopped where.", cmd_break },
+	  "vCPU is paused and the prompt says which stopped where.", cmd_break, false },
 	{ "hbreak", NULL, "ADDR", "hardware breakpoint (needs KVM_CAP_GUEST_DEBUG_HW_BPS)",
-	  NULL, cmd_hbreak },
+	  NULL, cmd_hbreak, false },
 	{ "watch", NULL, "ADDR [LEN] [r|w|rw]", "hardware watchpoint (needs KVM_CAP_GUEST_DEBUG_HW_BPS)",
-	  NULL, cmd_hbreak },
-	{ "delete", "d", "N|all", "delete a breakpoint, or all of them", NULL, cmd_delete },
-	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on", NULL, cmd_cpu },
+	  NULL, cmd_hbreak, false },
+	{ "delete", "d", "N|all", "delete a breakpoint, or all of them", NULL, cmd_delete, false },
+	{ "x", NULL, "/FMT ADDR", "examine guest-virtual memory (through the vCPU's page tables)",
+	  "FMT is /[count][format][size] as in gdb and QEMU: format x d u o t c s i,\n"
+	  "size b h w g. x/16xg $rsp, x/4i $rip, x/s start_kernel+0x10, x/8bx 0x1000.\n"
+	  "Format and size are remembered for the next x or xp.", cmd_x, true },
+	{ "xp", NULL, "/FMT ADDR", "examine guest-physical memory", NULL, cmd_x, true },
+	{ "translate", "tr", "ADDR", "walk the page tables for ADDR, level by level",
+	  "Shows every paging-structure entry on the way (PML5E/PML4E/PDPTE/PDE/PTE),\n"
+	  "its flags in words, the page size, and where the walk stops when an entry\n"
+	  "is not present. 32-bit, PAE, 4- and 5-level paging.", cmd_translate, false },
+	{ "disas", "disassemble", "[ADDR] [N]", "disassemble N instructions (default: 10 at $rip)",
+	  NULL, cmd_disas, false },
+	{ "sym", NULL, "ADDR|NAME", "symbol for an address, or address of a symbol", NULL, cmd_sym, false },
+	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on", NULL, cmd_cpu, false },
 	{ "regs", NULL, "", "show the selected vCPU's registers (guest paused)",
 	  "General registers, RIP, RFLAGS with its flags named, segment registers,\n"
 	  "GDT/IDT, CR0/CR2/CR3/CR4/CR8, EFER, APIC base and the CPU mode in words.",
-	  cmd_regs },
+	  cmd_regs, false },
 	{ "info", NULL, "SUBJECT", "show machine information",
 	  "info kvm     KVM API version, capabilities hvmon uses, exits by reason\n"
 	  "info break   breakpoints: address, symbol, hits\n"
+	  "info mem     RAM regions, MMIO regions and the e820 map\n"
 	  "info io      port-I/O and MMIO ranges, accesses, unclaimed accesses\n"
 	  "info post    port 0x80 POST codes: count and last value\n"
 	  "info cpus    each vCPU: running or paused, exits\n"
-	  "info status  running, paused or ended, and why", cmd_info },
+	  "info status  running, paused or ended, and why", cmd_info, false },
 	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
 	  "wait for text on the guest console, or for the guest to stop",
 	  "wait \"TEXT\" [SECONDS]  waits until TEXT appears in console output after the\n"
 	  "                        previous match (default 60 s); fails on timeout or when\n"
 	  "                        the guest stops first.\n"
 	  "wait stop [SECONDS]     waits until the guest stops (fault, guest end, pause)\n"
-	  "                        and says why.", cmd_wait },
-	{ "sleep", NULL, "MILLISECONDS", "sleep (scripts)", NULL, cmd_sleep },
-	{ "echo", NULL, "TEXT...", "print TEXT (scripts)", NULL, cmd_echo },
-	{ "help", "?", "[COMMAND]", "list commands, or explain one", NULL, cmd_help },
-	{ "quit", "q exit", "", "stop the guest and leave hvmon", NULL, cmd_quit },
+	  "                        and says why.", cmd_wait, false },
+	{ "sleep", NULL, "MILLISECONDS", "sleep (scripts)", NULL, cmd_sleep, false },
+	{ "echo", NULL, "TEXT...", "print TEXT (scripts)", NULL, cmd_echo, false },
+	{ "help", "?", "[COMMAND]", "list commands, or explain one", NULL, cmd_help, false },
+	{ "quit", "q exit", "", "stop the guest and leave hvmon", NULL, cmd_quit, false },
 };
 const int mon_ncommands = (int)(sizeof(mon_commands) / sizeof(mon_commands[0]));
 

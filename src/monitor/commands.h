@@ -15,6 +15,7 @@ struct mon_command {
 	const char *help;      /* one line */
 	const char *details;   /* `help CMD`: more lines, or NULL */
 	mon_cmd_fn fn;
+	bool takes_format;     /* accepts CMD/FMT (x, xp) */
 };
 
 extern const struct mon_command mon_commands[];
@@ -41,8 +42,13 @@ int cmd_cpu(struct monitor *mon, int argc, char **argv);
 int cmd_break(struct monitor *mon, int argc, char **argv);
 int cmd_hbreak(struct monitor *mon, int argc, char **argv);
 int cmd_delete(struct monitor *mon, int argc, char **argv);
+int cmd_x(struct monitor *mon, int argc, char **argv);
+int cmd_translate(struct monitor *mon, int argc, char **argv);
+int cmd_disas(struct monitor *mon, int argc, char **argv);
+int cmd_sym(struct monitor *mon, int argc, char **argv);
 
 /* `info` subjects implemented next to their commands. */
 int info_breakpoints(struct monitor *mon);
+int info_mem(struct monitor *mon);
 
 #endif

@@ -157,9 +157,14 @@ int mon_execute(struct monitor *mon, char *line)
 		return mon_error(mon, "%s", err);
 	if (argc == 0)
 		return 0;
-	const struct mon_command *c = mon_find_command(argv[0]);
+	/* "x/16xg": the format rides on the command word, as in gdb. */
+	char name[32];
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(argv[0], "/"), argv[0]);
+	const struct mon_command *c = mon_find_command(name);
 	if (!c)
-		return mon_error(mon, "unknown command '%s' (try 'help')", argv[0]);
+		return mon_error(mon, "unknown command '%s' (try 'help')", name);
+	if (strchr(argv[0], '/') && !c->takes_format)
+		return mon_error(mon, "'%s' takes no /FORMAT", c->name);
 	return c->fn(mon, argc, argv);
 }
 
@@ -363,6 +368,7 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 	mon->readline = !opt->batch && isatty(0) && isatty(1);
 	console_watch_init(mon);
 	mon->syms = mon_load_symbols(m, opt->symbols, stderr);
+	xfmt_init(&mon->xf);
 
 	if (opt->start_running)
 		vcpu_resume_all(&m->vm);

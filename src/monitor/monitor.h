@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "monitor/xfmt.h"
 #include "vmm/machine.h"
 
 #define MON_CONSOLE_KEEP 65536   /* bytes of guest console kept for `wait` */
@@ -28,7 +29,7 @@ struct monitor {
 	int exit_status;
 	int selected_cpu;
 	struct symtab *syms;     /* NULL when the kernel gave none */
-	struct xfmt_state *xfmt; /* x/xp remember the last format */
+	struct xfmt xf;          /* x and xp remember the last format, as gdb does */
 
 	/* Guest console output seen so far, for `wait "TEXT"`: a window of
 	 * the last MON_CONSOLE_KEEP bytes and a match mark (expect-style: a
@@ -48,7 +49,6 @@ struct monitor_options {
 };
 
 struct symtab;
-struct xfmt_state;
 struct vcpu;
 
 /* "name+0xoff" for addr, or "" when no symbol covers it. */

@@ -113,6 +113,8 @@ static int fail(struct walk_result *r, int level, const char *fmt, ...)
 	va_end(ap);
 	r->fail_level = level;
 	r->ok = false;
+	/* A failed walk grants nothing. */
+	r->writable = r->user = r->nx = false;
 	return -1;
 }
 
@@ -131,8 +133,9 @@ static int check_address_width(struct walk_result *r)
 		break;
 	default:
 		if (r->gva >> 32)
-			return fail(r, -1, "address 0x%llx is wider than 32 bits (%s)",
-				    (unsigned long long)r->gva, pagewalk_mode_name(r->mode));
+			return fail(r, -1, "address 0x%llx is wider than 32 bits (%s%s)",
+				    (unsigned long long)r->gva, pagewalk_mode_name(r->mode),
+				    r->mode == PAGING_OFF ? "" : " paging");
 		return 0;
 	}
 	uint64_t upper = r->gva >> top;
@@ -172,16 +175,17 @@ static const struct level_rule *first_rule(enum paging_mode mode)
 	}
 }
 
-static uint64_t read_entry(phys_read_fn read, void *opaque, struct walk_level *lv)
+/* Paging structures are little-endian; false when outside guest RAM. */
+static bool read_entry(phys_read_fn read, void *opaque, uint64_t gpa, unsigned size,
+		       uint64_t *val)
 {
 	uint8_t raw[8];
-	if (read(opaque, lv->entry_addr, raw, lv->entry_size) != 0)
-		return 0;
-	lv->read_ok = true;
-	uint64_t v = 0;
-	for (unsigned i = lv->entry_size; i-- > 0;)
-		v = v << 8 | raw[i];	/* paging structures are little-endian */
-	return v;
+	if (read(opaque, gpa, raw, size) != 0)
+		return false;
+	*val = 0;
+	for (unsigned i = size; i-- > 0;)
+		*val = *val << 8 | raw[i];
+	return true;
 }
 
 /* Physical address of the page a PS = 1 entry maps. */
@@ -210,11 +214,11 @@ static int visit_level(const struct paging_state *ps, const struct level_rule *r
 	lv->index = (unsigned)(r->gva >> rule->shift & ((1ULL << rule->index_bits) - 1));
 	lv->entry_size = r->mode == PAGING_32BIT ? 4 : 8;
 	lv->entry_addr = table + (uint64_t)lv->index * lv->entry_size;
-	uint64_t e = read_entry(read, opaque, lv);
+	lv->read_ok = read_entry(read, opaque, lv->entry_addr, lv->entry_size, &lv->entry);
 	if (!lv->read_ok)
 		return fail(r, idx, "%s at 0x%llx is outside guest RAM", rule->name,
 			    (unsigned long long)lv->entry_addr);
-	lv->entry = e;
+	uint64_t e = lv->entry;
 	lv->present = e & PTE_P;
 	/* P = 0 ends the walk with a page fault, whatever the other bits
 	 * hold (4.7). */

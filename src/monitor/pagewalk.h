@@ -49,8 +49,8 @@ struct walk_result {
 	bool ok;
 	uint64_t gpa;		/* when ok */
 	uint64_t page_size;	/* when ok; 0 with paging off */
-	/* Accumulated over every level that controls access rights
-	 * (SDM vol. 3A, 4.6.1): */
+	/* When ok, accumulated over every level that controls access rights
+	 * (SDM vol. 3A, 4.6.1); all false on failure: */
 	bool writable;		/* R/W set at every level */
 	bool user;		/* U/S set at every level */
 	bool nx;		/* XD set at some level, with IA32_EFER.NXE = 1 */

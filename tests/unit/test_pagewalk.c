@@ -241,6 +241,7 @@ START_TEST(not_present_each_level)
 		ck_assert_int_eq(r.fail_level, i);
 		ck_assert_int_eq(r.nlevels, i + 1);
 		ck_assert(!r.level[i].present);
+		ck_assert(!r.writable && !r.user && !r.nx);
 		char want[32];
 		snprintf(want, sizeof(want), "%s not present", good.level[i].name);
 		ck_assert_str_eq(r.error, want);
@@ -418,7 +419,7 @@ START_TEST(pae)
 
 	/* Linear addresses are 32 bits wide. */
 	ck_assert_int_eq(walk(&ps, 0x100000000ULL, &r), -1);
-	ck_assert_str_eq(r.error, "address 0x100000000 is wider than 32 bits (PAE)");
+	ck_assert_str_eq(r.error, "address 0x100000000 is wider than 32 bits (PAE paging)");
 	ck_assert_int_eq(walk(&ps, 0x0, &r), -1);
 	ck_assert_str_eq(r.error, "PDPTE not present");
 }
@@ -469,7 +470,7 @@ START_TEST(paging_32bit)
 	ck_assert_str_eq(r.error, "PDE reserved bits set (0x200000)");
 
 	ck_assert_int_eq(walk(&ps, 0x1c0000000ULL, &r), -1);
-	ck_assert_str_eq(r.error, "address 0x1c0000000 is wider than 32 bits (32-bit)");
+	ck_assert_str_eq(r.error, "address 0x1c0000000 is wider than 32 bits (32-bit paging)");
 }
 END_TEST
 
