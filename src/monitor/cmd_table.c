@@ -43,10 +43,14 @@ const struct mon_command mon_commands[] = {
 	  NULL, cmd_disas, false },
 	{ "sym", NULL, "ADDR|NAME", "symbol for an address, or address of a symbol", NULL, cmd_sym, false },
 	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on", NULL, cmd_cpu, false },
-	{ "regs", NULL, "", "show the selected vCPU's registers (guest paused)",
+	{ "regs", NULL, "[NAME=VALUE ...]", "show the selected vCPU's registers, or change some",
 	  "General registers, RIP, RFLAGS with its flags named, segment registers,\n"
-	  "GDT/IDT, CR0/CR2/CR3/CR4/CR8, EFER, APIC base and the CPU mode in words.",
-	  cmd_regs, false },
+	  "GDT/IDT, CR0/CR2/CR3/CR4/CR8, EFER, APIC base, DR0-DR7, pending events and\n"
+	  "the CPU mode in words. 'regs rax=1 rip=count_loop' writes (values are\n"
+	  "expressions); segment registers are read-only.", cmd_regs, false },
+	{ "msr", NULL, "read IDX | write IDX VALUE", "read or write a model-specific register",
+	  NULL, cmd_msr, false },
+	{ "fpu", NULL, "", "x87, SSE and AVX state from XSAVE", NULL, cmd_fpu, false },
 	{ "info", NULL, "SUBJECT", "show machine information",
 	  "info kvm     KVM API version, capabilities hvmon uses, exits by reason\n"
 	  "info break   breakpoints: address, symbol, hits\n"

@@ -46,6 +46,8 @@ int cmd_x(struct monitor *mon, int argc, char **argv);
 int cmd_translate(struct monitor *mon, int argc, char **argv);
 int cmd_disas(struct monitor *mon, int argc, char **argv);
 int cmd_sym(struct monitor *mon, int argc, char **argv);
+int cmd_msr(struct monitor *mon, int argc, char **argv);
+int cmd_fpu(struct monitor *mon, int argc, char **argv);
 
 /* `info` subjects implemented next to their commands. */
 int info_breakpoints(struct monitor *mon);

@@ -136,6 +136,13 @@ void mon_show_events(struct monitor *mon)
 		rl_restore_prompt();
 		rl_forced_update_display();
 	}
+	/* Batch mode ends with the guest (reset, power-off, triple fault). */
+	if (any && mon->batch) {
+		pthread_mutex_lock(&mon->m->vm.ctl_lock);
+		if (mon->m->vm.end != VM_END_NONE)
+			mon->quit = true;
+		pthread_mutex_unlock(&mon->m->vm.ctl_lock);
+	}
 }
 
 void mon_drop_events(struct monitor *mon)

@@ -179,7 +179,14 @@ static bool names_consistent(const struct ks_image *img, uint32_t num)
 		if (!expand_name(img, &off, img->markers, name))
 			return false;
 	}
-	return align_up(off) == img->markers;
+	/* Only the zeros of .balign may follow: a nonzero byte would be a
+	 * name that num does not count. */
+	if (align_up(off) != img->markers)
+		return false;
+	for (; off < img->markers; off++)
+		if (img->buf[off] != 0)
+			return false;
+	return true;
 }
 
 /* Is there a num_syms at a, followed by names, markers, optionally

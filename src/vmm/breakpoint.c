@@ -126,5 +126,7 @@ void bp_lift_all(struct vm *vm)
 struct breakpoint *bp_planted_at(struct bp_table *t, uint64_t gva)
 {
 	struct breakpoint *b = bp_find_gva(t, gva);
-	return b && t->planted ? b : NULL;
+	/* One that failed to plant has no int3 there: a trap at its address
+	 * is the guest's own. */
+	return b && t->planted && !b->unplanted_why ? b : NULL;
 }

@@ -221,7 +221,7 @@ enum { SEC_NULL, SEC_TEXT, SEC_DATA, SEC_BSS, SEC_SYMTAB, SEC_STRTAB, SEC_NUM };
 #define ELF_SIZE (ELF_SHDR_OFF + SEC_NUM * sizeof(Elf64_Shdr))
 
 static const char elf_strings[] =
-	"\0main\0helper\0data_var\0bss_var\0abs_sym\0weak_fn\0undef\0zero\0sect\0";
+	"\0main\0helper\0data_var\0bss_var\0abs_sym\0undef\0zero\0sect\0weak_fn\0";
 
 static uint32_t str_off(const char *name)
 {
@@ -326,7 +326,7 @@ static void check_elf_symbols(void)
 
 START_TEST(elf64_symbols)
 {
-	uint8_t buf[ELF_SIZE];
+	_Alignas(8) uint8_t buf[ELF_SIZE];
 	size_t n = build_elf64(buf);
 
 	ck_assert_int_eq(sym_load_elf(st, buf, n, err, sizeof(err)), 6);
@@ -336,7 +336,7 @@ END_TEST
 
 START_TEST(elf32_symbols)
 {
-	uint8_t buf[ELF_SIZE];
+	_Alignas(8) uint8_t buf[ELF_SIZE];
 	size_t n = build_elf32(buf);
 
 	ck_assert_int_eq(sym_load_elf(st, buf, n, err, sizeof(err)), 6);
@@ -348,7 +348,7 @@ END_TEST
  * leaves the table empty. */
 START_TEST(elf_truncated)
 {
-	uint8_t buf[ELF_SIZE];
+	_Alignas(8) uint8_t buf[ELF_SIZE];
 	size_t n = build_elf64(buf);
 
 	for (size_t len = 0; len < n; len++) {
@@ -365,7 +365,7 @@ static Elf64_Shdr *shdr(uint8_t *buf, int i)
 
 START_TEST(elf_hostile_headers)
 {
-	uint8_t buf[ELF_SIZE];
+	_Alignas(8) uint8_t buf[ELF_SIZE];
 	size_t n;
 
 	n = build_elf64(buf);
@@ -408,18 +408,19 @@ END_TEST
 /* Bad symbols are skipped, the rest still load. */
 START_TEST(elf_hostile_symbols)
 {
-	uint8_t buf[ELF_SIZE];
+	_Alignas(8) uint8_t buf[ELF_SIZE];
 	size_t n = build_elf64(buf);
 	Elf64_Sym *syms = (Elf64_Sym *)(buf + ELF_SYMTAB_OFF);
 
 	syms[1].st_name = 0xffffffff;                   /* main: name outside */
 	syms[2].st_shndx = 0xff00 - 1;                  /* helper: no such section */
-	/* The string table loses its last NUL: "sect" is unterminated. */
+	/* The string table loses its last NUL: "weak_fn" is unterminated. */
 	shdr(buf, SEC_STRTAB)->sh_size = sizeof(elf_strings) - 2;
 	int got = sym_load_elf(st, buf, n, err, sizeof(err));
-	ck_assert_int_eq(got, 5);
+	ck_assert_int_eq(got, 4);
 	uint64_t a;
 	ck_assert(!symtab_lookup_name(st, "main", &a));
+	ck_assert(!symtab_lookup_name(st, "weak_fn", &a));
 	char t;
 	ck_assert_str_eq(symtab_at(st, 1, &a, &t), "helper");
 	ck_assert_int_eq(t, '?');
@@ -428,7 +429,7 @@ END_TEST
 
 START_TEST(elf_dynsym_fallback)
 {
-	uint8_t buf[ELF_SIZE];
+	_Alignas(8) uint8_t buf[ELF_SIZE];
 	size_t n = build_elf64(buf);
 
 	shdr(buf, SEC_SYMTAB)->sh_type = SHT_DYNSYM;
