@@ -66,6 +66,10 @@ const struct mon_command mon_commands[] = {
 	  "                        the guest stops first.\n"
 	  "wait stop [SECONDS]     waits until the guest stops (fault, guest end, pause)\n"
 	  "                        and says why.", cmd_wait, false },
+	{ "console", NULL, "[ttyS0]", "attach this terminal to the guest console (Ctrl-] returns)",
+	  "Keystrokes go to the guest's serial port and its output comes here; the\n"
+	  "console pty stays attached too. Ctrl-] comes back to the (hvmon) prompt.",
+	  cmd_console, false },
 	{ "sleep", NULL, "MILLISECONDS", "sleep (scripts)", NULL, cmd_sleep, false },
 	{ "echo", NULL, "TEXT...", "print TEXT (scripts)", NULL, cmd_echo, false },
 	{ "help", "?", "[COMMAND]", "list commands, or explain one", NULL, cmd_help, false },

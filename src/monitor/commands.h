@@ -48,6 +48,7 @@ int cmd_disas(struct monitor *mon, int argc, char **argv);
 int cmd_sym(struct monitor *mon, int argc, char **argv);
 int cmd_msr(struct monitor *mon, int argc, char **argv);
 int cmd_fpu(struct monitor *mon, int argc, char **argv);
+int cmd_console(struct monitor *mon, int argc, char **argv);
 
 /* `info` subjects implemented next to their commands. */
 int info_breakpoints(struct monitor *mon);

@@ -24,6 +24,7 @@
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
 #include "monitor/parse.h"
+#include "monitor/reg_access.h"
 #include "vmm/vcpu.h"
 
 #define MON_PROMPT "(hvmon) "
@@ -218,6 +219,20 @@ static void mon_rl_line(char *line)
 	free(line);
 }
 
+void mon_readline_suspend(struct monitor *mon)
+{
+	(void)mon;
+	rl_callback_handler_remove();
+}
+
+void mon_readline_resume(struct monitor *mon)
+{
+	(void)mon;
+	rl_callback_handler_install(MON_PROMPT, mon_rl_line);
+}
+
+/* TAB completion: command names first on the line; then $registers and
+ * kernel symbols. readline calls a generator with state 0 to start. */
 static char *mon_command_generator(const char *text, int state)
 {
 	static int idx;
@@ -234,13 +249,36 @@ static char *mon_command_generator(const char *text, int state)
 	return NULL;
 }
 
+static char *mon_register_generator(const char *text, int state)
+{
+	static int iter;
+	if (!state)
+		iter = 0;
+	const char *name = reg_complete(text + 1, &iter);
+	char *out = NULL;
+	if (name && asprintf(&out, "$%s", name) < 0)
+		out = NULL;
+	return out;
+}
+
+static char *mon_symbol_generator(const char *text, int state)
+{
+	static size_t iter;
+	if (!state)
+		iter = 0;
+	const char *name = rl_monitor->syms ? symtab_complete(rl_monitor->syms, text, &iter) : NULL;
+	return name ? strdup(name) : NULL;
+}
+
 static char **mon_complete(const char *text, int start, int end)
 {
 	(void)end;
 	rl_attempted_completion_over = 1;
 	if (start == 0)
 		return rl_completion_matches(text, mon_command_generator);
-	return NULL;
+	if (text[0] == '$')
+		return rl_completion_matches(text, mon_register_generator);
+	return rl_completion_matches(text, mon_symbol_generator);
 }
 
 static char *mon_history_path(void)
@@ -297,6 +335,9 @@ static void mon_input_loop(struct monitor *mon)
 		rl_monitor = mon;
 		rl_readline_name = "hvmon";
 		rl_attempted_completion_function = mon_complete;
+		/* Words end at blanks and expression operators; '$' starts a
+		 * register name rather than ending a word. */
+		rl_basic_word_break_characters = " \t\n\"=+-*/%&|^~<>()";
 		hist = mon_history_path();
 		stifle_history(MON_HISTORY_MAX);
 		if (hist)

@@ -80,6 +80,10 @@ int mon_execute(struct monitor *mon, char *line);
 
 /* Print the stop events the machine queued. */
 void mon_show_events(struct monitor *mon);
+/* Hand the terminal to something else (`console`) and take it back. */
+void mon_readline_suspend(struct monitor *mon);
+void mon_readline_resume(struct monitor *mon);
+
 /* Forget them (a command that already reported the stop). */
 void mon_drop_events(struct monitor *mon);
 

@@ -54,7 +54,7 @@ struct ks_image {
 	const char *token[KS_TOKENS];
 	size_t token_len[KS_TOKENS];
 	size_t token_table;     /* buffer offsets of the tables */
-	size_t names, markers, num_syms_at, offsets, relative_base_at;
+	size_t names, markers, num_syms_at, offsets;
 	uint32_t num_syms;
 	uint64_t relative_base;
 };
@@ -191,7 +191,7 @@ static bool names_consistent(const struct ks_image *img, uint32_t num)
 
 /* Is there a num_syms at a, followed by names, markers, optionally
  * seqs_of_names (with_seqs), ending at the token table? */
-static bool num_syms_at(struct ks_image *img, size_t a, bool with_seqs)
+static bool num_syms_candidate(struct ks_image *img, size_t a, bool with_seqs)
 {
 	uint32_t num = get_le32(img->buf + a);
 	size_t t = img->token_table;
@@ -219,7 +219,7 @@ static bool find_names(struct ks_image *img)
 {
 	for (size_t a = img->token_table; a >= KS_ALIGN;) {
 		a -= KS_ALIGN;
-		if (num_syms_at(img, a, false) || num_syms_at(img, a, true)) {
+		if (num_syms_candidate(img, a, false) || num_syms_candidate(img, a, true)) {
 			img->num_syms_at = a;
 			img->num_syms = get_le32(img->buf + a);
 			return true;
@@ -235,9 +235,9 @@ static bool find_offsets(struct ks_image *img)
 
 	if (img->num_syms_at < KS_ALIGN + bytes)
 		return false;
-	img->relative_base_at = img->num_syms_at - KS_ALIGN;
-	img->relative_base = get_le64(img->buf + img->relative_base_at);
-	img->offsets = img->relative_base_at - bytes;
+	size_t base_at = img->num_syms_at - KS_ALIGN;
+	img->relative_base = get_le64(img->buf + base_at);
+	img->offsets = base_at - bytes;
 	return img->relative_base != 0;
 }
 

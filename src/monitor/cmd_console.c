@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* `console`: this terminal becomes the guest's serial console until
+ * Ctrl-], as in telnet; the console pty stays attached meanwhile. */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "dev/chardev.h"
+#include "monitor/commands.h"
+
+#define CONSOLE_ESCAPE 0x1d   /* Ctrl-] */
+
+static void console_to_terminal(void *opaque, const uint8_t *buf, size_t len)
+{
+	(void)opaque;
+	while (len > 0) {
+		ssize_t n = write(1, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Relay keystrokes until the escape byte; returns when it arrives or the
+ * terminal goes away. Bytes after the escape in the same read are dropped. */
+static void console_relay(struct monitor *mon)
+{
+	struct chardev *cd = mon->m->console;
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = 0, .events = POLLIN },
+			{ .fd = mon->m->vm.event_fd, .events = POLLIN },
+		};
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (p[1].revents & POLLIN)
+			mon_show_events(mon);
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		uint8_t buf[256];
+		ssize_t n = read(0, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		uint8_t *esc = memchr(buf, CONSOLE_ESCAPE, (size_t)n);
+		size_t keep = esc ? (size_t)(esc - buf) : (size_t)n;
+		if (keep)
+			chardev_inject_input(cd, buf, keep);
+		if (esc)
+			return;
+	}
+}
+
+int cmd_console(struct monitor *mon, int argc, char **argv)
+{
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "ttyS0") && strcmp(argv[1], "com1")))
+		return mon_error(mon, "usage: console [ttyS0]");
+	if (!mon->readline)
+		return mon_error(mon, "console needs an interactive terminal (attach to %s instead)",
+				 chardev_path(mon->m->console));
+	if (chardev_kind(mon->m->console) == CHARDEV_STDIO)
+		return mon_error(mon, "the console is already on this terminal (--console stdio)");
+	struct termios saved, raw;
+	if (tcgetattr(0, &saved) < 0)
+		return mon_error(mon, "cannot read the terminal settings: %s", strerror(errno));
+	mon_printf(mon, "attached to ttyS0; Ctrl-] returns to the prompt\n");
+	mon_readline_suspend(mon);
+	raw = saved;
+	cfmakeraw(&raw);
+	tcsetattr(0, TCSANOW, &raw);
+	chardev_add_tap(mon->m->console, console_to_terminal, NULL);
+	console_relay(mon);
+	chardev_remove_tap(mon->m->console, console_to_terminal, NULL);
+	tcsetattr(0, TCSANOW, &saved);
+	mon_printf(mon, "\ndetached from ttyS0\n");
+	mon_readline_resume(mon);
+	return 0;
+}
