@@ -18,7 +18,7 @@ MAIN_OBJ := $(BUILD)/obj/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit integration asan clean deps guest run check-linux
+.PHONY: all check unit integration asan clean deps guest guest-kit run check-linux
 all: $(BUILD)/hvmon
 
 $(BUILD)/obj/%.o: %.c
@@ -36,13 +36,20 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
 
+# Small host programs the integration tests use.
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhvmon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
+
 include tests/guest/guest.mk
 
 # Install build and test dependencies from Debian (no-op when present).
 deps:
 	scripts/install-deps.sh
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(TOOL_BIN)
 integration: $(BUILD)/hvmon guest
 
 # The Debian-kernel test skips (saying why) when the kit cannot be fetched;

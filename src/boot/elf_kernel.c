@@ -26,7 +26,7 @@ struct ehdr_view {
 
 struct phdr_view {
 	uint32_t type;
-	uint64_t offset, paddr, filesz, memsz, align;
+	uint64_t offset, paddr, vaddr, filesz, memsz, align;
 };
 
 static void read_ehdr(const uint8_t *img, bool is64, struct ehdr_view *e)
@@ -54,6 +54,7 @@ static void read_phdr(const uint8_t *p, bool is64, struct phdr_view *ph)
 		ph->type = get_le32(p + offsetof(Elf64_Phdr, p_type));
 		ph->offset = get_le64(p + offsetof(Elf64_Phdr, p_offset));
 		ph->paddr = get_le64(p + offsetof(Elf64_Phdr, p_paddr));
+		ph->vaddr = get_le64(p + offsetof(Elf64_Phdr, p_vaddr));
 		ph->filesz = get_le64(p + offsetof(Elf64_Phdr, p_filesz));
 		ph->memsz = get_le64(p + offsetof(Elf64_Phdr, p_memsz));
 		ph->align = get_le64(p + offsetof(Elf64_Phdr, p_align));
@@ -61,6 +62,7 @@ static void read_phdr(const uint8_t *p, bool is64, struct phdr_view *ph)
 		ph->type = get_le32(p + offsetof(Elf32_Phdr, p_type));
 		ph->offset = get_le32(p + offsetof(Elf32_Phdr, p_offset));
 		ph->paddr = get_le32(p + offsetof(Elf32_Phdr, p_paddr));
+		ph->vaddr = get_le32(p + offsetof(Elf32_Phdr, p_vaddr));
 		ph->filesz = get_le32(p + offsetof(Elf32_Phdr, p_filesz));
 		ph->memsz = get_le32(p + offsetof(Elf32_Phdr, p_memsz));
 		ph->align = get_le32(p + offsetof(Elf32_Phdr, p_align));
@@ -178,7 +180,7 @@ static int parse_phdrs(const uint8_t *img, size_t len, const struct ehdr_view *e
 					 ELF_KERNEL_MAX_LOADS);
 		k->load[k->nloads++] = (struct elf_load){
 			.offset = ph.offset, .filesz = ph.filesz,
-			.paddr = ph.paddr, .memsz = ph.memsz };
+			.paddr = ph.paddr, .vaddr = ph.vaddr, .memsz = ph.memsz };
 	}
 	return 0;
 }

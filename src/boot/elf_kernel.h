@@ -18,6 +18,7 @@
 struct elf_load {
 	uint64_t offset, filesz;
 	uint64_t paddr, memsz;
+	uint64_t vaddr;         /* where the kernel maps it once paging is on */
 };
 
 struct elf_kernel {

@@ -53,6 +53,9 @@ static int load_segments(const struct guest_mem *mem, const uint8_t *elf,
 					 (unsigned long long)(mem->ram_size >> 20));
 		memcpy(dst, elf + s->offset, s->filesz);
 		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+		if (info->nimage_maps < BOOT_MAX_IMAGE_MAPS)
+			info->image_map[info->nimage_maps++] = (struct boot_image_map){
+				.vaddr = s->vaddr, .paddr = s->paddr, .size = s->memsz };
 		if (s->paddr < lo)
 			lo = s->paddr;
 		if (s->paddr + s->memsz > hi)

@@ -91,14 +91,21 @@ int cmd_msr(struct monitor *mon, int argc, char **argv)
 		return -1;
 	if (idx > 0xffffffffu)
 		return mon_error(mon, "MSR index 0x%llx is wider than 32 bits", (unsigned long long)idx);
-	struct {
+	/* struct kvm_msrs ends in a flexible array: room for one entry. */
+	union {
 		struct kvm_msrs h;
-		struct kvm_msr_entry e;
-	} m = { .h.nmsrs = 1, .e.index = (uint32_t)idx, .e.data = val };
+		uint8_t bytes[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
+	} m;
+	memset(&m, 0, sizeof(m));
+	m.h.nmsrs = 1;
+	m.h.entries[0].index = (uint32_t)idx;
+	m.h.entries[0].data = val;
 	int n = ioctl(v->fd, write ? KVM_SET_MSRS : KVM_GET_MSRS, &m);
 	if (n != 1)
-		return mon_error(mon, "KVM refused to %s MSR 0x%x", write ? "write" : "read", m.e.index);
-	mon_printf(mon, "msr[0x%x]=0x%llx\n", m.e.index, (unsigned long long)m.e.data);
+		return mon_error(mon, "KVM refused to %s MSR 0x%llx", write ? "write" : "read",
+				 (unsigned long long)idx);
+	mon_printf(mon, "msr[0x%llx]=0x%llx\n", (unsigned long long)idx,
+		   (unsigned long long)m.h.entries[0].data);
 	return 0;
 }
 

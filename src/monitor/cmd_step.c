@@ -54,8 +54,9 @@ int cmd_step(struct monitor *mon, int argc, char **argv)
 	return do_step(mon, (unsigned long)n);
 }
 
-/* Plant a temporary breakpoint at addr and run to it. The stop is reported
- * like any other; 'wait stop' waits for it in scripts. */
+/* Plant a temporary breakpoint at addr, run, and wait (as gdb does) until
+ * the machine stops: there, at another breakpoint, on a fault, or because
+ * Ctrl-C paused it. */
 static int run_to(struct monitor *mon, uint64_t addr, const char *why)
 {
 	struct vm *vm = &mon->m->vm;
@@ -71,6 +72,7 @@ static int run_to(struct monitor *mon, uint64_t addr, const char *why)
 		   sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
 	if (!vcpu_resume_all(vm))
 		return mon_error(mon, "the guest has ended; nothing to run");
+	mon_wait_until_stopped(mon);
 	return 0;
 }
 

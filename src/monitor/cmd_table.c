@@ -42,6 +42,17 @@ const struct mon_command mon_commands[] = {
 	{ "disas", "disassemble", "[ADDR] [N]", "disassemble N instructions (default: 10 at $rip)",
 	  NULL, cmd_disas, false },
 	{ "sym", NULL, "ADDR|NAME", "symbol for an address, or address of a symbol", NULL, cmd_sym, false },
+	{ "trace", NULL, "on [FILTER]|off|last [N]", "print exits live, or the last N exits",
+	  "trace on [FILTER]  print each exit as it happens; FILTER is io, mmio,\n"
+	  "                   io:PORT[-LAST], mmio:ADDR[-LAST] or an exit reason (hlt,\n"
+	  "                   debug, internal_error...); lines are dropped, and counted,\n"
+	  "                   when the monitor cannot keep up\n"
+	  "trace off          stop, print what is still queued, shown and dropped counts\n"
+	  "trace last [N]     the last N exits (default 10, at most 256 per vCPU)\n"
+	  "Lines: vcpu=0 t=+SECONDS rip=0x... IO out port=0x3f8 size=1 data=0x68 <sym>\n"
+	  "rip is what KVM reports at the exit: where KVM emulates the instruction\n"
+	  "(DESIGN.md 1) an OUT or MMIO write has already moved it past the instruction.",
+	  cmd_trace, false },
 	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on", NULL, cmd_cpu, false },
 	{ "regs", NULL, "[NAME=VALUE ...]", "show the selected vCPU's registers, or change some",
 	  "General registers, RIP, RFLAGS with its flags named, segment registers,\n"
@@ -58,6 +69,7 @@ const struct mon_command mon_commands[] = {
 	  "info io      port-I/O and MMIO ranges, accesses, unclaimed accesses\n"
 	  "info post    port 0x80 POST codes: count and last value\n"
 	  "info cpus    each vCPU: running or paused, exits\n"
+	  "info exits   exits per reason, port and MMIO address, with hvmon's time on them\n"
 	  "info status  running, paused or ended, and why", cmd_info, false },
 	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
 	  "wait for text on the guest console, or for the guest to stop",

@@ -46,6 +46,7 @@ int cmd_x(struct monitor *mon, int argc, char **argv);
 int cmd_translate(struct monitor *mon, int argc, char **argv);
 int cmd_disas(struct monitor *mon, int argc, char **argv);
 int cmd_sym(struct monitor *mon, int argc, char **argv);
+int cmd_trace(struct monitor *mon, int argc, char **argv);
 int cmd_msr(struct monitor *mon, int argc, char **argv);
 int cmd_fpu(struct monitor *mon, int argc, char **argv);
 int cmd_console(struct monitor *mon, int argc, char **argv);
@@ -53,5 +54,10 @@ int cmd_console(struct monitor *mon, int argc, char **argv);
 /* `info` subjects implemented next to their commands. */
 int info_breakpoints(struct monitor *mon);
 int info_mem(struct monitor *mon);
+int info_exits(struct monitor *mon);
+
+/* Print the live-trace lines the vCPUs queued (cmd_trace.c); the input
+ * loop calls it when exit_trace_fd() is readable. */
+void mon_drain_trace(struct monitor *mon);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dev/chardev.h"
@@ -54,11 +55,50 @@ static void mon_install_sigint(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
-static void mon_handle_sigint(struct monitor *mon)
+/* Consume a pending Ctrl-C; true when there was one. */
+static bool mon_take_sigint(void)
 {
 	char buf[16];
-	while (read(sigint_pipe[0], buf, sizeof(buf)) > 0)
-		;
+	bool any = false;
+	while (sigint_pipe[0] >= 0 && read(sigint_pipe[0], buf, sizeof(buf)) > 0)
+		any = true;
+	return any;
+}
+
+void mon_wait_until_stopped(struct monitor *mon)
+{
+	struct vm *vm = &mon->m->vm;
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&vm->ctl_lock);
+		bool running = false;
+		for (int i = 0; i < vm->nvcpus; i++)
+			running |= vm->vcpu[i]->want_run;
+		if (running)
+			pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &ts);
+		pthread_mutex_unlock(&vm->ctl_lock);
+		if (!running)
+			break;
+		if (mon_take_sigint()) {
+			mon_printf(mon, "^C\n");
+			char *args[] = { "pause", NULL };
+			cmd_pause(mon, 1, args);
+			break;
+		}
+	}
+	vcpu_pause_all(vm);   /* returns once every vCPU has parked */
+	mon_show_events(mon);
+}
+
+static void mon_handle_sigint(struct monitor *mon)
+{
+	mon_take_sigint();
 	if (vm_is_running(&mon->m->vm)) {
 		rl_save_prompt();
 		rl_clear_visible_line();

@@ -80,6 +80,10 @@ int mon_execute(struct monitor *mon, char *line);
 
 /* Print the stop events the machine queued. */
 void mon_show_events(struct monitor *mon);
+/* Block until the machine stops by itself (breakpoint, fault, guest end)
+ * or Ctrl-C pauses it; then show what happened. */
+void mon_wait_until_stopped(struct monitor *mon);
+
 /* Hand the terminal to something else (`console`) and take it back. */
 void mon_readline_suspend(struct monitor *mon);
 void mon_readline_resume(struct monitor *mon);

@@ -47,6 +47,10 @@
  * hostile count can cause. */
 #define KS_MAX_SYMS (1u << 24)
 #define KS_SYMS_PER_MARKER 256
+/* Candidate counts that pass the cheap checks get their names decoded; a
+ * real kernel has one. The cap keeps a crafted image from making the
+ * search quadratic. */
+#define KS_MAX_DECODES 16
 
 struct ks_image {
 	const uint8_t *buf;
@@ -55,6 +59,7 @@ struct ks_image {
 	size_t token_len[KS_TOKENS];
 	size_t token_table;     /* buffer offsets of the tables */
 	size_t names, markers, num_syms_at, offsets;
+	unsigned decodes;       /* candidates decoded so far */
 	uint32_t num_syms;
 	uint64_t relative_base;
 };
@@ -210,6 +215,8 @@ static bool num_syms_candidate(struct ks_image *img, size_t a, bool with_seqs)
 	for (size_t i = 1; i < nmarkers; i++)
 		if (get_le32(img->buf + markers + 4 * i) <= get_le32(img->buf + markers + 4 * (i - 1)))
 			return false;
+	if (img->decodes++ == KS_MAX_DECODES)
+		return false;
 	img->names = names;
 	img->markers = markers;
 	return names_consistent(img, num);
@@ -219,6 +226,8 @@ static bool find_names(struct ks_image *img)
 {
 	for (size_t a = img->token_table; a >= KS_ALIGN;) {
 		a -= KS_ALIGN;
+		if (img->decodes > KS_MAX_DECODES)
+			return false;
 		if (num_syms_candidate(img, a, false) || num_syms_candidate(img, a, true)) {
 			img->num_syms_at = a;
 			img->num_syms = get_le32(img->buf + a);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot/boot.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_mem.h"
 
@@ -71,6 +72,20 @@ bool bp_any(const struct bp_table *t)
 	return false;
 }
 
+/* Where the loader put the kernel byte that virtual address gva names, if
+ * gva lies in a loaded segment. */
+static bool bp_image_gpa(const struct vm *vm, uint64_t gva, uint64_t *gpa)
+{
+	for (int i = 0; i < vm->nimage_maps; i++) {
+		const struct boot_image_map *m = &vm->image_map[i];
+		if (gva >= m->vaddr && gva - m->vaddr < m->size) {
+			*gpa = m->paddr + (gva - m->vaddr);
+			return true;
+		}
+	}
+	return false;
+}
+
 void bp_plant_all(struct vm *vm, struct vcpu *v)
 {
 	struct bp_table *t = &vm->bps;
@@ -81,13 +96,16 @@ void bp_plant_all(struct vm *vm, struct vcpu *v)
 		if (!b->id)
 			continue;
 		uint64_t gpa;
-		uint8_t *p;
-		if (vcpu_translate(v, b->gva, &gpa) < 0) {
-			b->unplanted_why = "address not mapped";
-			continue;
-		}
-		if (!(p = gmem_ptr(&vm->mem, gpa, 1))) {
-			b->unplanted_why = "address is not guest RAM";
+		uint8_t *p = NULL;
+		/* The vCPU's own page tables first; before the kernel has built
+		 * them (a breakpoint on start_kernel set at the PVH entry), the
+		 * ELF's own placement of its segments. */
+		if (vcpu_translate(v, b->gva, &gpa) == 0)
+			p = gmem_ptr(&vm->mem, gpa, 1);
+		if (!p && bp_image_gpa(vm, b->gva, &gpa))
+			p = gmem_ptr(&vm->mem, gpa, 1);
+		if (!p) {
+			b->unplanted_why = "address not mapped to guest RAM";
 			continue;
 		}
 		/* Two breakpoints can alias one physical byte through different

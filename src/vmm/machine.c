@@ -106,6 +106,8 @@ enum machine_error machine_create(struct machine *m, const struct machine_config
 	}
 	if (vm_create(&m->vm, err, errlen) < 0)
 		goto host_error;
+	m->vm.image_map = m->boot.image_map;
+	m->vm.nimage_maps = m->boot.nimage_maps;
 	for (int i = 0; i < cfg->ncpus; i++)
 		if (vcpu_create(&m->vm, i, err, errlen) < 0)
 			goto host_error;

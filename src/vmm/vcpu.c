@@ -141,6 +141,7 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&kick);
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	exit_stats_start(&v->stats, v->id, vm->vm_fd, v->run, (size_t)vm->run_mmap_size);
 
 	pthread_mutex_lock(&vm->ctl_lock);
 	for (;;) {
@@ -161,6 +162,7 @@ static void *vcpu_thread(void *arg)
 
 		int rc = ioctl(v->fd, KVM_RUN, 0);
 		int saved_errno = errno;
+		uint64_t exit_ns = exit_stats_now();
 
 		struct vm_stop_event ev = { .vcpu = v->id, .kind = STOP_NONE };
 		if (rc < 0) {
@@ -172,6 +174,7 @@ static void *vcpu_thread(void *arg)
 		} else {
 			vcpu_count_exit(v, v->run->exit_reason);
 			vcpu_handle_exit(v, &ev);
+			exit_stats_record(&v->stats, v->run, exit_ns, exit_stats_now() - exit_ns);
 		}
 
 		pthread_mutex_lock(&vm->ctl_lock);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm/exit_stats.h"
 #include "vmm/vm.h"
 
 #define VCPU_EXIT_REASONS 64   /* KVM_EXIT_* values we count individually */
@@ -41,6 +42,7 @@ struct vcpu {
 	atomic_ullong exits;
 	atomic_ullong exit_count[VCPU_EXIT_REASONS];
 	atomic_ullong exit_other;   /* reasons beyond VCPU_EXIT_REASONS */
+	struct exit_stats stats;    /* per reason, port, MMIO address; last exits */
 };
 
 /* Create vCPU id: fd, kvm_run mapping, CPUID, MSRs, LAPIC LINT setup.

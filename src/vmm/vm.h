@@ -16,6 +16,7 @@
 #define VM_MAX_VCPUS 1   /* SMP comes later */
 
 struct vcpu;
+struct boot_image_map;
 
 /* Why the machine is no longer running guest code on its own. */
 enum vm_end {
@@ -74,6 +75,10 @@ struct vm {
 	int event_fd;              /* eventfd: readable when events are queued */
 	struct vm_stop_event last_stop;
 	struct bp_table bps;
+	/* The kernel image's virtual-to-physical placement (boot_info), for
+	 * breakpoints set before the kernel's page tables exist. */
+	const struct boot_image_map *image_map;
+	int nimage_maps;
 };
 
 /* First step: guest RAM (laid out around the MMIO hole) and the control

@@ -44,8 +44,26 @@ __attribute__((noreturn)) void guest_main(const struct boot_info *bi);
 __attribute__((noreturn)) void pvh_main(uint32_t start_info);
 __attribute__((noreturn)) void linux_main(uint64_t boot_params);
 
+/* The identity map both entries build and load into CR3 (README.md,
+ * "Page tables"): pml4[0] -> pdpt, pdpt[0..3] -> pd[0..3], 2048 2 MiB
+ * pages. Global, so a debugger test can compare `sym pml4` with CR3. */
+#define PTE_P   0x001
+#define PTE_RW  0x002
+#define PTE_US  0x004   /* user (ring 3) access allowed */
+#define PTE_PS  0x080   /* 2 MiB page in a page-directory entry */
+extern uint64_t pml4[512];
+extern uint64_t pdpt[512];
+extern uint64_t pd[4][512];
+
 /* Stable symbols for the debugger tests (see README.md). */
 extern volatile uint64_t guest_counter;
 void count_loop(unsigned int n);
+
+/* exit=ring3loop (ring3.c): loads a GDT with user segments and a TSS, lets
+ * ring 3 at user_loop's pages and iretq's to user_loop, which increments
+ * user_counter forever. */
+__attribute__((noreturn)) void enter_ring3(void);
+__attribute__((noreturn)) void user_loop(void);
+extern volatile uint64_t user_counter;
 
 #endif

@@ -24,16 +24,8 @@
 /* The 64-bit boot protocol only promises an identity map of the kernel
  * (init_size), the zero page and the command line; the initrd may lie
  * outside it. So map the first 4 GiB ourselves, as the PVH entry does:
- * one PML4 entry, four PDPT entries, 2048 2 MiB pages. In .bss, which the
- * loader's map covers since init_size includes it. */
-#define PTE_P   0x001
-#define PTE_RW  0x002
-#define PTE_PS  0x080   /* 2 MiB page in a page-directory entry */
-
-static uint64_t pml4[512] __attribute__((aligned(4096)));
-static uint64_t pdpt[512] __attribute__((aligned(4096)));
-static uint64_t pd[4][512] __attribute__((aligned(4096)));
-
+ * one PML4 entry, four PDPT entries, 2048 2 MiB pages. The tables (main.c)
+ * are in .bss, which the loader's map covers since init_size includes it. */
 static void map_first_4g(void)
 {
 	for (uint64_t i = 0; i < 4 * 512; i++)

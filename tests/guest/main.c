@@ -28,6 +28,12 @@
 
 volatile uint64_t guest_counter;
 
+/* The identity map (guest.h): filled by pvh.S or linux64.c, both of which
+ * run before anything else here. */
+uint64_t pml4[512] __attribute__((aligned(4096)));
+uint64_t pdpt[512] __attribute__((aligned(4096)));
+uint64_t pd[4][512] __attribute__((aligned(4096)));
+
 /* Loads that may be unaligned (the e820 entries are 20 bytes apart) and may
  * alias anything. */
 typedef uint64_t u64_any __attribute__((aligned(1), may_alias));
@@ -197,6 +203,9 @@ static __attribute__((noreturn)) void machine_exit(const char *how, size_t len)
 		__asm__ volatile("int3");
 	} else if (word_is(how, len, "hlt")) {
 		halt_forever();
+	} else if (word_is(how, len, "ring3loop")) {
+		put_str("hvmon-testguest: entering ring 3\n");
+		enter_ring3();
 	} else {
 		put_str("hvmon-testguest: error: unknown exit=");
 		for (size_t i = 0; i < len; i++)

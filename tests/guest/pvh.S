@@ -15,7 +15,7 @@
 #define EFER_LME    0x00000100
 #define PTE_P       0x001
 #define PTE_RW      0x002
-#define PTE_PS      0x080
+#define PTE_PS      0x080   /* guest.h has the same; it is C only */
 
 /* Selectors in pvh_gdt: the Linux boot protocol's numbers, so both entries
  * run the C code with the same CS and DS. */
@@ -39,11 +39,12 @@
 pvh_start:
 	cli
 	cld
-	/* The page tables live in .bss, which the ELF loader zero-fills (gABI:
-	 * p_memsz beyond p_filesz "hold the value 0"); only the used entries
-	 * are written. 2048 PDEs of 2 MiB cover 4 GiB; the four page
-	 * directories are contiguous, so one loop fills them. */
-	movl $pvh_pd, %edi
+	/* The page tables (pml4, pdpt, pd: main.c) live in .bss, which the
+	 * ELF loader zero-fills (gABI: p_memsz beyond p_filesz "hold the
+	 * value 0"); only the used entries are written. 2048 PDEs of 2 MiB
+	 * cover 4 GiB; the four page directories are contiguous, so one loop
+	 * fills them. */
+	movl $pd, %edi
 	movl $(PTE_PS | PTE_RW | PTE_P), %eax
 	movl $2048, %ecx
 1:	movl %eax, (%edi)
@@ -52,15 +53,15 @@ pvh_start:
 	decl %ecx
 	jnz 1b
 
-	movl $pvh_pdpt, %edi
-	movl $(pvh_pd + PTE_RW + PTE_P), %eax
+	movl $pdpt, %edi
+	movl $(pd + PTE_RW + PTE_P), %eax
 	movl $4, %ecx
 2:	movl %eax, (%edi)
 	addl $4096, %eax
 	addl $8, %edi
 	decl %ecx
 	jnz 2b
-	movl $(pvh_pdpt + PTE_RW + PTE_P), pvh_pml4
+	movl $(pdpt + PTE_RW + PTE_P), pml4
 
 	/* Long mode (Intel SDM vol. 3, "Initializing IA-32e Mode"): PAE,
 	 * CR3, EFER.LME, then paging; the far jump loads the 64-bit CS. */
@@ -68,7 +69,7 @@ pvh_start:
 	movl %cr4, %eax
 	orl $CR4_PAE, %eax
 	movl %eax, %cr4
-	movl $pvh_pml4, %eax
+	movl $pml4, %eax
 	movl %eax, %cr3
 	movl $MSR_EFER, %ecx
 	rdmsr
@@ -104,13 +105,6 @@ pvh_gdt_desc:
 	.long pvh_gdt
 
 	.section .bss.pvh, "aw", @nobits
-	.balign 4096
-pvh_pml4:
-	.skip 4096
-pvh_pdpt:
-	.skip 4096
-pvh_pd:
-	.skip 4 * 4096
 	.balign 16
 	.skip 8192
 pvh_stack_top:

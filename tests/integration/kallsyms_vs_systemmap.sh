@@ -12,8 +12,8 @@ if [ ! -f "$GUEST/System.map" ] || [ ! -f "$GUEST/vmlinuz" ]; then
 	exit 77
 fi
 if [ ! -x "$DUMP" ]; then
-	echo "skipped: $DUMP not built"
-	exit 77
+	fail "$DUMP not built (make unit builds it)"
+	finish
 fi
 
 if "$DUMP" "$GUEST/vmlinuz" >"$TMP/kallsyms" 2>"$TMP/err"; then

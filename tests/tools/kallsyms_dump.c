@@ -41,22 +41,12 @@ static int kernel_image(uint8_t *file, size_t len, uint8_t **img, size_t *img_le
 			  img, img_len, err, errlen);
 }
 
-int main(int argc, char **argv)
+/* Decode and print; 0, or 1 with the error on stderr. */
+static int dump(const char *path, const uint8_t *img, size_t img_len)
 {
 	char err[256];
-	uint8_t *file, *img;
-	size_t len, img_len;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s bzImage-or-vmlinux\n", argv[0]);
-		return 2;
-	}
-	if (boot_file_slurp(argv[1], DECOMPRESS_MAX_OUT, &file, &len, err, sizeof(err)) ||
-	    kernel_image(file, len, &img, &img_len, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", argv[1], err);
-		return 1;
-	}
 	struct symtab *st = symtab_new();
+
 	if (!st) {
 		fprintf(stderr, "out of memory\n");
 		return 1;
@@ -65,7 +55,8 @@ int main(int argc, char **argv)
 	int n = sym_load_kallsyms(st, img, img_len, err, sizeof(err));
 	double t1 = now();
 	if (n < 0) {
-		fprintf(stderr, "%s: %s\n", argv[1], err);
+		fprintf(stderr, "%s: %s\n", path, err);
+		symtab_free(st);
 		return 1;
 	}
 	fprintf(stderr, "kallsyms: %d symbols decoded in %.3f s\n", n, t1 - t0);
@@ -75,8 +66,30 @@ int main(int argc, char **argv)
 	for (size_t i = 0; (name = symtab_at(st, i, &addr, &type)); i++)
 		printf("%016" PRIx64 " %c %s\n", addr, type, name);
 	symtab_free(st);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+	uint8_t *file, *img = NULL;
+	size_t len, img_len;
+	int rc = 1;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s bzImage-or-vmlinux\n", argv[0]);
+		return 2;
+	}
+	if (boot_file_slurp(argv[1], DECOMPRESS_MAX_OUT, &file, &len, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", argv[1], err);
+		return 1;
+	}
+	if (kernel_image(file, len, &img, &img_len, err, sizeof(err)))
+		fprintf(stderr, "%s: %s\n", argv[1], err);
+	else
+		rc = dump(argv[1], img, img_len);
 	if (img != file)
 		free(img);
 	free(file);
-	return 0;
+	return rc;
 }

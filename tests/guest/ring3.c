@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* exit=ring3loop: leave ring 0 for good and spin in ring 3, where the
+ * project's KVM runs guest code natively (DESIGN.md 1 and 4), so that the
+ * debugger tests can pause a vCPU that is busy in user mode.
+ *
+ * What ring 3 needs (Intel SDM vol. 3, "Privilege Levels", "Task
+ * Management in 64-bit Mode", "Paging"): user code and data descriptors of
+ * DPL 3 in the GDT; a 64-bit TSS whose RSP0 gives an interrupt or exception
+ * from ring 3 a ring-0 stack; the U/S bit at every level of the walk for
+ * the pages ring 3 touches. Interrupts stay off (RFLAGS.IF = 0), so no IDT
+ * is needed; there is no way back to ring 0 by design (the VMM pauses the
+ * vCPU from outside). */
+#include "guest.h"
+
+/* Selectors in Linux's 64-bit GDT layout (arch/x86/include/asm/segment.h:
+ * KERNEL_CS 2, KERNEL_DS 3, DEFAULT_USER32_CS 4, DEFAULT_USER_DS 5,
+ * DEFAULT_USER_CS 6, TSS 8), the one a hypervisor is most likely to have
+ * met in user mode. Kernel CS/DS keep the boot protocols' 0x10/0x18. */
+#define GDT_KERNEL_CS   2
+#define GDT_KERNEL_DS   3
+#define GDT_USER32_CS   4
+#define GDT_USER_DS     5
+#define GDT_USER_CS     6
+#define GDT_TSS         8       /* 16 bytes: entries 8 and 9 */
+#define GDT_ENTRIES     10
+#define RPL3            3
+#define SEL_KERNEL_DS   (GDT_KERNEL_DS * 8)
+#define SEL_USER_DS     (GDT_USER_DS * 8 | RPL3)    /* 0x2b */
+#define SEL_USER_CS     (GDT_USER_CS * 8 | RPL3)    /* 0x33 */
+#define SEL_TSS         (GDT_TSS * 8)               /* 0x40 */
+
+/* Segment descriptors (SDM vol. 3, "Segment Descriptors"): flat, limit
+ * 0xfffff with G; access byte P | DPL | S | type; L for 64-bit code. */
+#define DESC_KERNEL_CS64 0x00af9a000000ffffULL      /* DPL 0, execute/read, L */
+#define DESC_KERNEL_DS   0x00cf92000000ffffULL      /* DPL 0, read/write */
+#define DESC_USER_CS32   0x00cffa000000ffffULL      /* DPL 3, execute/read, D */
+#define DESC_USER_DS     0x00cff2000000ffffULL      /* DPL 3, read/write */
+#define DESC_USER_CS64   0x00affa000000ffffULL      /* DPL 3, execute/read, L */
+#define DESC_TSS_AVAIL   0x89ULL                    /* P, DPL 0, type 9: 64-bit TSS */
+
+#define RFLAGS_FIXED     0x2    /* bit 1 always set; IF, IOPL, TF all 0 */
+#define CR4_SMEP         (1ULL << 20)
+#define CR4_SMAP         (1ULL << 21)
+#define PAGE_2M          0x200000ULL
+
+/* The 64-bit TSS (SDM vol. 3, "Task-State Segment (TSS)" in 64-bit mode). */
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+volatile uint64_t user_counter;
+
+static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+static struct tss64 tss __attribute__((aligned(16)));
+static uint8_t ring0_stack[4096] __attribute__((aligned(16)));
+static uint8_t user_stack[4096] __attribute__((aligned(16)));
+
+/* user_loop is assembly so that its code is the same with gcc and clang:
+ * one read-modify-write of user_counter and a jump, no stack, no calls.
+ * A vCPU stopped anywhere in it has user_counter up to date in memory. */
+__asm__(".pushsection .text.user_loop, \"ax\"\n"
+	".globl user_loop\n"
+	".type user_loop, @function\n"
+	".balign 16\n"
+	"user_loop:\n"
+	"1:	addq $1, user_counter(%rip)\n"
+	"	jmp 1b\n"
+	"user_loop_end:\n"
+	".size user_loop, . - user_loop\n"
+	".popsection\n");
+extern const char user_loop_end[];
+
+/* Let ring 3 at every 2 MiB page of [addr, addr + len): the U/S bit must
+ * be set at every level of the walk (SDM vol. 3, "Access Rights"). */
+static void allow_user(uint64_t addr, uint64_t len)
+{
+	for (uint64_t a = addr & ~(PAGE_2M - 1); a < addr + len; a += PAGE_2M) {
+		pdpt[a >> 30] |= PTE_US;
+		pd[a >> 30][(a >> 21) & 511] |= PTE_US;
+	}
+	pml4[0] |= PTE_US;
+}
+
+void enter_ring3(void)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} gdtr = { sizeof(gdt) - 1, (uintptr_t)gdt };
+	uint64_t base = (uintptr_t)&tss, cr4;
+
+	tss.rsp[0] = (uintptr_t)(ring0_stack + sizeof(ring0_stack));
+	tss.iomap_base = sizeof(tss);   /* no I/O bitmap: ring 3 has no ports */
+
+	gdt[GDT_KERNEL_CS] = DESC_KERNEL_CS64;
+	gdt[GDT_KERNEL_DS] = DESC_KERNEL_DS;
+	gdt[GDT_USER32_CS] = DESC_USER_CS32;
+	gdt[GDT_USER_DS] = DESC_USER_DS;
+	gdt[GDT_USER_CS] = DESC_USER_CS64;
+	/* System descriptor: limit, base 23:0, access, base 31:24; then
+	 * base 63:32 (SDM vol. 3, "TSS Descriptor in 64-bit mode"). */
+	gdt[GDT_TSS] = (sizeof(tss) - 1) | (base & 0xffffff) << 16 |
+		       DESC_TSS_AVAIL << 40 | (base >> 24 & 0xff) << 56;
+	gdt[GDT_TSS + 1] = base >> 32;
+
+	/* Ring-0 code shares these 2 MiB pages until the iretq: no SMEP or
+	 * SMAP (the guest never sets them; a VMM might have). */
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	if (cr4 & (CR4_SMEP | CR4_SMAP))
+		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(CR4_SMEP | CR4_SMAP)));
+
+	allow_user((uintptr_t)user_loop, (uintptr_t)user_loop_end - (uintptr_t)user_loop);
+	allow_user((uintptr_t)&user_counter, sizeof(user_counter));
+	allow_user((uintptr_t)user_stack, sizeof(user_stack));
+	/* Reloading CR3 flushes the old translations. */
+	__asm__ volatile("mov %0, %%cr3" : : "r"(pml4) : "memory");
+
+	/* CS 0x10 and SS 0x18 mean the same in the new GDT as in the old.
+	 * DS, ES, FS and GS get the user data segment now: an iretq to
+	 * ring 3 would null them if their DPL were 0 (SDM vol. 3, IRET), and
+	 * not every KVM does; this way they read 0x2b on every host. */
+	__asm__ volatile("lgdt %0\n\t"
+			 "mov %1, %%ss\n\t"
+			 "mov %2, %%ds\n\t"
+			 "mov %2, %%es\n\t"
+			 "mov %2, %%fs\n\t"
+			 "mov %2, %%gs\n\t"
+			 "ltr %w3"
+			 : : "m"(gdtr), "r"(SEL_KERNEL_DS), "r"(SEL_USER_DS),
+			     "r"(SEL_TSS) : "memory");
+
+	/* The frame iretq pops: RIP, CS, RFLAGS, RSP, SS. */
+	__asm__ volatile("pushq %0\n\t"
+			 "pushq %1\n\t"
+			 "pushq %2\n\t"
+			 "pushq %3\n\t"
+			 "pushq %4\n\t"
+			 "iretq"
+			 : : "i"(SEL_USER_DS),
+			     "r"((uintptr_t)(user_stack + sizeof(user_stack))),
+			     "i"(RFLAGS_FIXED), "i"(SEL_USER_CS),
+			     "r"((uintptr_t)user_loop)
+			 : "memory");
+	__builtin_unreachable();
+}
