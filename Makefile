@@ -64,9 +64,12 @@ asan: deps
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all unit guest
 	BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run-tests.sh
 
-# Fetch Debian's kernel and build the busybox initrd into build/guest/.
+# Fetch Debian's kernel and build the busybox initrd into build/guest/,
+# with the real System.map from the -dbg package (HVMON_WITH_DBG=0 skips
+# that 858 MB download; the debugger then uses the kernel's kallsyms).
+HVMON_WITH_DBG ?= 1
 guest-kit: deps
-	scripts/guest-kit.sh $(BUILD)/guest
+	HVMON_WITH_DBG=$(HVMON_WITH_DBG) scripts/guest-kit.sh build/guest
 
 # earlyprintk: on slow hosts Linux's serial console driver registers late.
 RUN_APPEND ?= console=ttyS0 earlyprintk=ttyS0 nokaslr

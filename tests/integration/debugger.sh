@@ -86,6 +86,44 @@ expect_line "$o" "$(printf '0x%016x' "$counter"): 0x0000000000000005" "finish ra
 expect_line "$o" "id=1 addr=$count_loop <count_loop> hits=1" "info break counts the hit"
 expect_line "$o" "no breakpoints" "delete removed it"
 expect_line "$o" "found: \"hvmon-testguest: done\"" "resumed from the breakpoint to the end"
+
+# Pausing a vCPU that spins in ring 3 (natively, no exits) parks it within
+# 50 ms, and the monitor then sees the loop's state, frozen.
+cat >"$TMP/ring3.script" <<'SCRIPT'
+run
+wait "entering ring 3" 20
+sleep 300
+pause
+regs
+x/1xg user_counter
+sleep 200
+x/1xg user_counter
+run
+sleep 200
+pause
+x/1xg user_counter
+quit
+SCRIPT
+run_hvmon 60 "$TMP/ring3.out" --batch -x "$TMP/ring3.script" -m 32M -a "exit=ring3loop" "$G"
+o=$TMP/ring3.out
+expect_status "$status" 0 "ring-3 script"
+expect_line "$o" "cs=0x0033 " "the vCPU was in ring 3 (user code selector)"
+expect_line "$o" "<user_loop" "paused inside user_loop"
+ms=$(sed -n 's/.*parked_ms=\([0-9.]*\).*/\1/p' "$o" | sort -n | tail -1)
+if [ -n "$ms" ] && awk -v m="$ms" 'BEGIN { exit !(m < 50) }'; then
+	ok "pause parked the busy vCPU in ${ms} ms (< 50)"
+else
+	fail "pause took ${ms:-?} ms"
+fi
+c=$(grep "^0x.*: 0x" "$o" | awk '{ print $2 }')
+c1=$(echo "$c" | sed -n 1p) c2=$(echo "$c" | sed -n 2p) c3=$(echo "$c" | sed -n 3p)
+if [ -n "$c1" ] && [ "$c1" = "$c2" ] && [ $((c1)) -gt 1000000 ]; then
+	ok "user_counter large ($((c1))) and frozen while paused"
+else
+	fail "user_counter while paused: '$c1' then '$c2'"
+fi
+if [ -n "$c3" ] && [ $((c3)) -gt $((c2)) ]; then ok "user_counter grew after run"; else fail "user_counter did not grow: '$c2' -> '$c3'"; fi
+
 o=$TMP/step.out
 expect_line "$o" "is already at $(sym guest_main)" "a second breakpoint at one place is refused"
 
