@@ -169,6 +169,13 @@ void chardev_close(struct chardev *cd)
 	free(cd);
 }
 
+void chardev_redirect_output(struct chardev *cd, int fd)
+{
+	pthread_mutex_lock(&cd->lock);
+	cd->out_fd = fd;
+	pthread_mutex_unlock(&cd->lock);
+}
+
 enum chardev_kind chardev_kind(const struct chardev *cd)
 {
 	return cd->kind;

@@ -26,6 +26,10 @@ const char *chardev_path(const struct chardev *cd);
 /* Guest output. Thread-safe. */
 void chardev_write(struct chardev *cd, const void *buf, size_t len);
 unsigned long chardev_dropped(const struct chardev *cd);
+/* A stdio console sharing the terminal with an interactive prompt sends
+ * its output through fd instead (the monitor prints it around the prompt);
+ * STDOUT_FILENO puts it back. The caller owns fd. */
+void chardev_redirect_output(struct chardev *cd, int fd);
 
 /* Observers of guest output (at most CHARDEV_MAX_TAPS). Thread-safe;
  * a tap is called on the writer's thread, with no chardev lock held. */

@@ -367,10 +367,29 @@ static void mon_read_lines(struct monitor *mon, struct line_reader *lr)
 	}
 }
 
+/* Guest output of a stdio console, printed above the prompt line. */
+static void mon_show_console(struct monitor *mon, int fd)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n <= 0)
+		return;
+	rl_save_prompt();
+	rl_clear_visible_line();
+	fwrite(buf, 1, (size_t)n, mon->out);
+	/* The prompt goes on a fresh line even if the guest left one open. */
+	if (buf[n - 1] != '\n')
+		fputc('\n', mon->out);
+	fflush(mon->out);
+	rl_restore_prompt();
+	rl_forced_update_display();
+}
+
 static void mon_input_loop(struct monitor *mon)
 {
 	struct line_reader lr = { .len = 0 };
 	char *hist = NULL;
+	int con_pipe[2] = { -1, -1 };
 	if (mon->readline) {
 		rl_monitor = mon;
 		rl_readline_name = "hvmon";
@@ -385,15 +404,19 @@ static void mon_input_loop(struct monitor *mon)
 		/* hvmon handles SIGINT itself (pause), readline must not. */
 		rl_catch_signals = 0;
 		mon_install_sigint();
+		if (chardev_kind(mon->m->console) == CHARDEV_STDIO &&
+		    pipe2(con_pipe, O_NONBLOCK | O_CLOEXEC) == 0)
+			chardev_redirect_output(mon->m->console, con_pipe[1]);
 		rl_callback_handler_install(MON_PROMPT, mon_rl_line);
 	}
 	while (!mon->quit && !lr.eof) {
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = mon->m->vm.event_fd, .events = POLLIN },
 			{ .fd = sigint_pipe[0], .events = POLLIN },
+			{ .fd = con_pipe[0], .events = POLLIN },
 		};
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -402,6 +425,8 @@ static void mon_input_loop(struct monitor *mon)
 			mon_show_events(mon);
 		if (p[2].revents & POLLIN)
 			mon_handle_sigint(mon);
+		if (p[3].revents & POLLIN)
+			mon_show_console(mon, con_pipe[0]);
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (mon->readline)
 				rl_callback_read_char();
@@ -414,6 +439,11 @@ static void mon_input_loop(struct monitor *mon)
 		if (hist)
 			write_history(hist);
 		free(hist);
+	}
+	if (con_pipe[0] >= 0) {
+		chardev_redirect_output(mon->m->console, STDOUT_FILENO);
+		close(con_pipe[0]);
+		close(con_pipe[1]);
 	}
 }
 

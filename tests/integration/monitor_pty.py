@@ -83,6 +83,17 @@ check(mon.expect(rb"status=paused") is not None, "status says paused")
 os.write(master, b"\x03")   # Ctrl-C at the prompt of a paused guest: just a new line
 check(mon.expect(rb"\^C") is not None, "Ctrl-C at the prompt is harmless")
 
+# console: keystrokes reach the guest's UART until Ctrl-] returns.
+os.write(master, b"console\r")
+check(mon.expect(rb"attached to ttyS0; Ctrl-\] returns to the prompt") is not None, "console attaches")
+time.sleep(0.3)
+os.write(master, b"hello")
+time.sleep(0.3)
+os.write(master, b"\x1d")
+check(mon.expect(rb"detached from ttyS0") is not None, "Ctrl-] detaches")
+os.write(master, b"info io\r")
+check(mon.expect(rb"com1.tx_bytes=\d+ com1.rx_bytes=5 ") is not None, "the 5 typed bytes reached COM1")
+
 os.write(master, b"quit\r")
 deadline = time.monotonic() + 10
 status = None
@@ -101,4 +112,23 @@ if status is None:
 check(status == 0, "quit exits 0 (got %r)" % status)
 hist = os.path.join(home, ".hvmon_history")
 check(os.path.exists(hist) and "regs" in open(hist).read(), "history saved to ~/.hvmon_history")
+
+# With --console stdio the guest's output shares the terminal with the
+# prompt: it is printed above the prompt line, which is redrawn intact.
+pid, master = pty.fork()
+if pid == 0:
+    os.execve(hvmon, [hvmon, "--console", "stdio", "-m", "32M", "-a", "exit=hlt", guest], env)
+mon = Term(master)
+check(mon.expect(rb"\(hvmon\) ") is not None, "stdio console: prompt")
+os.write(master, b"run\r")
+time.sleep(1.0)
+os.write(master, b"inf")   # half-typed when the output arrives? redrawn either way
+check(mon.expect(rb"hvmon-testguest: done\r?\n") is not None, "stdio console: guest output shown")
+check(mon.expect(rb"\(hvmon\) inf") is not None, "stdio console: prompt and typed text redrawn after it")
+os.write(master, b"o status\r")
+check(mon.expect(rb"status=running") is not None, "stdio console: the line typed across the output works")
+os.write(master, b"quit\r")
+time.sleep(0.5)
+wpid, st = os.waitpid(pid, 0)
+check(os.waitstatus_to_exitcode(st) == 0, "stdio console: quit exits 0")
 sys.exit(1 if failures else 0)
