@@ -45,15 +45,73 @@ int cmd_break(struct monitor *mon, int argc, char **argv)
 
 /* Hardware breakpoints and watchpoints need the debug registers, which
  * KVM lends the VMM only where KVM_CAP_GUEST_DEBUG_HW_BPS is non-zero. */
+static int hw_slots(struct monitor *mon, const char *cmd)
+{
+	int n = kvm_check_cap(mon->m->vm.kvm_fd, KVM_CAP_GUEST_DEBUG_HW_BPS);
+	if (n <= 0)
+		mon_error(mon, "%s: this KVM offers no hardware breakpoints "
+			  "(KVM_CAP_GUEST_DEBUG_HW_BPS=0); use 'break'", cmd);
+	return n;
+}
+
+static int add_hw(struct monitor *mon, const char *where, enum hwbp_kind kind, unsigned len)
+{
+	int slots = hw_slots(mon, kind == HWBP_EXEC ? "hbreak" : "watch");
+	if (slots <= 0)
+		return -1;
+	struct vm *vm = &mon->m->vm;
+	bool was_running = pause_for_change(mon);
+	uint64_t addr;
+	int rc = mon_eval(mon, where, &addr);
+	/* SDM vol. 3B 18.2.5: a data breakpoint's address is aligned to its length. */
+	if (rc == 0 && (addr & (len - 1)))
+		rc = mon_error(mon, "watch: 0x%llx is not aligned to its length %u",
+			       (unsigned long long)addr, len);
+	if (rc == 0) {
+		pthread_mutex_lock(&vm->ctl_lock);
+		int id = hwbp_add(&vm->bps, addr, kind, len, slots);
+		pthread_mutex_unlock(&vm->ctl_lock);
+		if (id < 0)
+			rc = mon_error(mon, "all %d debug registers are in use", slots < HWBP_MAX ? slots : HWBP_MAX);
+		else
+			mon_printf(mon, "%s %d at 0x%llx\n", kind == HWBP_EXEC ? "hardware breakpoint" :
+				   "watchpoint", id, (unsigned long long)addr);
+	}
+	if (was_running)
+		vcpu_resume_all(vm);
+	return rc;
+}
+
 int cmd_hbreak(struct monitor *mon, int argc, char **argv)
 {
-	(void)argc;
-	int n = kvm_check_cap(mon->m->vm.kvm_fd, KVM_CAP_GUEST_DEBUG_HW_BPS);
-	if (n == 0)
-		return mon_error(mon, "%s: this KVM offers no hardware breakpoints "
-				 "(KVM_CAP_GUEST_DEBUG_HW_BPS=0); use 'break'", argv[0]);
-	return mon_error(mon, "%s: hardware breakpoints (%d debug registers offered) are not "
-			 "implemented in hvmon yet; use 'break'", argv[0], n);
+	if (argc != 2)
+		return mon_error(mon, "usage: hbreak ADDR|SYMBOL[+OFF]");
+	return add_hw(mon, argv[1], HWBP_EXEC, 1);
+}
+
+int cmd_watch(struct monitor *mon, int argc, char **argv)
+{
+	uint64_t len = 1;
+	enum hwbp_kind kind = HWBP_WRITE;
+	int i = 2;
+	if (argc < 2 || argc > 4)
+		return mon_error(mon, "usage: watch ADDR [LEN] [w|rw]");
+	if (i < argc && parse_u64(argv[i], &len))
+		i++;
+	if (len != 1 && len != 2 && len != 4 && len != 8)
+		return mon_error(mon, "watch: LEN must be 1, 2, 4 or 8");
+	if (i < argc) {
+		/* x86 debug registers cannot watch reads alone (R/W 11 is
+		 * read-or-write), so 'r' is refused rather than widened. */
+		if (!strcmp(argv[i], "rw"))
+			kind = HWBP_RW;
+		else if (strcmp(argv[i], "w"))
+			return mon_error(mon, "watch: access must be w or rw (x86 cannot watch reads alone)");
+		i++;
+	}
+	if (i != argc)
+		return mon_error(mon, "usage: watch ADDR [LEN] [w|rw]");
+	return add_hw(mon, argv[1], kind, (unsigned)len);
 }
 
 int cmd_delete(struct monitor *mon, int argc, char **argv)
@@ -82,7 +140,9 @@ int info_breakpoints(struct monitor *mon)
 	struct vm *vm = &mon->m->vm;
 	struct breakpoint list[BP_MAX];
 	pthread_mutex_lock(&vm->ctl_lock);
+	struct hw_breakpoint hw[HWBP_MAX];
 	memcpy(list, vm->bps.bp, sizeof(list));
+	memcpy(hw, vm->bps.hw, sizeof(hw));
 	pthread_mutex_unlock(&vm->ctl_lock);
 	int shown = 0;
 	for (int i = 0; i < BP_MAX; i++) {
@@ -96,6 +156,18 @@ int info_breakpoints(struct monitor *mon)
 			   b->hits, b->temporary ? " temporary" : "",
 			   b->unplanted_why ? " not-planted: " : "",
 			   b->unplanted_why ? b->unplanted_why : "");
+		shown++;
+	}
+	for (int i = 0; i < HWBP_MAX; i++) {
+		const struct hw_breakpoint *h = &hw[i];
+		if (!h->id)
+			continue;
+		char sym[160];
+		mon_symbolize(mon, h->addr, sym, sizeof(sym));
+		mon_printf(mon, "id=%d addr=0x%llx%s%s%s hits=%lu %s len=%u\n", h->id,
+			   (unsigned long long)h->addr, sym[0] ? " <" : "", sym, sym[0] ? ">" : "",
+			   h->hits, h->kind == HWBP_EXEC ? "hardware" : h->kind == HWBP_WRITE ?
+			   "watch-write" : "watch-rw", h->len);
 		shown++;
 	}
 	if (!shown)

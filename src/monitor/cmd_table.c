@@ -25,10 +25,14 @@ const struct mon_command mon_commands[] = {
 	  "hvmon keeps the replaced byte: the int3 is in guest memory only while the\n"
 	  "guest runs, so memory reads never show it. When a breakpoint hits, every\n"
 	  "vCPU is paused and the prompt says which stopped where.", cmd_break, false },
-	{ "hbreak", NULL, "ADDR", "hardware breakpoint (needs KVM_CAP_GUEST_DEBUG_HW_BPS)",
-	  NULL, cmd_hbreak, false },
-	{ "watch", NULL, "ADDR [LEN] [r|w|rw]", "hardware watchpoint (needs KVM_CAP_GUEST_DEBUG_HW_BPS)",
-	  NULL, cmd_hbreak, false },
+	{ "hbreak", NULL, "ADDR|SYMBOL[+OFF]", "hardware breakpoint in a debug register",
+	  "Needs KVM_CAP_GUEST_DEBUG_HW_BPS (see 'info kvm'); hosts whose KVM emulates\n"
+	  "guest kernel code offer none, and hvmon says so.", cmd_hbreak, false },
+	{ "watch", NULL, "ADDR [LEN] [w|rw]", "stop when the guest writes (or accesses) memory",
+	  "A data breakpoint in a debug register: LEN 1, 2, 4 or 8 bytes, aligned;\n"
+	  "w (default) for writes, rw for reads or writes (x86 cannot watch reads\n"
+	  "alone). Reports after the accessing instruction. Needs\n"
+	  "KVM_CAP_GUEST_DEBUG_HW_BPS.", cmd_watch, false },
 	{ "delete", "d", "N|all", "delete a breakpoint, or all of them", NULL, cmd_delete, false },
 	{ "x", NULL, "/FMT ADDR", "examine guest-virtual memory (through the vCPU's page tables)",
 	  "FMT is /[count][format][size] as in gdb and QEMU: format x d u o t c s i,\n"

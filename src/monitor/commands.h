@@ -41,6 +41,7 @@ int cmd_finish(struct monitor *mon, int argc, char **argv);
 int cmd_cpu(struct monitor *mon, int argc, char **argv);
 int cmd_break(struct monitor *mon, int argc, char **argv);
 int cmd_hbreak(struct monitor *mon, int argc, char **argv);
+int cmd_watch(struct monitor *mon, int argc, char **argv);
 int cmd_delete(struct monitor *mon, int argc, char **argv);
 int cmd_x(struct monitor *mon, int argc, char **argv);
 int cmd_translate(struct monitor *mon, int argc, char **argv);

@@ -40,6 +40,13 @@ bool bp_delete(struct bp_table *t, int id)
 			return true;
 		}
 	}
+	for (int i = 0; i < HWBP_MAX; i++) {
+		if (t->hw[i].id == id && id) {
+			t->hw[i].id = 0;
+			t->hw_generation++;
+			return true;
+		}
+	}
 	return false;
 }
 
@@ -47,6 +54,46 @@ void bp_delete_all(struct bp_table *t)
 {
 	for (int i = 0; i < BP_MAX; i++)
 		t->bp[i].id = 0;
+	for (int i = 0; i < HWBP_MAX; i++)
+		t->hw[i].id = 0;
+	t->hw_generation++;
+}
+
+int hwbp_add(struct bp_table *t, uint64_t addr, enum hwbp_kind kind, unsigned len, int max)
+{
+	for (int i = 0; i < HWBP_MAX && i < max; i++) {
+		if (t->hw[i].id)
+			continue;
+		t->hw[i] = (struct hw_breakpoint){ .id = ++t->next_id, .addr = addr,
+						   .kind = kind, .len = len };
+		t->hw_generation++;
+		return t->hw[i].id;
+	}
+	return -1;
+}
+
+struct hw_breakpoint *hwbp_from_dr6(struct bp_table *t, uint64_t dr6)
+{
+	for (int i = 0; i < HWBP_MAX; i++)
+		if (t->hw[i].id && (dr6 & (1u << i)))
+			return &t->hw[i];
+	return NULL;
+}
+
+struct hw_breakpoint *hwbp_exec_at(struct bp_table *t, uint64_t gva)
+{
+	for (int i = 0; i < HWBP_MAX; i++)
+		if (t->hw[i].id && t->hw[i].kind == HWBP_EXEC && t->hw[i].addr == gva)
+			return &t->hw[i];
+	return NULL;
+}
+
+bool hwbp_any(const struct bp_table *t)
+{
+	for (int i = 0; i < HWBP_MAX; i++)
+		if (t->hw[i].id)
+			return true;
+	return false;
 }
 
 void bp_delete_temporary(struct bp_table *t)
@@ -147,4 +194,22 @@ struct breakpoint *bp_planted_at(struct bp_table *t, uint64_t gva)
 	/* One that failed to plant has no int3 there: a trap at its address
 	 * is the guest's own. */
 	return b && t->planted && !b->unplanted_why ? b : NULL;
+}
+
+/* DR7 (SDM vol. 3B 18.2.4): per slot i a global-enable bit G(i) at 2i+1,
+ * R/W(i) at 16+4i and LEN(i) at 18+4i (00 = 1 byte, 01 = 2, 11 = 4,
+ * 10 = 8). Instruction breakpoints must use R/W 00 and LEN 00. */
+uint64_t hwbp_dr7(const struct bp_table *t)
+{
+	uint64_t dr7 = 0;
+	for (int i = 0; i < HWBP_MAX; i++) {
+		const struct hw_breakpoint *h = &t->hw[i];
+		if (!h->id)
+			continue;
+		unsigned len = h->len == 2 ? 1 : h->len == 4 ? 3 : h->len == 8 ? 2 : 0;
+		dr7 |= 2ULL << (2 * i);
+		dr7 |= (uint64_t)h->kind << (16 + 4 * i);
+		dr7 |= (uint64_t)(h->kind == HWBP_EXEC ? 0 : len) << (18 + 4 * i);
+	}
+	return dr7;
 }

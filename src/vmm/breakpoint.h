@@ -29,8 +29,28 @@ struct breakpoint {
 	const char *unplanted_why;  /* set when the last planting failed */
 };
 
+/* Hardware breakpoints and watchpoints live in the debug registers
+ * (SDM vol. 3B 18.2): DR0-DR3 hold addresses, DR7 says what each watches. */
+#define HWBP_MAX 4
+
+enum hwbp_kind {
+	HWBP_EXEC = 0,    /* DR7 R/W bits 00: instruction fetch */
+	HWBP_WRITE = 1,   /* 01: data writes */
+	HWBP_RW = 3,      /* 11: data reads or writes */
+};
+
+struct hw_breakpoint {
+	int id;                 /* 0 = free; numbered with the software ones */
+	uint64_t addr;
+	enum hwbp_kind kind;
+	unsigned len;           /* 1, 2, 4 or 8 bytes; 1 for HWBP_EXEC */
+	unsigned long hits;
+};
+
 struct bp_table {
 	struct breakpoint bp[BP_MAX];
+	struct hw_breakpoint hw[HWBP_MAX];
+	unsigned hw_generation; /* bumped at every change, so vCPUs reload DR7 */
 	int next_id;
 	bool planted;           /* the set is currently in guest memory */
 };
@@ -38,7 +58,18 @@ struct bp_table {
 /* Add a breakpoint; returns its id, or -1 (table full, or one exists at
  * gva: then *existing is its id). */
 int bp_add(struct bp_table *t, uint64_t gva, bool temporary, const char *where, int *existing);
-/* Delete by id; false when no such breakpoint. */
+/* Add a hardware breakpoint or watchpoint in one of the first max debug
+ * registers; returns its id, or -1 when all are taken. */
+int hwbp_add(struct bp_table *t, uint64_t addr, enum hwbp_kind kind, unsigned len, int max);
+/* The one whose DR6 bit (B0-B3) is set, or NULL. */
+struct hw_breakpoint *hwbp_from_dr6(struct bp_table *t, uint64_t dr6);
+/* An instruction breakpoint at gva, or NULL. */
+struct hw_breakpoint *hwbp_exec_at(struct bp_table *t, uint64_t gva);
+bool hwbp_any(const struct bp_table *t);
+/* DR7 enabling every hardware breakpoint in t as its kind and length say. */
+uint64_t hwbp_dr7(const struct bp_table *t);
+
+/* Delete by id (software or hardware); false when no such breakpoint. */
 bool bp_delete(struct bp_table *t, int id);
 void bp_delete_all(struct bp_table *t);
 void bp_delete_temporary(struct bp_table *t);

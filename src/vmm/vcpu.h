@@ -37,6 +37,7 @@ struct vcpu {
 	unsigned long step_left;   /* single-steps to take before stopping */
 	bool resume_after_step;    /* stepping off a breakpoint, then run on */
 	uint32_t debug_applied;    /* KVM_SET_GUEST_DEBUG control in force */
+	unsigned hw_generation_applied;  /* bps.hw_generation loaded into DR0-7 */
 
 	/* Statistics, written only by the vCPU thread. */
 	atomic_ullong exits;

@@ -102,11 +102,12 @@ bool vcpu_resume_all(struct vm *vm)
 		 * instruction there before int3 goes back: it single-steps
 		 * alone, then plants and releases the others (vcpu_debug.c). */
 		struct vcpu *on_bp = NULL;
-		for (int i = 0; i < vm->nvcpus && !on_bp; i++) {
+		bool any_bp = bp_any(&vm->bps) || hwbp_any(&vm->bps);
+		for (int i = 0; i < vm->nvcpus && !on_bp && any_bp; i++) {
 			uint64_t rip;
 			int bits;
 			if (vcpu_linear_rip(vm->vcpu[i], &rip, &bits) == 0 &&
-			    bp_find_gva(&vm->bps, rip))
+			    (bp_find_gva(&vm->bps, rip) || hwbp_exec_at(&vm->bps, rip)))
 				on_bp = vm->vcpu[i];
 		}
 		if (on_bp) {

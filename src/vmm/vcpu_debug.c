@@ -12,19 +12,53 @@
 #define DB_VECTOR 1   /* SDM vol. 3A 6.15: debug exception */
 #define BP_VECTOR 3   /* breakpoint (int3) */
 
+static void vcpu_fill_location(struct vcpu *v, struct vm_stop_event *ev);
+
 void vcpu_apply_guest_debug_locked(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	uint32_t ctl = 0;
+	/* While stepping off a breakpoint the debug registers stay quiet, or
+	 * an instruction breakpoint there would fire again at once. */
+	bool hw = hwbp_any(&vm->bps) && !v->resume_after_step;
 	if (v->step_left)
 		ctl |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP | vm->guest_debug_blockirq;
 	if (vm->bps.planted)
 		ctl |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
-	if (ctl == v->debug_applied)
+	if (hw)
+		ctl |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
+	if (ctl == v->debug_applied && (!hw || v->hw_generation_applied == vm->bps.hw_generation))
 		return;
 	struct kvm_guest_debug dbg = { .control = ctl };
-	if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, &dbg) == 0)
+	if (hw) {
+		for (int i = 0; i < HWBP_MAX; i++)
+			dbg.arch.debugreg[i] = vm->bps.hw[i].addr;
+		dbg.arch.debugreg[7] = hwbp_dr7(&vm->bps);
+	}
+	if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, &dbg) == 0) {
 		v->debug_applied = ctl;
+		v->hw_generation_applied = vm->bps.hw_generation;
+	}
+}
+
+/* ctl_lock held. DR6's B0-B3 name the debug register that matched. */
+static bool vcpu_hit_hw_breakpoint_locked(struct vcpu *v, uint64_t dr6, struct vm_stop_event *ev)
+{
+	struct hw_breakpoint *h = hwbp_from_dr6(&v->vm->bps, dr6);
+	if (!h)
+		return false;
+	static const char *const kinds[] = {
+		[HWBP_EXEC] = "hardware breakpoint", [HWBP_WRITE] = "watchpoint (write)",
+		[HWBP_RW] = "watchpoint (read/write)",
+	};
+	h->hits++;
+	v->want_run = false;
+	ev->kind = STOP_BREAKPOINT;
+	ev->bp_id = h->id;
+	vcpu_fill_location(v, ev);
+	snprintf(ev->text, sizeof(ev->text), "vCPU %d: %s %d at 0x%llx", v->id,
+		 kinds[h->kind], h->id, (unsigned long long)h->addr);
+	return true;
 }
 
 /* Hand an int3 that hvmon did not plant back to the guest as #BP. On a
@@ -84,7 +118,10 @@ void vcpu_debug_exit(struct vcpu *v, struct vm_stop_event *ev)
 	struct vm *vm = v->vm;
 	struct kvm_debug_exit_arch *d = &v->run->debug.arch;
 	pthread_mutex_lock(&vm->ctl_lock);
-	if (d->exception == DB_VECTOR && v->step_left) {
+	if (d->exception == DB_VECTOR && (d->dr6 & 0xf) &&
+	    vcpu_hit_hw_breakpoint_locked(v, d->dr6, ev)) {
+		v->step_left = 0;
+	} else if (d->exception == DB_VECTOR && v->step_left) {
 		if (--v->step_left == 0) {
 			if (v->resume_after_step) {
 				/* Off the breakpoint: plant them all and let everyone run. */
