@@ -56,17 +56,17 @@ static int hw_slots(struct monitor *mon, const char *cmd)
 
 static int add_hw(struct monitor *mon, const char *where, enum hwbp_kind kind, unsigned len)
 {
-	int slots = hw_slots(mon, kind == HWBP_EXEC ? "hbreak" : "watch");
-	if (slots <= 0)
-		return -1;
 	struct vm *vm = &mon->m->vm;
 	bool was_running = pause_for_change(mon);
 	uint64_t addr;
+	int slots = 0;
 	int rc = mon_eval(mon, where, &addr);
 	/* SDM vol. 3B 18.2.5: a data breakpoint's address is aligned to its length. */
 	if (rc == 0 && (addr & (len - 1)))
 		rc = mon_error(mon, "watch: 0x%llx is not aligned to its length %u",
 			       (unsigned long long)addr, len);
+	if (rc == 0 && (slots = hw_slots(mon, kind == HWBP_EXEC ? "hbreak" : "watch")) <= 0)
+		rc = -1;
 	if (rc == 0) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		int id = hwbp_add(&vm->bps, addr, kind, len, slots);
