@@ -47,7 +47,7 @@ int cmd_pause(struct monitor *mon, int argc, char **argv)
 		return 0;
 	}
 	/* How long the kick took to park every vCPU: the latency a user
-	 * feels, and what the tests hold to DESIGN.md's promise. */
+	 * feels, and what the tests hold to docs/design.md's promise. */
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	uint64_t rip;
 	int bits;

@@ -55,7 +55,7 @@ const struct mon_command mon_commands[] = {
 	  "trace last [N]     the last N exits (default 10, at most 256 per vCPU)\n"
 	  "Lines: vcpu=0 t=+SECONDS rip=0x... IO out port=0x3f8 size=1 data=0x68 <sym>\n"
 	  "rip is what KVM reports at the exit: where KVM emulates the instruction\n"
-	  "(DESIGN.md 1) an OUT or MMIO write has already moved it past the instruction.",
+	  "(docs/design.md 1) an OUT or MMIO write has already moved it past the instruction.",
 	  cmd_trace, false },
 	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on", NULL, cmd_cpu, false },
 	{ "regs", NULL, "[NAME=VALUE ...]", "show the selected vCPU's registers, or change some",

@@ -20,7 +20,7 @@ void mon_symbolize(struct monitor *mon, uint64_t addr, char *out, size_t outlen)
 struct vcpu *mon_paused_vcpu(struct monitor *mon)
 {
 	struct vm *vm = &mon->m->vm;
-	/* DESIGN.md 5: the monitor never touches a running vCPU's state. */
+	/* docs/design.md 5: the monitor never touches a running vCPU's state. */
 	if (vm_is_running(vm) || !vcpu_all_parked(vm)) {
 		mon_error(mon, "the guest is running; 'pause' first");
 		return NULL;

@@ -17,7 +17,7 @@
 #define SYSMAP_MAX_NAME 512
 
 /* Debian ships this one-line placeholder as /boot/System.map-<abi> and the
- * real map in the -dbg package (DESIGN.md section 2). */
+ * real map in the -dbg package (docs/design.md section 2). */
 #define DEBIAN_STUB_TEXT "The real System.map is in the"
 
 struct map_line {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* The pause / run state machine (DESIGN.md 5): the monitor flips want_run
+/* The pause / run state machine (docs/design.md 5): the monitor flips want_run
  * under ctl_lock, kicks the vCPU out of KVM_RUN with immediate_exit plus a
  * signal, and waits on ctl_cond until the vCPU thread reports it parked. */
 #include <errno.h>

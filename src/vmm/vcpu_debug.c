@@ -65,7 +65,7 @@ static bool vcpu_hit_hw_breakpoint_locked(struct vcpu *v, uint64_t dr6, struct v
  * #BP exit RIP is still at the int3 and KVM supplies the instruction
  * length when it injects the soft exception (as QEMU relies on); after an
  * emulation failure nothing was executed, so RIP is moved past the int3
- * first (DESIGN.md 1, tested here). */
+ * first (docs/design.md 1, tested here). */
 static void vcpu_reinject_bp(struct vcpu *v, unsigned advance)
 {
 	if (advance) {

@@ -16,7 +16,7 @@ void vcpu_apply_guest_debug_locked(struct vcpu *v);
 void vcpu_debug_exit(struct vcpu *v, struct vm_stop_event *ev);
 
 /* An emulation failure on an int3 (this is how a ring-0 int3 surfaces on
- * hosts whose KVM emulates guest kernel code, DESIGN.md 1). Returns true
+ * hosts whose KVM emulates guest kernel code, docs/design.md 1). Returns true
  * when it was an int3: one of ours (ev says breakpoint) or the guest's own
  * (re-injected as #BP, ev left empty). */
 bool vcpu_int3_emulation_failure(struct vcpu *v, const struct vm_stop_event *fault,

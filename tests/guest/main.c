@@ -3,7 +3,7 @@
  * handed over (command line, memory map, initrd) on COM1, then end the
  * machine the way the command line asks. The output format is described
  * in README.md; the integration tests parse it. Ring-0 guest code runs in
- * KVM's instruction emulator on the project's machines (DESIGN.md 1), so
+ * KVM's instruction emulator on the project's machines (docs/design.md 1), so
  * everything here is a short straight loop. */
 #include <stdbool.h>
 #include <stddef.h>
@@ -198,7 +198,7 @@ static __attribute__((noreturn)) void machine_exit(const char *how, size_t len)
 	} else if (word_is(how, len, "int3")) {
 		/* With no usable IDT: a #BP and then a triple fault on a real
 		 * host; on the project's emulated ring 0, an emulation
-		 * failure that stops KVM_RUN (DESIGN.md 1). */
+		 * failure that stops KVM_RUN (docs/design.md 1). */
 		load_empty_idt();
 		__asm__ volatile("int3");
 	} else if (word_is(how, len, "hlt")) {

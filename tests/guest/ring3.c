@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* exit=ring3loop: leave ring 0 for good and spin in ring 3, where the
- * project's KVM runs guest code natively (DESIGN.md 1 and 4), so that the
+ * project's KVM runs guest code natively (docs/design.md 1 and 4), so that the
  * debugger tests can pause a vCPU that is busy in user mode.
  *
  * What ring 3 needs (Intel SDM vol. 3, "Privilege Levels", "Task

@@ -3,7 +3,7 @@
 # Debian's stock kernel, booted the default way (bzImage, XZ payload
 # decompressed on the host, PVH entry), reaches its console banner; the
 # monitor pauses it and quits cleanly. earlyprintk: the 8250 console driver
-# registers only after the point this host's emulator reaches (DESIGN.md 3).
+# registers only after the point this host's emulator reaches (docs/design.md 3).
 . tests/integration/lib.sh
 need_kvm
 if [ ! -f "$GUEST/vmlinuz" ] || [ ! -f "$GUEST/initrd.img" ]; then

@@ -23,7 +23,7 @@ expect_line "$TMP/triple.out" "guest triple fault" "triple fault reported"
 run_hvmon 30 "$TMP/int3.out" --batch -m 32M -a "exit=int3" "$G"
 expect_status "$status" 3 "int3 with no IDT stops the guest abnormally"
 if grep -q "emulation failure at rip=0x" "$TMP/int3.out"; then
-	# The software-emulating KVM of DESIGN.md 1: the bytes and their decoding.
+	# The software-emulating KVM of docs/design.md 1: the bytes and their decoding.
 	expect_line "$TMP/int3.out" "bytes: cc" "instruction bytes shown"
 	expect_line "$TMP/int3.out" "insn:  int3" "instruction disassembled"
 else

@@ -49,7 +49,7 @@ else
 	fail "$missing System.map symbols missing from kallsyms"
 fi
 
-# DESIGN.md section 2 gives these for 6.1.0-56; other versions differ.
+# docs/design.md section 2 gives these for 6.1.0-56; other versions differ.
 if grep -q '^6\.1\.0-56-' "$GUEST/kernel-version" 2>/dev/null; then
 	expect_line "$TMP/kallsyms" "ffffffff81000000 T startup_64" "startup_64"
 	expect_line "$TMP/kallsyms" "ffffffff83079e46 T start_kernel" "start_kernel"

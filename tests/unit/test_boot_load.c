@@ -462,7 +462,7 @@ START_TEST(proto_names)
 }
 END_TEST
 
-/* Debian's kernel (DESIGN.md section 2), when the guest kit has fetched
+/* Debian's kernel (docs/design.md section 2), when the guest kit has fetched
  * it: an XZ payload whose vmlinux has the PVH entry 0x01000850. Override
  * the path with HVMON_TEST_VMLINUZ. */
 START_TEST(debian_kernel)
