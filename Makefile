@@ -6,9 +6,11 @@ CC      ?= cc
 BUILD   ?= build
 PKGS    := readline liblzma zlib libzstd liblz4 capstone
 CPPFLAGS += -Isrc -D_GNU_SOURCE
+# CFLAGS is the user's (make asan sets it); the flags every build needs
+# live in HVMON_CFLAGS, so a command-line CFLAGS cannot drop them.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -pthread -MMD -MP
-CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+HVMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -pthread -MMD -MP
+HVMON_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -23,25 +25,25 @@ all: $(BUILD)/hvmon
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libhvmon.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/hvmon: $(MAIN_OBJ) $(BUILD)/libhvmon.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CPPFLAGS) -Itests/unit $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
 
 # Small host programs the integration tests use.
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
 
 include tests/guest/guest.mk
 
