@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Bad user input gets one clear line naming the problem and exit status 2:
+# never a crash, never a hang.
+. tests/integration/lib.sh
+G=$TESTGUEST/testguest.elf
+BZ=$TESTGUEST/testguest.bzImage
+
+# check_bad WHAT EXPECTED-TEXT ARGS...
+check_bad() {
+	what=$1 want=$2
+	shift 2
+	run_hvmon 20 "$TMP/err" "$@"
+	expect_status "$status" 2 "$what"
+	if [ "$(grep -c . "$TMP/err.err")" -eq 1 ] && grep -qF -- "$want" "$TMP/err.err"; then
+		ok "$what: one line: $(cat "$TMP/err.err")"
+	else
+		fail "$what: wanted one line containing '$want', got:"
+		sed 's/^/    | /' "$TMP/err.err"
+	fi
+}
+
+check_bad "no kernel" "no kernel given"
+check_bad "missing kernel" "cannot read kernel /nonexistent/vmlinuz" /nonexistent/vmlinuz
+check_bad "missing initrd" "cannot read initrd /nonexistent/initrd" "$G" /nonexistent/initrd
+check_bad "memory too small" "too small" -m 4M "$G"
+check_bad "memory not a size" "bad memory size 'lots'" -m lots "$G"
+check_bad "SMP" "SMP is not supported yet" -c 2 "$G"
+check_bad "unknown option" "unknown option '--frobnicate'" --frobnicate "$G"
+check_bad "bad boot protocol" "unknown boot protocol 'multiboot'" --boot multiboot "$G"
+check_bad "bad console" "bad console 'serial'" --console serial "$G"
+check_bad "option without argument" "needs an argument" "$G" -m
+check_bad "not a kernel" "neither a bzImage nor an ELF kernel" /etc/hostname
+
+# Images that are almost right. These need no /dev/kvm: the kernel is
+# checked before KVM is touched.
+head -c 3000 "$BZ" >"$TMP/truncated.bzImage"
+check_bad "truncated bzImage" "truncated" "$TMP/truncated.bzImage"
+cp "$BZ" "$TMP/old.bzImage"
+printf '\001\002' | dd of="$TMP/old.bzImage" bs=1 seek=518 conv=notrunc 2>/dev/null   # version 2.01
+check_bad "protocol too old" "2.01" "$TMP/old.bzImage"
+long=$(head -c 3000 /dev/zero | tr '\0' 'x')
+check_bad "command line too long" "command line" -a "$long" "$BZ"
+head -c 40M /dev/zero >"$TMP/big.initrd"
+check_bad "initrd larger than RAM" "initrd" -m 32M "$G" "$TMP/big.initrd"
+check_bad "linux64 on an ELF" "linux64" --boot linux64 "$G"
+finish
