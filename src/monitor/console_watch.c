@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "dev/chardev.h"
+#include "monitor/commands.h"
 #include "vmm/vcpu.h"
 
 static void console_watch_tap(void *opaque, const uint8_t *buf, size_t len)
@@ -83,6 +84,7 @@ enum console_wait_result console_watch_wait(struct monitor *mon, const char *tex
 		}
 		/* Re-checked every 100 ms: a stopped guest prints nothing more. */
 		pthread_mutex_unlock(&mon->con_lock);
+		mon_drain_trace(mon);   /* live trace lines keep flowing while we wait */
 		bool running = guest_running(mon);
 		pthread_mutex_lock(&mon->con_lock);
 		if (!running && !console_find_locked(mon, text)) {

@@ -26,6 +26,7 @@
 #include "monitor/symtab.h"
 #include "monitor/parse.h"
 #include "monitor/reg_access.h"
+#include "vmm/exit_trace.h"
 #include "vmm/vcpu.h"
 
 #define MON_PROMPT "(hvmon) "
@@ -224,6 +225,7 @@ static void mon_execute_line(struct monitor *mon, char *line)
 		mon->exit_status = HVMON_EXIT_USAGE;
 	}
 	mon_show_events(mon);
+	mon_drain_trace(mon);
 }
 
 static int mon_run_script(struct monitor *mon, const char *path)
@@ -410,13 +412,14 @@ static void mon_input_loop(struct monitor *mon)
 		rl_callback_handler_install(MON_PROMPT, mon_rl_line);
 	}
 	while (!mon->quit && !lr.eof) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = mon->m->vm.event_fd, .events = POLLIN },
 			{ .fd = sigint_pipe[0], .events = POLLIN },
 			{ .fd = con_pipe[0], .events = POLLIN },
+			{ .fd = exit_trace_fd(), .events = POLLIN },
 		};
-		if (poll(p, 4, -1) < 0) {
+		if (poll(p, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -427,6 +430,8 @@ static void mon_input_loop(struct monitor *mon)
 			mon_handle_sigint(mon);
 		if (p[3].revents & POLLIN)
 			mon_show_console(mon, con_pipe[0]);
+		if (p[4].revents & POLLIN)
+			mon_drain_trace(mon);
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (mon->readline)
 				rl_callback_read_char();

@@ -23,6 +23,7 @@ trace off
 pause
 trace last 5
 info exits
+quit
 SCRIPT
 run_hvmon 60 "$TMP/all.out" --batch -x "$TMP/all.script" -m 32M -a "exit=hlt" "$G"
 expect_status "$status" 0 "trace, info exits and quit on a halted guest"
@@ -59,6 +60,7 @@ wait "hvmon-testguest: done" 20
 trace
 pause
 info exits
+quit
 SCRIPT
 run_hvmon 60 "$TMP/port.out" --batch -x "$TMP/port.script" -m 32M -a "exit=hlt" "$G"
 expect_status "$status" 0 "filtered trace"

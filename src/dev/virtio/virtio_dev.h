@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A virtio device, independent of its transport (virtio 1.2, sections 2
+ * and 3): the device status byte and its rules, feature negotiation over
+ * 32-bit windows, per-queue configuration, the configuration space with its
+ * generation counter, the ISR byte, the DEVICE_NEEDS_RESET state with its
+ * reason, and the history the inspector's `diagnose` explains hangs from.
+ *
+ * Three parties meet here:
+ * - A transport (virtio-pci 4.1, virtio-mmio 4.2) maps its registers onto
+ *   virtio_dev_reg_read/write, config space accesses onto
+ *   virtio_dev_config_read/write, its ISR onto virtio_dev_isr_read/ack and
+ *   queue notifications onto virtio_dev_queue_notify. It raises interrupts
+ *   through struct virtio_transport.
+ * - A device backend (blk, net, console, rng) describes itself with struct
+ *   virtio_dev_ops and moves requests with virtio_dev_pop, virtio_dev_push
+ *   and virtio_dev_notify_used.
+ * - The monitor reads state with virtio_dev_get_state, virtio_dev_get_queue
+ *   and virtio_dev_describe_pending.
+ *
+ * Locking: one mutex per device. Every function below takes it, except
+ * virtio_dev_new/free/set_transport (before any vCPU runs, or after all
+ * have stopped) and virtio_dev_device_id (constant). Register and config
+ * accesses come from vCPU threads; notifications, pops and pushes from the
+ * I/O thread. Callbacks:
+ * - config_read, config_write, reset, describe_request (device ops) and
+ *   queue_interrupt, config_interrupt (transport) run WITH the mutex held:
+ *   they must not call any virtio_dev function. Raising an interrupt
+ *   (KVM_IRQ_LINE, an irqfd write) is fine.
+ * - queue_notified runs WITHOUT the mutex, on the thread that delivered the
+ *   notification (I/O thread for ioeventfd, a vCPU thread for a register
+ *   write or for the DRIVER_OK write that releases early kicks). It may
+ *   pop and push, but long work belongs on the I/O thread.
+ * A chain popped before a reset can still be written by a backend that was
+ * processing it (its buffers are guest RAM, so this is safe for the host);
+ * its push is dropped (virtq epoch). */
+#ifndef HVMON_DEV_VIRTIO_VIRTIO_DEV_H
+#define HVMON_DEV_VIRTIO_VIRTIO_DEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dev/virtio/virtq.h"
+#include "vmm/guest_mem.h"
+
+/* Device status bits (2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE 1
+#define VIRTIO_STATUS_DRIVER      2
+#define VIRTIO_STATUS_DRIVER_OK   4
+#define VIRTIO_STATUS_FEATURES_OK 8
+#define VIRTIO_STATUS_NEEDS_RESET 64
+#define VIRTIO_STATUS_FAILED      128
+
+/* 6: a non-legacy device offers it; a driver that does not accept it is a
+ * legacy driver, which this device refuses. */
+#define VIRTIO_F_VERSION_1 32
+
+/* Feature bits every device offers: the ring features virtq implements. */
+#define VIRTIO_DEV_CORE_FEATURES                                        \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_INDIRECT_DESC) | \
+	 (1ULL << VIRTIO_F_EVENT_IDX))
+
+/* ISR status bits (4.1.4.5; MMIO InterruptStatus, 4.2.2). */
+#define VIRTIO_ISR_QUEUE  1
+#define VIRTIO_ISR_CONFIG 2
+
+#define VIRTIO_DEV_MAX_QUEUES 256
+#define VIRTIO_WHY_LEN VIRTQ_ERR_LEN
+
+/* The transport-independent registers. The 64-bit ring addresses are two
+ * 32-bit halves, as both transports expose them. Reads of write-only and
+ * writes to read-only registers are ignored (read 0). Queue registers act
+ * on the queue QUEUE_SEL selects; an out-of-range selection reads 0 and
+ * ignores writes (4.1.4.3: queue_size 0 means "unavailable"). */
+enum virtio_reg {
+	VIRTIO_REG_DEVICE_FEATURE_SEL,
+	VIRTIO_REG_DEVICE_FEATURE,       /* read-only window */
+	VIRTIO_REG_DRIVER_FEATURE_SEL,
+	VIRTIO_REG_DRIVER_FEATURE,
+	VIRTIO_REG_CONFIG_MSIX_VECTOR,
+	VIRTIO_REG_NUM_QUEUES,           /* read-only */
+	VIRTIO_REG_STATUS,
+	VIRTIO_REG_CONFIG_GENERATION,    /* read-only */
+	VIRTIO_REG_QUEUE_SEL,
+	VIRTIO_REG_QUEUE_SIZE,
+	VIRTIO_REG_QUEUE_SIZE_MAX,       /* read-only (MMIO QueueNumMax) */
+	VIRTIO_REG_QUEUE_MSIX_VECTOR,
+	VIRTIO_REG_QUEUE_READY,
+	VIRTIO_REG_QUEUE_DESC_LO,
+	VIRTIO_REG_QUEUE_DESC_HI,
+	VIRTIO_REG_QUEUE_DRIVER_LO,
+	VIRTIO_REG_QUEUE_DRIVER_HI,
+	VIRTIO_REG_QUEUE_DEVICE_LO,
+	VIRTIO_REG_QUEUE_DEVICE_HI,
+};
+
+struct virtio_dev;
+
+/* A device backend. Copied by virtio_dev_new except opaque-owned state. */
+struct virtio_dev_ops {
+	const char *name;            /* "virtio-blk", for messages */
+	uint32_t device_id;          /* 5: 1 net, 2 block, 3 console, 4 entropy */
+	uint16_t num_queues;         /* 1 .. VIRTIO_DEV_MAX_QUEUES */
+	uint16_t max_queue_size;     /* a power of 2, <= VIRTQ_MAX_SIZE */
+	uint64_t features;           /* device-type bits; the core adds
+					VIRTIO_DEV_CORE_FEATURES */
+	uint32_t config_size;        /* bytes of device-specific config */
+	/* [offset, offset + len) lies inside config_size. */
+	void (*config_read)(void *opaque, uint32_t offset, void *data,
+			    uint32_t len);
+	/* NULL: the config space is read-only. */
+	void (*config_write)(void *opaque, uint32_t offset, const void *data,
+			     uint32_t len);
+	/* The driver notified queue q (see the locking rules above). */
+	void (*queue_notified)(void *opaque, uint16_t q);
+	/* The driver reset the device (2.4): drop every request. May be
+	 * NULL. */
+	void (*reset)(void *opaque);
+	/* For the inspector: one line about a pending request
+	 * ("blk read sector 2048 len 4096"). May be NULL. */
+	void (*describe_request)(void *opaque, uint16_t q,
+				 const struct virtq_chain *c, char *buf,
+				 size_t len);
+};
+
+/* A transport's interrupt paths; vector is the MSI-X vector the driver
+ * chose (VIRTQ_NO_VECTOR when none). Called with the device mutex held. */
+struct virtio_transport {
+	void (*queue_interrupt)(void *opaque, uint16_t q, uint16_t vector);
+	void (*config_interrupt)(void *opaque, uint16_t vector);
+	void *opaque;
+};
+
+/* What `diagnose` reasons from. Per queue, since the last reset. */
+struct virtio_queue_history {
+	bool enabled;          /* the driver set queue_ready */
+	bool notified;         /* at least one available buffer notification */
+	bool avail_moved;      /* avail->idx ever ran ahead of the device */
+	bool used_published;   /* the device published at least one element */
+	uint64_t empty_kicks;  /* notifications that found nothing new */
+};
+
+/* Device-wide; lifetime unless said otherwise. */
+struct virtio_dev_history {
+	uint8_t status_ever;        /* OR of every status value held */
+	uint32_t resets;
+	uint64_t refused_features;  /* offered & ~accepted at the last
+				       FEATURES_OK write */
+	char features_refusal[VIRTIO_WHY_LEN];  /* why FEATURES_OK was last
+						   refused; "" if never */
+	char last_broken[VIRTIO_WHY_LEN];       /* last NEEDS_RESET reason */
+	uint64_t isr_reads;
+	uint64_t irqs_since_isr_read;  /* queue interrupts sent since the ISR
+					  was last read or acknowledged */
+	uint64_t config_irqs;
+};
+
+struct virtio_dev_state {
+	const char *name;
+	uint32_t device_id;
+	uint8_t status;
+	uint8_t isr;
+	uint64_t device_features;
+	uint64_t driver_features;
+	uint32_t config_generation;
+	uint16_t config_msix_vector;
+	uint16_t num_queues;
+	char broken[VIRTIO_WHY_LEN];   /* "" unless NEEDS_RESET */
+	struct virtio_dev_history hist;
+};
+
+/* ops is copied; opaque goes to every op; mem is the guest's RAM and must
+ * outlive the device. NULL when ops is out of range or on allocation
+ * failure. */
+struct virtio_dev *virtio_dev_new(const struct virtio_dev_ops *ops,
+				  void *opaque, const struct guest_mem *mem);
+void virtio_dev_free(struct virtio_dev *d);
+void virtio_dev_set_transport(struct virtio_dev *d,
+			      const struct virtio_transport *t);
+uint32_t virtio_dev_device_id(const struct virtio_dev *d);
+
+/* Transport side: registers. */
+uint32_t virtio_dev_reg_read(struct virtio_dev *d, enum virtio_reg reg);
+void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
+			  uint32_t value);
+
+/* Transport side: device-specific configuration, 1 to 8 bytes. 0, or -1
+ * when the access falls outside the config space (reads give zeros,
+ * writes are dropped) or the space is read-only. */
+int virtio_dev_config_read(struct virtio_dev *d, uint32_t offset, void *data,
+			   uint32_t len);
+int virtio_dev_config_write(struct virtio_dev *d, uint32_t offset,
+			    const void *data, uint32_t len);
+
+/* Transport side: the ISR byte. virtio-pci reads it with clear (4.1.4.5.1:
+ * reading resets it); virtio-mmio reads without and acknowledges bits
+ * (InterruptACK, 4.2.2). */
+uint8_t virtio_dev_isr_read(struct virtio_dev *d, bool clear);
+void virtio_dev_isr_ack(struct virtio_dev *d, uint8_t bits);
+
+/* Transport side: the driver notified queue q. Counted always; passed to
+ * the backend only when the queue is ready, DRIVER_OK is set and the device
+ * does not need a reset (2.1.2). Kicks before DRIVER_OK are not lost: the
+ * DRIVER_OK write notifies every ready queue. */
+void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q);
+
+/* Backend side. pop: 1 chain, 0 nothing (or not DRIVER_OK, or
+ * NEEDS_RESET), -1 the driver broke a ring rule: the device is now
+ * NEEDS_RESET with the reason. */
+int virtio_dev_pop(struct virtio_dev *d, uint16_t q, struct virtq_chain *c);
+/* 0, or -1 when the element was dropped (see virtq_push). */
+int virtio_dev_push(struct virtio_dev *d, uint16_t q,
+		    const struct virtq_chain *c, uint32_t len);
+/* After pushes: raise a queue interrupt unless the driver suppressed it
+ * (2.7.7). true when one was sent. */
+bool virtio_dev_notify_used(struct virtio_dev *d, uint16_t q);
+/* virtq_set_notify_suppression on queue q. */
+bool virtio_dev_suppress_notify(struct virtio_dev *d, uint16_t q,
+				bool suppress);
+/* The features both sides agreed on (0 before FEATURES_OK). */
+uint64_t virtio_dev_features(struct virtio_dev *d);
+/* The backend changed its config space: new generation and a config
+ * interrupt once DRIVER_OK is set (2.5, 4.1.4.3.1). */
+void virtio_dev_config_changed(struct virtio_dev *d);
+/* Enter DEVICE_NEEDS_RESET with a reason and notify the driver (2.1.2).
+ * The first reason is kept until the driver resets the device. */
+__attribute__((format(printf, 2, 3)))
+void virtio_dev_mark_broken(struct virtio_dev *d, const char *fmt, ...);
+
+/* Inspector side: consistent copies. get_queue: -1 when q is out of
+ * range; avail_idx is the driver's avail->idx now (0 when not ready). */
+void virtio_dev_get_state(struct virtio_dev *d, struct virtio_dev_state *out);
+int virtio_dev_get_queue(struct virtio_dev *d, uint16_t q, struct virtq *vq,
+			 struct virtio_queue_history *hist,
+			 uint16_t *avail_idx);
+/* Decode the pending chain at avail position pos (virtq_peek) and let the
+ * backend describe it into desc ("" when it has no describe_request). As
+ * virtq_peek; -1 also when q is out of range. */
+int virtio_dev_describe_pending(struct virtio_dev *d, uint16_t q,
+				uint16_t pos, struct virtq_chain *c,
+				char *desc, size_t desclen);
+
+#endif

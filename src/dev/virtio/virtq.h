@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Split virtqueue, device side (virtio 1.2, section 2.7).
+ *
+ * The driver owns the three ring parts in guest RAM; the device reads the
+ * descriptor table and the available ring and writes the used ring. Every
+ * value read from guest memory is hostile until checked: a ring or buffer
+ * outside guest RAM, a chain that loops or is longer than the queue, an
+ * indirect table that breaks 2.7.5.3, or an available index that runs
+ * ahead of what the ring can hold is reported as an error with a reason
+ * (the caller then marks the device DEVICE_NEEDS_RESET). No function here
+ * ever touches host memory outside guest RAM: every host pointer comes from
+ * gmem_ptr with the full length of the access.
+ *
+ * A struct virtq is not thread-safe: its owner (struct virtio_dev)
+ * serialises every call with the device's mutex. */
+#ifndef HVMON_DEV_VIRTIO_VIRTQ_H
+#define HVMON_DEV_VIRTIO_VIRTQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/guest_mem.h"
+
+/* 2.7: "The maximum Queue Size value is 32768." */
+#define VIRTQ_MAX_SIZE 32768
+
+/* Descriptor flags (2.7.5). */
+#define VIRTQ_DESC_F_NEXT     1
+#define VIRTQ_DESC_F_WRITE    2
+#define VIRTQ_DESC_F_INDIRECT 4
+
+/* avail->flags (2.7.6) and used->flags (2.7.8). */
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1
+#define VIRTQ_USED_F_NO_NOTIFY     1
+
+/* Ring feature bits (6, Reserved Feature Bits). */
+#define VIRTIO_F_INDIRECT_DESC 28
+#define VIRTIO_F_EVENT_IDX     29
+
+/* "No MSI-X vector" (4.1.5.1.2). */
+#define VIRTQ_NO_VECTOR 0xffff
+
+/* Guest memory layout of one descriptor (2.7.5), little-endian. */
+struct virtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+/* 2.7.4.1: "The device MAY have a reasonable limit of descriptors it will
+ * allow in a chain." This is ours (the host's IOV_MAX); a longer chain is
+ * refused even where the queue is larger. */
+#define VIRTQ_CHAIN_MAX_SEGS 1024
+
+#define VIRTQ_ERR_LEN 160
+
+/* One buffer element of a chain, already checked to lie inside guest RAM:
+ * hva points at len bytes of guest memory (len 0: at least the byte at gpa
+ * is RAM). */
+struct virtq_seg {
+	uint64_t gpa;
+	uint8_t *hva;
+	uint32_t len;
+	bool device_writable;
+};
+
+/* A decoded descriptor chain: the device-readable segments first, then the
+ * device-writable ones (2.7.4.2). A descriptor pointing at an indirect
+ * table is not a segment; the table's descriptors are. */
+struct virtq_chain {
+	uint16_t head;            /* descriptor index to return in the used ring */
+	uint16_t avail_pos;       /* free-running avail index it was taken from */
+	uint32_t epoch;           /* queue incarnation (see virtq_push) */
+	unsigned nsegs;
+	bool indirect;            /* the chain went through an indirect table */
+	uint64_t readable;        /* total device-readable bytes */
+	uint64_t writable;        /* total device-writable bytes */
+	struct virtq_seg seg[VIRTQ_CHAIN_MAX_SEGS];
+	char error[VIRTQ_ERR_LEN];  /* why the last pop/peek returned -1 */
+};
+
+struct virtq_stats {
+	uint64_t kicks;            /* available buffer notifications received */
+	uint64_t pops;             /* chains taken from the available ring */
+	uint64_t pushes;           /* elements published in the used ring */
+	uint64_t irqs_sent;        /* used buffer notifications requested */
+	uint64_t irqs_suppressed;  /* ... and suppressed by the driver */
+};
+
+struct virtq {
+	/* Driver-set configuration (the transport's queue registers,
+	 * 4.1.4.3 and 4.2.2). Frozen while ready. */
+	uint16_t size;
+	uint64_t desc_gpa;         /* Descriptor Area */
+	uint64_t avail_gpa;        /* Driver Area */
+	uint64_t used_gpa;         /* Device Area */
+	uint16_t msix_vector;
+	bool ready;
+
+	/* Negotiated ring features, latched by virtq_enable. */
+	bool event_idx;
+	bool indirect;
+
+	/* Device state. last_avail_idx is the next avail ring position to
+	 * consume; used_idx the next used ring position to fill; the
+	 * difference is the number of chains in flight. */
+	uint16_t last_avail_idx;
+	uint16_t used_idx;
+	uint16_t signalled_used;   /* used_idx at the last interrupt decision */
+	bool notify_suppressed;    /* set by virtq_set_notify_suppression */
+	uint32_t epoch;            /* bumped by every reset */
+
+	/* Host views of the rings, set by virtq_enable. */
+	const struct guest_mem *mem;
+	uint8_t *desc;
+	uint8_t *avail;
+	uint8_t *used;
+
+	/* Kept across resets: the inspector shows lifetime totals. */
+	struct virtq_stats stats;
+};
+
+/* Back to the reset state (4.1.4.3: queue_size reads the maximum after a
+ * reset; vectors read VIRTQ_NO_VECTOR): not ready, addresses 0, ring state
+ * 0, epoch bumped so chains popped earlier can no longer be pushed. Stats
+ * are kept. */
+void virtq_reset(struct virtq *vq, uint16_t max_size);
+
+/* Check the driver's configuration and start using the rings: size a power
+ * of 2, non-zero and <= max_size; each part aligned (2.7.1) and wholly
+ * inside one RAM region. features are the negotiated feature bits (for
+ * VIRTIO_F_EVENT_IDX and VIRTIO_F_INDIRECT_DESC). 0, or -1 with a reason in
+ * err (the queue stays not ready). */
+int virtq_enable(struct virtq *vq, const struct guest_mem *mem,
+		 uint16_t max_size, uint64_t features, char *err, size_t errlen);
+
+/* Take the next available chain. 1: *c holds it; 0: the ring is empty (or
+ * the queue not ready); -1: the driver broke a rule, c->error says which
+ * (the queue state is unchanged). */
+int virtq_pop(struct virtq *vq, struct virtq_chain *c);
+
+/* Publish c in the used ring with len bytes written (2.7.8), then advance
+ * used->idx with release ordering. 0; -1 when c was popped before the last
+ * reset or nothing is in flight (the element is dropped). len is clamped
+ * to the chain's writable bytes. */
+int virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len);
+
+/* After one or more pushes: does the driver want a used buffer
+ * notification (2.7.7)? Counts the answer in stats. false when nothing was
+ * pushed since the previous call. */
+bool virtq_need_interrupt(struct virtq *vq);
+
+/* Ask the driver not to (suppress) or again to (!suppress) send available
+ * buffer notifications (2.7.10). Re-enabling returns true when buffers
+ * arrived meanwhile: the caller must pop again, since the driver may have
+ * skipped the kick. */
+bool virtq_set_notify_suppression(struct virtq *vq, bool suppress);
+
+/* The driver's avail->idx now (0 when not ready). */
+uint16_t virtq_avail_idx(const struct virtq *vq);
+
+/* Decode the chain at free-running avail position pos without consuming
+ * it, with the same checks as virtq_pop. 1 decoded; 0 when pos is not
+ * pending (outside [last_avail_idx, avail->idx)) or the queue is not
+ * ready; -1 with c->error. */
+int virtq_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c);
+
+/* 2.7.10 / Appendix virtio_queue.h: with VIRTIO_F_EVENT_IDX, must a
+ * notification be sent when the index moved from old to new_idx and the
+ * other side asked for one at event? */
+static inline bool virtq_need_event(uint16_t event, uint16_t new_idx,
+				    uint16_t old)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
+}
+
+#endif
