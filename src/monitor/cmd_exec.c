@@ -106,7 +106,9 @@ static int wait_stop(struct monitor *mon, double timeout)
 		[STOP_BREAKPOINT] = "breakpoint", [STOP_FAULT] = "fault",
 		[STOP_GUEST_END] = "guest-end",
 	};
-	if (ever)
+	if (ever && last.kind == STOP_GUEST_END)
+		mon_printf(mon, "stopped: reason=%s\n", kinds[last.kind]);
+	else if (ever)
 		mon_printf(mon, "stopped: reason=%s rip=0x%llx\n", kinds[last.kind],
 			   (unsigned long long)last.rip);
 	else
@@ -133,7 +135,8 @@ int cmd_wait(struct monitor *mon, int argc, char **argv)
 		return mon_error(mon, "wait: \"%s\" did not appear within %g s", argv[1], timeout);
 	case WAIT_GUEST_STOPPED:
 		mon_show_events(mon);
-		return mon_error(mon, "wait: the guest stopped before \"%s\" appeared", argv[1]);
+		return mon_error(mon, "wait: the guest is not running (stopped, ended or never "
+				 "started) and \"%s\" has not appeared", argv[1]);
 	}
 	return -1;
 }

@@ -70,6 +70,12 @@ int cmd_x(struct monitor *mon, int argc, char **argv)
 {
 	bool physical = !strncmp(argv[0], "xp", 2);
 	const char *slash = strchr(argv[0], '/');
+	/* gdb also takes "x /4i $rip", the format as a word of its own. */
+	if (!slash && argc == 3 && argv[1][0] == '/') {
+		slash = argv[1];
+		argv[1] = argv[2];
+		argc = 2;
+	}
 	if (argc != 2)
 		return mon_error(mon, "usage: %s/FMT ADDR (e.g. x/16xg $rsp, x/4i $rip, xp/s 0x20000)",
 				 physical ? "xp" : "x");

@@ -122,7 +122,8 @@ int cmd_help(struct monitor *mon, int argc, char **argv)
 		const struct mon_command *c = mon_find_command(argv[1]);
 		if (!c)
 			return mon_error(mon, "unknown command '%s' (try 'help')", argv[1]);
-		mon_printf(mon, "%s %s\n  %s\n", c->name, c->synopsis, c->help);
+		mon_printf(mon, "%s%s%s\n  %s\n", c->name, c->takes_format ? "" : " ", c->synopsis,
+			   c->help);
 		if (c->aliases)
 			mon_printf(mon, "  aliases: %s\n", c->aliases);
 		if (c->details) {
@@ -139,8 +140,13 @@ int cmd_help(struct monitor *mon, int argc, char **argv)
 	for (int i = 0; i < mon_ncommands; i++) {
 		const struct mon_command *c = &mon_commands[i];
 		char head[64];
-		snprintf(head, sizeof(head), "%s %s", c->name, c->synopsis);
-		mon_printf(mon, "%-36s %s\n", head, c->help);
+		/* x/FMT: the format is glued to the command word. */
+		snprintf(head, sizeof(head), "%s%s%s", c->name,
+			 c->takes_format || !c->synopsis[0] ? "" : " ", c->synopsis);
+		if (strlen(head) > 36)
+			mon_printf(mon, "%s\n%-36s %s\n", head, "", c->help);
+		else
+			mon_printf(mon, "%-36s %s\n", head, c->help);
 	}
 	return 0;
 }

@@ -10,11 +10,37 @@
 
 #define INSN_MAX 15   /* SDM vol. 2, 2.3.11: the longest x86 instruction */
 
+/* The kernel's virtual address for a physical address inside one of its
+ * loaded segments: early boot code runs at physical addresses (PVH entry,
+ * paging off) while the symbols name the virtual ones. */
+static bool image_virtual(const struct monitor *mon, uint64_t addr, uint64_t *va)
+{
+	const struct boot_info *b = &mon->m->boot;
+	for (int i = 0; i < b->nimage_maps; i++) {
+		const struct boot_image_map *m = &b->image_map[i];
+		if (m->vaddr != m->paddr && addr >= m->paddr && addr - m->paddr < m->size) {
+			*va = m->vaddr + (addr - m->paddr);
+			return true;
+		}
+	}
+	return false;
+}
+
 void mon_symbolize(struct monitor *mon, uint64_t addr, char *out, size_t outlen)
 {
 	out[0] = '\0';
-	if (mon->syms)
-		symtab_format(mon->syms, addr, out, outlen);
+	if (!mon->syms)
+		return;
+	uint64_t va;
+	if (image_virtual(mon, addr, &va)) {
+		char name[160];
+		symtab_format(mon->syms, va, name, sizeof(name));
+		if (name[0]) {
+			snprintf(out, outlen, "%s (phys)", name);
+			return;
+		}
+	}
+	symtab_format(mon->syms, addr, out, outlen);
 }
 
 struct vcpu *mon_paused_vcpu(struct monitor *mon)

@@ -166,24 +166,30 @@ void mon_show_events(struct monitor *mon)
 		return;
 	struct vm_stop_event ev;
 	bool any = false;
+	/* Inside a command the prompt is not on screen: print plainly. */
+	bool redraw = mon->readline && !mon->in_command;
 	while (vm_take_event(&mon->m->vm, &ev)) {
-		if (mon->readline && !any) {
+		if (redraw && !any) {
 			rl_save_prompt();
 			rl_clear_visible_line();
 		}
 		any = true;
 		mon_print_event(mon, &ev);
 	}
-	if (mon->readline && any) {
+	if (redraw && any) {
 		rl_restore_prompt();
 		rl_forced_update_display();
 	}
 	/* Batch mode ends with the guest (reset, power-off, triple fault). */
-	if (any && mon->batch) {
+	if (any && mon->batch && !mon->quit) {
 		pthread_mutex_lock(&mon->m->vm.ctl_lock);
-		if (mon->m->vm.end != VM_END_NONE)
-			mon->quit = true;
+		bool ended = mon->m->vm.end != VM_END_NONE;
 		pthread_mutex_unlock(&mon->m->vm.ctl_lock);
+		if (ended) {
+			mon->quit = true;
+			fprintf(stderr, "hvmon: the guest has ended; batch mode exits, "
+				"commands after this point are not run\n");
+		}
 	}
 }
 
@@ -220,7 +226,10 @@ int mon_execute(struct monitor *mon, char *line)
 /* In batch mode a failing command ends hvmon with the usage status. */
 static void mon_execute_line(struct monitor *mon, char *line)
 {
-	if (mon_execute(mon, line) < 0 && mon->batch) {
+	mon->in_command = true;
+	int rc = mon_execute(mon, line);
+	mon->in_command = false;
+	if (rc < 0 && mon->batch) {
 		mon->quit = true;
 		mon->exit_status = HVMON_EXIT_USAGE;
 	}
@@ -252,6 +261,10 @@ static void mon_rl_line(char *line)
 		mon->quit = true;
 		return;
 	}
+	/* TAB completion leaves a trailing blank; history should not. */
+	size_t n = strlen(line);
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		line[--n] = '\0';
 	if (*line) {
 		HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
 		if (!last || strcmp(last->line, line))

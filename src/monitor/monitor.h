@@ -26,6 +26,7 @@ struct monitor {
 	bool batch;          /* no prompt; failing commands end hvmon */
 	bool readline;       /* interactive terminal: GNU readline */
 	bool quit;
+	bool in_command;         /* a command is executing: no prompt on screen */
 	int exit_status;
 	int selected_cpu;
 	struct symtab *syms;     /* NULL when the kernel gave none */

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The virtio device's queue path: notifications from the driver, chains to
+ * and from the backend, used buffer notifications (virtio 1.2, 2.1.2, 2.3,
+ * 2.7), and the inspector's view of each queue. */
+#include <stdio.h>
+
+#include "dev/virtio/virtio_dev.h"
+#include "dev/virtio/virtio_dev_impl.h"
+
+/* 2.1.2: "The device MUST NOT consume buffers or send any used buffer
+ * notifications to the driver before DRIVER_OK"; after NEEDS_RESET it stops
+ * until the driver resets it. */
+static bool live_locked(const struct virtio_dev *d)
+{
+	return (d->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET)) ==
+	       VIRTIO_STATUS_DRIVER_OK;
+}
+
+void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
+{
+	bool deliver;
+
+	if (q >= d->ops.num_queues)
+		return;
+	pthread_mutex_lock(&d->lock);
+	struct virtio_queue *vq = &d->queue[q];
+	vq->vq.stats.kicks++;
+	vq->hist.notified = true;
+	if (vq->vq.ready && virtq_avail_idx(&vq->vq) != vq->vq.last_avail_idx)
+		vq->hist.avail_moved = true;
+	else
+		vq->hist.empty_kicks++;
+	deliver = vq->vq.ready && live_locked(d);
+	pthread_mutex_unlock(&d->lock);
+	if (deliver)
+		d->ops.queue_notified(d->opaque, q);
+}
+
+int virtio_dev_pop(struct virtio_dev *d, uint16_t q, struct virtq_chain *c)
+{
+	int r = 0;
+
+	if (q >= d->ops.num_queues)
+		return 0;
+	pthread_mutex_lock(&d->lock);
+	if (live_locked(d)) {
+		r = virtq_pop(&d->queue[q].vq, c);
+		if (r > 0) {
+			d->queue[q].hist.avail_moved = true;
+		} else if (r < 0) {
+			char why[VIRTIO_WHY_LEN];
+			snprintf(why, sizeof(why), "queue %u: %s", q, c->error);
+			virtio_dev_broken_locked(d, why);
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	return r;
+}
+
+int virtio_dev_push(struct virtio_dev *d, uint16_t q,
+		    const struct virtq_chain *c, uint32_t len)
+{
+	int r;
+
+	if (q >= d->ops.num_queues)
+		return -1;
+	pthread_mutex_lock(&d->lock);
+	r = virtq_push(&d->queue[q].vq, c, len);
+	if (r == 0)
+		d->queue[q].hist.used_published = true;
+	pthread_mutex_unlock(&d->lock);
+	return r;
+}
+
+bool virtio_dev_notify_used(struct virtio_dev *d, uint16_t q)
+{
+	bool sent = false;
+
+	if (q >= d->ops.num_queues)
+		return false;
+	pthread_mutex_lock(&d->lock);
+	struct virtq *vq = &d->queue[q].vq;
+	if ((d->status & VIRTIO_STATUS_DRIVER_OK) && virtq_need_interrupt(vq)) {
+		/* 4.1.4.5: ISR bit 0 is "Queue Interrupt"; INTx drivers read
+		 * it to learn why the line is up. */
+		d->isr |= VIRTIO_ISR_QUEUE;
+		d->hist.irqs_since_isr_read++;
+		if (d->transport.queue_interrupt)
+			d->transport.queue_interrupt(d->transport.opaque, q,
+						     vq->msix_vector);
+		sent = true;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return sent;
+}
+
+bool virtio_dev_suppress_notify(struct virtio_dev *d, uint16_t q,
+				bool suppress)
+{
+	bool more;
+
+	if (q >= d->ops.num_queues)
+		return false;
+	pthread_mutex_lock(&d->lock);
+	more = virtq_set_notify_suppression(&d->queue[q].vq, suppress);
+	pthread_mutex_unlock(&d->lock);
+	return more;
+}
+
+int virtio_dev_get_queue(struct virtio_dev *d, uint16_t q, struct virtq *vq,
+			 struct virtio_queue_history *hist,
+			 uint16_t *avail_idx)
+{
+	if (q >= d->ops.num_queues)
+		return -1;
+	pthread_mutex_lock(&d->lock);
+	*vq = d->queue[q].vq;
+	*hist = d->queue[q].hist;
+	*avail_idx = virtq_avail_idx(&d->queue[q].vq);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+}
+
+int virtio_dev_describe_pending(struct virtio_dev *d, uint16_t q,
+				uint16_t pos, struct virtq_chain *c,
+				char *desc, size_t desclen)
+{
+	int r;
+
+	if (q >= d->ops.num_queues)
+		return -1;
+	if (desclen)
+		desc[0] = '\0';
+	pthread_mutex_lock(&d->lock);
+	r = virtq_peek(&d->queue[q].vq, pos, c);
+	if (r > 0 && d->ops.describe_request && desclen)
+		d->ops.describe_request(d->opaque, q, c, desc, desclen);
+	pthread_mutex_unlock(&d->lock);
+	return r;
+}
