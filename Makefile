@@ -21,7 +21,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit integration asan clean deps guest guest-kit run check-linux
-all: $(BUILD)/hvmon
+all: $(BUILD)/hvmon $(BUILD)/hvmon.1
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -33,6 +33,10 @@ $(BUILD)/libhvmon.a: $(LIB_OBJ)
 
 $(BUILD)/hvmon: $(MAIN_OBJ) $(BUILD)/libhvmon.a
 	$(CC) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+# The man page's command list comes from the monitor's own help text.
+$(BUILD)/hvmon.1: docs/hvmon.1.in $(BUILD)/hvmon scripts/mkman.sh
+	scripts/mkman.sh $(BUILD)/hvmon docs/hvmon.1.in $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)

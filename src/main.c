@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dev/chardev.h"
+#include "monitor/commands.h"
 #include "monitor/monitor.h"
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hvmon [OPTIONS] KERNEL [INITRD]\n"
 		"       hvmon probe\n"
+		"       hvmon help [COMMAND]\n"
 		"\n"
 		"Boots KERNEL (a bzImage or an ELF vmlinux with a PVH note) under KVM and\n"
 		"opens a monitor prompt with the guest paused at its first instruction.\n"
@@ -48,7 +50,8 @@ static void usage(FILE *f)
 		"  -h, --help             this text\n"
 		"      --version          hvmon's version\n"
 		"\n"
-		"hvmon probe prints the KVM API version and the capabilities hvmon uses.\n"
+		"hvmon probe prints the KVM API version and the capabilities hvmon uses;\n"
+		"hvmon help lists the monitor's commands with their full help.\n"
 		"Exit status: 0 guest powered off or reset (or quit), 1 internal error,\n"
 		"2 usage or bad input, 3 guest stopped abnormally in batch mode.\n",
 		DEFAULT_CMDLINE);
@@ -163,6 +166,24 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 	return -1;
 }
 
+/* `hvmon help [CMD]`: the monitor's command help without starting a VM. */
+static int print_monitor_help(const char *name)
+{
+	for (int i = 0; i < mon_ncommands; i++) {
+		const struct mon_command *c = &mon_commands[i];
+		if (name && c != mon_find_command(name))
+			continue;
+		mon_write_command_help(stdout, c);
+		if (name)
+			return HVMON_EXIT_OK;
+	}
+	if (name) {
+		fprintf(stderr, "hvmon: unknown monitor command '%s'\n", name);
+		return HVMON_EXIT_USAGE;
+	}
+	return HVMON_EXIT_OK;
+}
+
 static int check_readable(const char *what, const char *path)
 {
 	if (access(path, R_OK) == 0)
@@ -193,6 +214,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 2 && !strcmp(argv[1], "probe"))
 		return kvm_probe_print(stdout) ? HVMON_EXIT_INTERNAL : HVMON_EXIT_OK;
+	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "help"))
+		return print_monitor_help(argc == 3 ? argv[2] : NULL);
 
 	struct machine_config cfg = {
 		.ram_size = DEFAULT_MEMORY,

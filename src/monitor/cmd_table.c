@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <stdio.h>
 #include <string.h>
 
 #include "monitor/commands.h"
@@ -114,6 +115,22 @@ const struct mon_command *mon_find_command(const char *name)
 	return NULL;
 }
 
+/* One command's full help, as `help CMD` shows it; also what
+ * `hvmon help` prints for every command (the man page is built from it). */
+void mon_write_command_help(FILE *out, const struct mon_command *c)
+{
+	fprintf(out, "%s%s%s\n  %s\n", c->name, c->takes_format || !c->synopsis[0] ? "" : " ",
+		c->synopsis, c->help);
+	if (c->aliases)
+		fprintf(out, "  aliases: %s\n", c->aliases);
+	for (const char *p = c->details; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(out, "  %.*s\n", n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
 int cmd_help(struct monitor *mon, int argc, char **argv)
 {
 	if (argc > 2)
@@ -122,19 +139,8 @@ int cmd_help(struct monitor *mon, int argc, char **argv)
 		const struct mon_command *c = mon_find_command(argv[1]);
 		if (!c)
 			return mon_error(mon, "unknown command '%s' (try 'help')", argv[1]);
-		mon_printf(mon, "%s%s%s\n  %s\n", c->name, c->takes_format ? "" : " ", c->synopsis,
-			   c->help);
-		if (c->aliases)
-			mon_printf(mon, "  aliases: %s\n", c->aliases);
-		if (c->details) {
-			const char *p = c->details;
-			while (*p) {
-				const char *nl = strchr(p, '\n');
-				int n = nl ? (int)(nl - p) : (int)strlen(p);
-				mon_printf(mon, "  %.*s\n", n, p);
-				p += n + (nl ? 1 : 0);
-			}
-		}
+		mon_write_command_help(mon->out, c);
+		fflush(mon->out);
 		return 0;
 	}
 	for (int i = 0; i < mon_ncommands; i++) {

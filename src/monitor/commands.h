@@ -21,6 +21,9 @@ struct mon_command {
 extern const struct mon_command mon_commands[];
 extern const int mon_ncommands;
 
+/* Full help for one command: synopsis, summary, aliases, details. */
+void mon_write_command_help(FILE *out, const struct mon_command *c);
+
 /* Find a command by name or alias; NULL when unknown. */
 const struct mon_command *mon_find_command(const char *name);
 

@@ -382,22 +382,54 @@ static void mon_read_lines(struct monitor *mon, struct line_reader *lr)
 	}
 }
 
-/* Guest output of a stdio console, printed above the prompt line. */
-static void mon_show_console(struct monitor *mon, int fd)
+/* Guest output of a stdio console, printed above the prompt line. Whole
+ * lines go out at once; a partial line waits up to MON_PARTIAL_MS for its
+ * end, so a line is not split around a redrawn prompt. */
+#define MON_PARTIAL_MS 100
+
+struct console_relay {
+	int fd;
+	char partial[1024];
+	size_t len;
+};
+
+static void mon_print_above_prompt(struct monitor *mon, const char *buf, size_t n, bool end_line)
 {
-	char buf[4096];
-	ssize_t n = read(fd, buf, sizeof(buf));
-	if (n <= 0)
-		return;
 	rl_save_prompt();
 	rl_clear_visible_line();
-	fwrite(buf, 1, (size_t)n, mon->out);
-	/* The prompt goes on a fresh line even if the guest left one open. */
-	if (buf[n - 1] != '\n')
+	fwrite(buf, 1, n, mon->out);
+	if (end_line)
 		fputc('\n', mon->out);
 	fflush(mon->out);
 	rl_restore_prompt();
 	rl_forced_update_display();
+}
+
+static void mon_flush_console(struct monitor *mon, struct console_relay *cr);
+
+static void mon_show_console(struct monitor *mon, struct console_relay *cr)
+{
+	ssize_t n = read(cr->fd, cr->partial + cr->len, sizeof(cr->partial) - cr->len);
+	if (n <= 0)
+		return;
+	cr->len += (size_t)n;
+	char *nl = memrchr(cr->partial, '\n', cr->len);
+	if (nl) {
+		size_t whole = (size_t)(nl - cr->partial) + 1;
+		mon_print_above_prompt(mon, cr->partial, whole, false);
+		memmove(cr->partial, nl + 1, cr->len - whole);
+		cr->len -= whole;
+	}
+	if (cr->len == sizeof(cr->partial))
+		mon_flush_console(mon, cr);
+}
+
+/* The rest of a line that did not end in time (a shell prompt, say). */
+static void mon_flush_console(struct monitor *mon, struct console_relay *cr)
+{
+	if (cr->len)
+		mon_print_above_prompt(mon, cr->partial, cr->len, true);
+	cr->len = 0;
 }
 
 static void mon_input_loop(struct monitor *mon)
@@ -405,6 +437,7 @@ static void mon_input_loop(struct monitor *mon)
 	struct line_reader lr = { .len = 0 };
 	char *hist = NULL;
 	int con_pipe[2] = { -1, -1 };
+	struct console_relay relay = { .fd = -1 };
 	if (mon->readline) {
 		rl_monitor = mon;
 		rl_readline_name = "hvmon";
@@ -420,8 +453,10 @@ static void mon_input_loop(struct monitor *mon)
 		rl_catch_signals = 0;
 		mon_install_sigint();
 		if (chardev_kind(mon->m->console) == CHARDEV_STDIO &&
-		    pipe2(con_pipe, O_NONBLOCK | O_CLOEXEC) == 0)
+		    pipe2(con_pipe, O_NONBLOCK | O_CLOEXEC) == 0) {
 			chardev_redirect_output(mon->m->console, con_pipe[1]);
+			relay.fd = con_pipe[0];
+		}
 		rl_callback_handler_install(MON_PROMPT, mon_rl_line);
 	}
 	while (!mon->quit && !lr.eof) {
@@ -432,17 +467,20 @@ static void mon_input_loop(struct monitor *mon)
 			{ .fd = con_pipe[0], .events = POLLIN },
 			{ .fd = exit_trace_fd(), .events = POLLIN },
 		};
-		if (poll(p, 5, -1) < 0) {
+		int rc = poll(p, 5, relay.len ? MON_PARTIAL_MS : -1);
+		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (rc == 0)
+			mon_flush_console(mon, &relay);
 		if (p[1].revents & POLLIN)
 			mon_show_events(mon);
 		if (p[2].revents & POLLIN)
 			mon_handle_sigint(mon);
 		if (p[3].revents & POLLIN)
-			mon_show_console(mon, con_pipe[0]);
+			mon_show_console(mon, &relay);
 		if (p[4].revents & POLLIN)
 			mon_drain_trace(mon);
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {

@@ -143,8 +143,8 @@ static struct virtio_queue *selected_queue(struct virtio_dev *d)
 
 static void enable_queue_locked(struct virtio_dev *d, struct virtio_queue *vq)
 {
-	char err[VIRTIO_WHY_LEN];
-	char why[VIRTIO_WHY_LEN + 16];
+	char err[VIRTQ_ERR_LEN];
+	char why[VIRTIO_WHY_LEN];
 	unsigned q = (unsigned)(vq - d->queue);
 
 	/* 3.1.1: queues are set up (step 7) after FEATURES_OK (step 5),
@@ -258,6 +258,7 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 			  uint32_t value)
 {
 	bool driver_ok = false;
+	uint64_t ready[VIRTIO_DEV_MAX_QUEUES / 64] = { 0 };
 
 	pthread_mutex_lock(&d->lock);
 	switch (reg) {
@@ -291,11 +292,15 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 		queue_reg_write(d, reg, value);
 		break;
 	}
+	if (driver_ok)
+		for (uint16_t q = 0; q < d->ops.num_queues; q++)
+			if (d->queue[q].vq.ready)
+				ready[q / 64] |= 1ULL << (q % 64);
 	pthread_mutex_unlock(&d->lock);
 	/* 2.1.2: nothing is consumed before DRIVER_OK. Buffers the driver
 	 * made available (and kicked) earlier are processed now. */
-	if (driver_ok)
-		for (uint16_t q = 0; q < d->ops.num_queues; q++)
+	for (uint16_t q = 0; q < d->ops.num_queues; q++)
+		if (ready[q / 64] & (1ULL << (q % 64)))
 			d->ops.queue_notified(d->opaque, q);
 }
 

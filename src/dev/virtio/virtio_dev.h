@@ -65,7 +65,7 @@
 #define VIRTIO_ISR_CONFIG 2
 
 #define VIRTIO_DEV_MAX_QUEUES 256
-#define VIRTIO_WHY_LEN VIRTQ_ERR_LEN
+#define VIRTIO_WHY_LEN (VIRTQ_ERR_LEN + 32)   /* room for "queue N: " + a ring error */
 
 /* The transport-independent registers. The 64-bit ring addresses are two
  * 32-bit halves, as both transports expose them. Reads of write-only and

@@ -167,9 +167,11 @@ uint16_t virtq_avail_idx(const struct virtq *vq);
  * ready; -1 with c->error. */
 int virtq_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c);
 
-/* 2.7.10 / Appendix virtio_queue.h: with VIRTIO_F_EVENT_IDX, must a
- * notification be sent when the index moved from old to new_idx and the
- * other side asked for one at event? */
+/* With VIRTIO_F_EVENT_IDX, must a notification be sent now that an index
+ * moved from old to new_idx and the other side asked for one when the entry
+ * at index event is written? The rule is 2.7.7.2 (used_event) and 2.7.10.2
+ * (avail_event); the formula is vring_need_event from the spec's
+ * virtio_queue.h appendix, correct across the 16-bit wrap. */
 static inline bool virtq_need_event(uint16_t event, uint16_t new_idx,
 				    uint16_t old)
 {

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A minimal virtio driver for the unit tests: lays out split rings in
+ * synthetic guest RAM exactly as a driver would (virtio 1.2, 2.7.13), with
+ * every field written little-endian through gmem_write. */
+#ifndef HVMON_TEST_VIRTQ_DRIVER_H
+#define HVMON_TEST_VIRTQ_DRIVER_H
+
+#include <endian.h>
+#include <stdint.h>
+
+#include "dev/virtio/virtq.h"
+#include "unit.h"
+#include "vmm/guest_mem.h"
+
+#define TDRV_RAM   (1ULL << 20)
+#define TDRV_DESC  0x1000ULL    /* descriptor table */
+#define TDRV_AVAIL 0x3000ULL    /* available ring */
+#define TDRV_USED  0x4000ULL    /* used ring */
+#define TDRV_BUF   0x10000ULL   /* buffers from here */
+
+struct tdrv {
+	struct guest_mem mem;
+	uint16_t size;
+	uint16_t avail_idx;
+};
+
+static inline void tdrv_init(struct tdrv *t, uint16_t size)
+{
+	ck_assert_int_eq(gmem_init(&t->mem, TDRV_RAM), 0);
+	t->size = size;
+	t->avail_idx = 0;
+}
+
+static inline void tdrv_w16(struct tdrv *t, uint64_t gpa, uint16_t v)
+{
+	v = htole16(v);
+	ck_assert_int_eq(gmem_write(&t->mem, gpa, &v, 2), 0);
+}
+
+static inline uint16_t tdrv_r16(struct tdrv *t, uint64_t gpa)
+{
+	uint16_t v;
+
+	ck_assert_int_eq(gmem_read(&t->mem, gpa, &v, 2), 0);
+	return le16toh(v);
+}
+
+static inline uint32_t tdrv_r32(struct tdrv *t, uint64_t gpa)
+{
+	uint32_t v;
+
+	ck_assert_int_eq(gmem_read(&t->mem, gpa, &v, 4), 0);
+	return le32toh(v);
+}
+
+/* Write a descriptor into a table at gpa (main table or indirect). */
+static inline void tdrv_desc_at(struct tdrv *t, uint64_t table, unsigned idx,
+				uint64_t addr, uint32_t len, uint16_t flags,
+				uint16_t next)
+{
+	struct virtq_desc d = {
+		.addr = htole64(addr), .len = htole32(len),
+		.flags = htole16(flags), .next = htole16(next),
+	};
+	ck_assert_int_eq(gmem_write(&t->mem, table + 16ULL * idx, &d, 16), 0);
+}
+
+static inline void tdrv_desc(struct tdrv *t, unsigned idx, uint64_t addr,
+			     uint32_t len, uint16_t flags, uint16_t next)
+{
+	tdrv_desc_at(t, TDRV_DESC, idx, addr, len, flags, next);
+}
+
+/* 2.7.13.2-3: put head in the next ring slot, then bump avail->idx. */
+static inline void tdrv_publish(struct tdrv *t, uint16_t head)
+{
+	tdrv_w16(t, TDRV_AVAIL + 4 + 2ULL * (t->avail_idx % t->size), head);
+	t->avail_idx++;
+	tdrv_w16(t, TDRV_AVAIL + 2, t->avail_idx);
+}
+
+static inline void tdrv_set_avail_idx(struct tdrv *t, uint16_t idx)
+{
+	t->avail_idx = idx;
+	tdrv_w16(t, TDRV_AVAIL + 2, idx);
+}
+
+static inline uint16_t tdrv_used_idx(struct tdrv *t)
+{
+	return tdrv_r16(t, TDRV_USED + 2);
+}
+
+static inline uint32_t tdrv_used_id(struct tdrv *t, uint16_t i)
+{
+	return tdrv_r32(t, TDRV_USED + 4 + 8ULL * (i % t->size));
+}
+
+static inline uint32_t tdrv_used_len(struct tdrv *t, uint16_t i)
+{
+	return tdrv_r32(t, TDRV_USED + 8 + 8ULL * (i % t->size));
+}
+
+static inline void tdrv_set_used_event(struct tdrv *t, uint16_t v)
+{
+	tdrv_w16(t, TDRV_AVAIL + 4 + 2ULL * t->size, v);
+}
+
+static inline uint16_t tdrv_avail_event(struct tdrv *t)
+{
+	return tdrv_r16(t, TDRV_USED + 4 + 8ULL * t->size);
+}
+
+#endif
