@@ -14,7 +14,7 @@ HVMON_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-LIB_SRC := $(sort $(wildcard src/vmm/*.c src/boot/*.c src/dev/*.c src/monitor/*.c))
+LIB_SRC := $(sort $(wildcard src/vmm/*.c src/boot/*.c src/dev/*.c src/dev/virtio/*.c src/monitor/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
