@@ -7,6 +7,7 @@
 #include "dev/post.h"
 #include "dev/uart8250.h"
 #include "monitor/commands.h"
+#include "monitor/regs_format.h"
 #include "vmm/kvm.h"
 #include "vmm/vcpu.h"
 
@@ -77,13 +78,26 @@ static int info_cpus(struct monitor *mon)
 		pthread_mutex_lock(&vm->ctl_lock);
 		bool running = v->want_run || v->state == VCPU_RUNNING;
 		pthread_mutex_unlock(&vm->ctl_lock);
-		char where[64] = "";
-		struct kvm_regs r;
-		if (!running && ioctl(v->fd, KVM_GET_REGS, &r) == 0)
-			snprintf(where, sizeof(where), " rip=0x%llx", (unsigned long long)r.rip);
+		char where[512] = "";
+		const char *state = running ? "running" : "paused";
+		struct kvm_sregs s;
+		struct kvm_mp_state mp;
+		uint64_t rip;
+		int bits;
+		/* A parked vCPU can be asked where it is and whether it sat in
+		 * HLT (KVM API, KVM_GET_MP_STATE); a running one cannot. */
+		if (!running && vcpu_linear_rip(v, &rip, &bits) == 0 &&
+		    ioctl(v->fd, KVM_GET_SREGS, &s) == 0) {
+			char sym[160], mode[80];
+			mon_symbolize(mon, rip, sym, sizeof(sym));
+			regs_describe_mode(&s, mode, sizeof(mode));
+			snprintf(where, sizeof(where), " rip=0x%llx%s%s%s mode=\"%s\"",
+				 (unsigned long long)rip, sym[0] ? " <" : "", sym, sym[0] ? ">" : "", mode);
+			if (ioctl(v->fd, KVM_GET_MP_STATE, &mp) == 0 && mp.mp_state == KVM_MP_STATE_HALTED)
+				state = "halted";
+		}
 		mon_printf(mon, "%scpu=%d state=%s%s exits=%llu\n", i == mon->selected_cpu ? "*" : " ",
-			   i, running ? "running" : "paused", where,
-			   (unsigned long long)atomic_load(&v->exits));
+			   i, state, where, (unsigned long long)atomic_load(&v->exits));
 	}
 	return 0;
 }

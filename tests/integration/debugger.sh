@@ -52,6 +52,12 @@ expect_line "$o" "vcpu=0 rip=$after_call" "next ran over the call"
 expect_line "$o" "$(printf '0x%016x' "$counter"): 0x0000000000000005" "the call ran: counter 5"
 expect_line "$o" "gpa=$after_call" "translate: identity-mapped code"
 expect_line "$o" "PDE[8]" "translate: the 2M page directory entry covering 16M"
+# The walk starts at the guest's own PML4 (its symbol pml4, in CR3) and
+# goes through its pdpt and pd tables (tests/guest/README.md).
+pml4=$(sym pml4) pdpt=$(sym pdpt) pd=$(sym pd)
+expect_line "$o" "PML4E[0] @$(printf '0x%016x' "$pml4")" "translate: starts at the guest's pml4"
+expect_line "$o" "PDPTE[0] @$(printf '0x%016x' "$pdpt")" "translate: then the guest's pdpt"
+expect_line "$o" "PDE[8] @$(printf '0x%016x' $((pd + 8 * 8)))" "translate: then entry 8 of the guest's first pd"
 expect_line "$o" "$after_call=guest_main+" "sym names the address"
 expect_line "$o" "*cpu=0 state=paused" "info cpus"
 expect_line "$o" "found: \"hvmon-testguest: done\"" "the guest finished after all that"
