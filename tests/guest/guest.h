@@ -4,6 +4,8 @@
 #ifndef HVMON_TESTGUEST_H
 #define HVMON_TESTGUEST_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Both entries identity-map the first 4 GiB with 2 MiB pages; nothing the
@@ -65,5 +67,47 @@ void count_loop(unsigned int n);
 __attribute__((noreturn)) void enter_ring3(void);
 __attribute__((noreturn)) void user_loop(void);
 extern volatile uint64_t user_counter;
+
+/* Port I/O. */
+static inline void outb(uint16_t port, uint8_t val)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t val;
+
+	__asm__ volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
+	return val;
+}
+
+static inline void outl(uint16_t port, uint32_t val)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t val;
+
+	__asm__ volatile("inl %1, %0" : "=a"(val) : "Nd"(port));
+	return val;
+}
+
+/* COM1 output (main.c). put_hex: lower case, no leading zeros, at least
+ * min_digits digits. */
+void put_char(char c);
+void put_str(const char *s);
+void put_hex(uint64_t v, int min_digits);
+void put_dec(uint64_t v);
+
+/* True when the len bytes at w spell the NUL-terminated string s. */
+bool word_is(const char *w, size_t len, const char *s);
+
+/* virtio=<list> (virtio.c): enumerates PCI bus 0 and drives the virtio
+ * devices named in the comma-separated list (README.md, "Virtio").
+ * Returns; the caller then ends the machine. */
+void virtio_run(const char *list, size_t len);
 
 #endif

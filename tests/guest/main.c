@@ -39,34 +39,21 @@ uint64_t pd[4][512] __attribute__((aligned(4096)));
 typedef uint64_t u64_any __attribute__((aligned(1), may_alias));
 typedef uint32_t u32_any __attribute__((aligned(1), may_alias));
 
-static inline void outb(uint16_t port, uint8_t val)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(val), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t val;
-
-	__asm__ volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
-	return val;
-}
-
-static void put_char(char c)
+void put_char(char c)
 {
 	while (!(inb(UART_LSR) & LSR_THRE))
 		;
 	outb(COM1_BASE, (uint8_t)c);
 }
 
-static void put_str(const char *s)
+void put_str(const char *s)
 {
 	while (*s)
 		put_char(*s++);
 }
 
 /* Lower-case hex without leading zeros, at least min_digits digits. */
-static void put_hex(uint64_t v, int min_digits)
+void put_hex(uint64_t v, int min_digits)
 {
 	char buf[16];
 	int n = 0;
@@ -79,7 +66,7 @@ static void put_hex(uint64_t v, int min_digits)
 		put_char(buf[--n]);
 }
 
-static void put_dec(uint64_t v)
+void put_dec(uint64_t v)
 {
 	char buf[20];
 	int n = 0;
@@ -123,15 +110,18 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
-/* The value of the last whitespace-separated "exit=" word of the command
- * line (later words override earlier ones, as on Linux); its length goes
- * to *len. NULL when there is none. */
-static const char *find_exit(const char *cmd, size_t cmdlen, size_t *len)
+/* The value of the last whitespace-separated word of the command line that
+ * starts with key (such as "exit="; later words override earlier ones, as
+ * on Linux); its length goes to *len. NULL when there is none. */
+static const char *find_option(const char *cmd, size_t cmdlen,
+			       const char *key, size_t *len)
 {
-	static const char key[] = "exit=";
+	size_t keylen = 0;
 	const char *found = NULL;
 	size_t i = 0;
 
+	while (key[keylen])
+		keylen++;
 	while (i < cmdlen) {
 		size_t start, k;
 
@@ -140,10 +130,10 @@ static const char *find_exit(const char *cmd, size_t cmdlen, size_t *len)
 		start = i;
 		while (i < cmdlen && !is_space(cmd[i]))
 			i++;
-		for (k = 0; k < sizeof(key) - 1 && start + k < i; k++)
+		for (k = 0; k < keylen && start + k < i; k++)
 			if (cmd[start + k] != key[k])
 				break;
-		if (k == sizeof(key) - 1) {
+		if (k == keylen) {
 			found = cmd + start + k;
 			*len = i - start - k;
 		}
@@ -151,7 +141,7 @@ static const char *find_exit(const char *cmd, size_t cmdlen, size_t *len)
 	return found;
 }
 
-static bool word_is(const char *w, size_t len, const char *s)
+bool word_is(const char *w, size_t len, const char *s)
 {
 	size_t i;
 
@@ -221,7 +211,8 @@ void guest_main(const struct boot_info *bi)
 {
 	const char *cmd = "";
 	size_t cmdlen = 0, exitlen = 0;
-	const char *exit_how;
+	const char *exit_how, *virtio;
+	size_t virtiolen = 0;
 
 	put_str("hvmon-testguest: boot=");
 	put_str(bi->protocol);
@@ -282,6 +273,10 @@ void guest_main(const struct boot_info *bi)
 
 	count_loop(5);
 	put_str("hvmon-testguest: done\n");
-	exit_how = find_exit(cmd, cmdlen, &exitlen);
+	/* virtio=: drive virtio devices (virtio.c), then end as exit= says. */
+	virtio = find_option(cmd, cmdlen, "virtio=", &virtiolen);
+	if (virtio)
+		virtio_run(virtio, virtiolen);
+	exit_how = find_option(cmd, cmdlen, "exit=", &exitlen);
 	machine_exit(exit_how, exitlen);
 }
