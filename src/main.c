@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dev/chardev.h"
+#include "dev/virtio/virtio_pci_board.h"
 #include "monitor/commands.h"
 #include "monitor/monitor.h"
 #include "monitor/parse.h"
@@ -47,6 +48,7 @@ static void usage(FILE *f)
 		"      --batch            no prompt: commands come from -x and stdin; hvmon\n"
 		"                         exits when the guest ends\n"
 		"      --run              start the guest at once\n"
+		"      --rng              a virtio-rng device (virtio-pci, next free slot)\n"
 		"  -h, --help             this text\n"
 		"      --version          hvmon's version\n"
 		"\n"
@@ -57,7 +59,7 @@ static void usage(FILE *f)
 		DEFAULT_CMDLINE);
 }
 
-enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION, OPT_SYMBOLS };
+enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION, OPT_SYMBOLS, OPT_RNG };
 
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -69,6 +71,7 @@ static const struct option long_options[] = {
 	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "run", no_argument, NULL, OPT_RUN },
+	{ "rng", no_argument, NULL, OPT_RNG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -139,6 +142,9 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 		case OPT_RUN:
 			opt->start_running = true;
 			break;
+		case OPT_RNG:   /* virtio (issue 4) */
+			cfg->rng = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return HVMON_EXIT_OK;
@@ -205,6 +211,7 @@ static void print_banner(const struct machine *m)
 			chardev_path(m->console), chardev_path(m->console));
 	else if (chardev_kind(m->console) == CHARDEV_FILE)
 		fprintf(stderr, "hvmon: serial console to %s\n", chardev_path(m->console));
+	virtio_pci_board_print(m->virtio, stderr);   /* virtio (issue 4) */
 }
 
 int main(int argc, char **argv)

@@ -16,6 +16,7 @@
 #include "dev/pci_host.h"
 #include "dev/post.h"
 #include "dev/uart8250.h"
+#include "dev/virtio/virtio_pci_board.h"
 #include "vmm/iothread.h"
 #include "vmm/vcpu.h"
 
@@ -77,6 +78,13 @@ static enum machine_error machine_devices(struct machine *m, char *err, size_t e
 		snprintf(err, errlen, "internal error: overlapping device ranges");
 		return MACHINE_HOST_ERROR;
 	}
+	/* --- virtio (issue 4): virtio-pci devices behind the host bridge --- */
+	if (m->cfg.rng) {
+		m->virtio = virtio_pci_board_new(vm, m->pci, m->io, err, errlen);
+		if (!m->virtio || virtio_pci_board_add_rng(m->virtio, err, errlen) < 0)
+			return MACHINE_HOST_ERROR;
+	}
+	/* --- end virtio --- */
 	chardev_set_input_sink(m->console, console_to_com1, m->com1);
 	/* With a stdio console, stdin belongs to the monitor. */
 	int in = chardev_kind(m->console) == CHARDEV_STDIO ? -1 : chardev_input_fd(m->console);
@@ -153,6 +161,12 @@ host_error:
 void machine_destroy(struct machine *m)
 {
 	vcpu_stop_threads(&m->vm);
+	/* virtio (issue 4): no thread may run a device while it goes, and its
+	 * ioeventfds/irqfds go before the VM's fds close. */
+	if (m->io)
+		iothread_stop(m->io);
+	virtio_pci_board_free(m->virtio);
+	m->virtio = NULL;
 	if (m->io)
 		iothread_free(m->io);
 	m->io = NULL;

@@ -18,6 +18,7 @@ struct uart8250;
 struct cmos;
 struct i8042;
 struct pci_host;
+struct virtio_pci_board;
 
 #define MACHINE_MIN_RAM (16ULL << 20)   /* the boot tables and a kernel need this */
 #define MACHINE_MAX_RAM (64ULL << 30)
@@ -30,6 +31,8 @@ struct machine_config {
 	const char *cmdline;
 	enum boot_proto proto;
 	const char *console;      /* chardev spec: pty, stdio, file:PATH */
+	/* virtio (issue 4) */
+	bool rng;                 /* --rng: a virtio-rng on PCI */
 };
 
 struct machine {
@@ -44,6 +47,8 @@ struct machine {
 	struct i8042 *i8042;
 	struct pci_host *pci;
 	struct post_port post;
+	/* virtio (issue 4): NULL when no virtio-pci device was asked for */
+	struct virtio_pci_board *virtio;
 };
 
 enum machine_error {

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The virtio-pci BAR: common configuration (virtio 1.2, 4.1.4.3), ISR
+ * (4.1.4.5), device configuration (4.1.4.6), notifications (4.1.4.4) and
+ * the MSI-X table and PBA (PCI Local Bus 3.0, 6.8.2). Layout in
+ * virtio_pci.h. Every access is the guest's: any offset, any width. */
+#include <string.h>
+#include <unistd.h>
+
+#include "dev/virtio/virtio_pci_impl.h"
+#include "vmm/iothread.h"
+
+/* 4.1.4.3 struct virtio_pci_common_cfg. kind: a virtio_reg, or one of the
+ * fields the transport answers itself. */
+enum { F_REG, F_REG64, F_NOTIFY_OFF, F_ZERO };
+
+struct common_field {
+	uint8_t off, width, kind;
+	enum virtio_reg reg;   /* F_REG64: the LO half; HI follows */
+};
+
+static const struct common_field common_fields[] = {
+	{ 0x00, 4, F_REG, VIRTIO_REG_DEVICE_FEATURE_SEL },
+	{ 0x04, 4, F_REG, VIRTIO_REG_DEVICE_FEATURE },
+	{ 0x08, 4, F_REG, VIRTIO_REG_DRIVER_FEATURE_SEL },
+	{ 0x0c, 4, F_REG, VIRTIO_REG_DRIVER_FEATURE },
+	{ 0x10, 2, F_REG, VIRTIO_REG_CONFIG_MSIX_VECTOR },
+	{ 0x12, 2, F_REG, VIRTIO_REG_NUM_QUEUES },
+	{ 0x14, 1, F_REG, VIRTIO_REG_STATUS },
+	{ 0x15, 1, F_REG, VIRTIO_REG_CONFIG_GENERATION },
+	{ 0x16, 2, F_REG, VIRTIO_REG_QUEUE_SEL },
+	{ 0x18, 2, F_REG, VIRTIO_REG_QUEUE_SIZE },
+	{ 0x1a, 2, F_REG, VIRTIO_REG_QUEUE_MSIX_VECTOR },
+	{ 0x1c, 2, F_REG, VIRTIO_REG_QUEUE_READY },
+	{ 0x1e, 2, F_NOTIFY_OFF, 0 },
+	{ 0x20, 8, F_REG64, VIRTIO_REG_QUEUE_DESC_LO },
+	{ 0x28, 8, F_REG64, VIRTIO_REG_QUEUE_DRIVER_LO },
+	{ 0x30, 8, F_REG64, VIRTIO_REG_QUEUE_DEVICE_LO },
+	{ 0x38, 2, F_ZERO, 0 },   /* queue_notify_data: no NOTIF_CONFIG_DATA */
+	{ 0x3a, 2, F_ZERO, 0 },   /* queue_reset: no VIRTIO_F_RING_RESET */
+};
+
+/* 4.1.5.1.2: a vector the table does not have maps to NO_VECTOR, which the
+ * driver reads back to learn of the failure. */
+static uint32_t clamp_vector(const struct virtio_pci *p, uint32_t v)
+{
+	return (v & 0xffff) < p->nvec ? (v & 0xffff) : VIRTQ_NO_VECTOR;
+}
+
+static void reg_write(struct virtio_pci *p, enum virtio_reg reg, uint32_t v)
+{
+	if (reg == VIRTIO_REG_CONFIG_MSIX_VECTOR ||
+	    reg == VIRTIO_REG_QUEUE_MSIX_VECTOR)
+		v = clamp_vector(p, v);
+	virtio_dev_reg_write(p->dev, reg, v);
+	if (reg == VIRTIO_REG_STATUS && v == 0)
+		vpci_intx_isr_read(p);   /* reset cleared the ISR: line down */
+}
+
+static uint64_t common_read(struct virtio_pci *p, const struct common_field *f,
+			    unsigned part, unsigned len)
+{
+	uint64_t v;
+
+	switch (f->kind) {
+	case F_REG:
+		return virtio_dev_reg_read(p->dev, f->reg);
+	case F_REG64:
+		if (len == 8)
+			return virtio_dev_reg_read(p->dev, f->reg) |
+			       (uint64_t)virtio_dev_reg_read(p->dev, f->reg + 1) << 32;
+		return virtio_dev_reg_read(p->dev, f->reg + part);
+	case F_NOTIFY_OFF:
+		/* 4.1.4.4: queue q notifies at cap.offset + q * multiplier. */
+		v = virtio_dev_reg_read(p->dev, VIRTIO_REG_QUEUE_SEL);
+		return v < p->nq ? v : 0;
+	default:
+		return 0;
+	}
+}
+
+static void common_io(struct virtio_pci *p, uint64_t off, void *data,
+		      unsigned len, bool is_write)
+{
+	const struct common_field *f = NULL;
+	unsigned part = 0;
+
+	/* 4.1.3.1: fields are accessed at their own width; 64-bit fields
+	 * also as two 32-bit halves. Anything else: read 0, write nothing. */
+	for (size_t i = 0; i < sizeof(common_fields) / sizeof(common_fields[0]); i++) {
+		const struct common_field *c = &common_fields[i];
+
+		if (off == c->off && len == c->width) {
+			f = c;
+		} else if (c->kind == F_REG64 && len == 4 &&
+			   (off == c->off || off == c->off + 4u)) {
+			f = c;
+			part = off != c->off;
+		}
+	}
+	if (!is_write) {
+		vpci_put_le(data, f ? common_read(p, f, part, len) : 0, len);
+		return;
+	}
+	if (!f || (f->kind != F_REG && f->kind != F_REG64))
+		return;
+	uint64_t v = vpci_get_le(data, len);
+	if (f->kind == F_REG) {
+		reg_write(p, f->reg, (uint32_t)v);
+	} else if (len == 8) {
+		reg_write(p, f->reg, (uint32_t)v);
+		reg_write(p, f->reg + 1, (uint32_t)(v >> 32));
+	} else {
+		reg_write(p, f->reg + part, (uint32_t)v);
+	}
+}
+
+/* A kick from a notify write that reached userspace, or a test: the same
+ * path as the ioeventfd, so the device runs on the I/O thread. */
+void vpci_kick(struct virtio_pci *p, uint16_t q)
+{
+	uint64_t one = 1;
+
+	if (q >= p->nq)
+		return;
+	if (p->kick[q].fd >= 0 && write(p->kick[q].fd, &one, sizeof(one)) == sizeof(one))
+		return;
+	virtio_dev_queue_notify(p->dev, q);
+}
+
+void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,
+		       bool is_write)
+{
+	struct virtio_pci *p = opaque;
+
+	if (len == 0 || len > 8)
+		return;
+	if (off < VIRTIO_PCI_COMMON_LEN) {
+		common_io(p, off, data, len, is_write);
+	} else if (off == VIRTIO_PCI_ISR_OFF) {
+		/* 4.1.4.5.1: reading the ISR resets it (and de-asserts INTx). */
+		if (is_write)
+			return;
+		memset(data, 0, len);
+		*(uint8_t *)data = virtio_dev_isr_read(p->dev, true);
+		vpci_intx_isr_read(p);
+	} else if (off >= VIRTIO_PCI_DEVICE_OFF &&
+		   off < VIRTIO_PCI_DEVICE_OFF + (uint64_t)p->config_size) {
+		uint32_t rel = (uint32_t)(off - VIRTIO_PCI_DEVICE_OFF);
+
+		if (is_write)
+			virtio_dev_config_write(p->dev, rel, data, len);
+		else
+			virtio_dev_config_read(p->dev, rel, data, len);
+	} else if (off >= VIRTIO_PCI_NOTIFY_OFF &&
+		   off < VIRTIO_PCI_NOTIFY_OFF + (uint64_t)p->nq * VIRTIO_PCI_NOTIFY_MULT) {
+		uint64_t rel = off - VIRTIO_PCI_NOTIFY_OFF;
+
+		if (!is_write)
+			memset(data, 0, len);
+		/* The address names the queue (4.1.4.4); the data (its
+		 * index, 4.1.5.2) is not trusted over it. */
+		else if (rel % VIRTIO_PCI_NOTIFY_MULT == 0 && (len == 2 || len == 4))
+			vpci_kick(p, (uint16_t)(rel / VIRTIO_PCI_NOTIFY_MULT));
+	} else if (off >= VIRTIO_PCI_MSIX_OFF &&
+		   off < VIRTIO_PCI_MSIX_OFF + (uint64_t)p->nvec * MSIX_ENTRY_SIZE) {
+		vpci_msix_io(p, off - VIRTIO_PCI_MSIX_OFF, data, len, is_write);
+	} else if (off >= VIRTIO_PCI_PBA_OFF && off < VIRTIO_PCI_PBA_OFF + 8) {
+		/* 6.8.2.10: the PBA is read-only. */
+		if (!is_write)
+			vpci_pba_read(p, off - VIRTIO_PCI_PBA_OFF, data, len);
+	} else if (!is_write) {
+		memset(data, 0, len);
+	}
+}
