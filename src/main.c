@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dev/chardev.h"
@@ -102,6 +103,9 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 				return bad("memory size %s is too small: hvmon needs at least 16M", optarg);
 			if (cfg->ram_size > MACHINE_MAX_RAM)
 				return bad("memory size %s is too large: at most 64G", optarg);
+			/* KVM maps guest RAM in whole pages. */
+			if (cfg->ram_size % 4096)
+				return bad("memory size %s is not a multiple of 4K", optarg);
 			break;
 		case 'a':
 			cfg->cmdline = optarg;
@@ -192,10 +196,16 @@ static int print_monitor_help(const char *name)
 
 static int check_readable(const char *what, const char *path)
 {
-	if (access(path, R_OK) == 0)
-		return 0;
-	fprintf(stderr, "hvmon: cannot read %s %s: %s\n", what, path, strerror(errno));
-	return -1;
+	struct stat st;
+	if (access(path, R_OK) < 0 || stat(path, &st) < 0) {
+		fprintf(stderr, "hvmon: cannot read %s %s: %s\n", what, path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "hvmon: cannot read %s %s: it is a directory\n", what, path);
+		return -1;
+	}
+	return 0;
 }
 
 static void print_banner(const struct machine *m)

@@ -24,6 +24,10 @@ int cmd_run(struct monitor *mon, int argc, char **argv)
 	if (no_args(mon, argc, argv))
 		return -1;
 	struct vm *vm = &mon->m->vm;
+	if (vm_is_running(vm)) {
+		mon_printf(mon, "already running\n");
+		return 0;
+	}
 	if (!vcpu_resume_all(vm)) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		enum vm_end end = vm->end;

@@ -49,11 +49,20 @@ static int regs_write(struct monitor *mon, struct vcpu *v, int argc, char **argv
 		if (!reg_set(&rf, argv[i], val))
 			return mon_error(mon, "register '%s' is read-only here (segment state)", argv[i]);
 	}
-	/* Only after every assignment parsed: a bad one changes nothing. */
-	if (rf.regs_dirty && ioctl(v->fd, KVM_SET_REGS, &rf.regs) < 0)
-		return mon_error(mon, "KVM_SET_REGS: %s", strerror(errno));
+	/* Only after every assignment parsed, and all or nothing: the
+	 * special registers (which KVM may refuse) go first, and are put
+	 * back if the general ones then fail. */
+	struct kvm_sregs old_sregs;
+	if (ioctl(v->fd, KVM_GET_SREGS, &old_sregs) < 0)
+		return mon_error(mon, "cannot read vCPU %d registers: %s", v->id, strerror(errno));
 	if (rf.sregs_dirty && ioctl(v->fd, KVM_SET_SREGS, &rf.sregs) < 0)
 		return mon_error(mon, "KVM refused the new control/segment state: %s", strerror(errno));
+	if (rf.regs_dirty && ioctl(v->fd, KVM_SET_REGS, &rf.regs) < 0) {
+		int e = errno;
+		if (rf.sregs_dirty)
+			ioctl(v->fd, KVM_SET_SREGS, &old_sregs);
+		return mon_error(mon, "KVM_SET_REGS: %s", strerror(e));
+	}
 	for (int i = 1; i < argc; i++) {
 		uint64_t val;
 		reg_get(&rf, argv[i], &val);

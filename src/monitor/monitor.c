@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -240,16 +241,25 @@ static void mon_execute_line(struct monitor *mon, char *line)
 static int mon_run_script(struct monitor *mon, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "hvmon: cannot open script %s: %s\n", path, strerror(errno));
+	struct stat st;
+	if (!f || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "hvmon: cannot read script %s: %s\n", path,
+			f ? "not a regular file" : strerror(errno));
+		if (f)
+			fclose(f);
 		return -1;
 	}
 	char *line = NULL;
 	size_t cap = 0;
 	while (!mon->quit && getline(&line, &cap, f) >= 0)
 		mon_execute_line(mon, line);
+	int failed = ferror(f);
 	free(line);
 	fclose(f);
+	if (failed) {
+		fprintf(stderr, "hvmon: error reading script %s\n", path);
+		return -1;
+	}
 	return 0;
 }
 
@@ -351,6 +361,7 @@ struct line_reader {
 	char buf[4096];
 	size_t len;
 	bool eof;
+	bool discarding;   /* inside an over-long line: drop up to its end */
 };
 
 static void mon_read_lines(struct monitor *mon, struct line_reader *lr)
@@ -368,6 +379,16 @@ static void mon_read_lines(struct monitor *mon, struct line_reader *lr)
 		return;
 	}
 	lr->len += (size_t)n;
+	if (lr->discarding) {
+		char *end = memchr(lr->buf, '\n', lr->len);
+		if (!end) {
+			lr->len = 0;
+			return;
+		}
+		lr->discarding = false;
+		lr->len -= (size_t)(end + 1 - lr->buf);
+		memmove(lr->buf, end + 1, lr->len);
+	}
 	char *start = lr->buf, *nl;
 	while (!mon->quit && (nl = memchr(start, '\n', lr->len - (size_t)(start - lr->buf)))) {
 		*nl = '\0';
@@ -379,6 +400,11 @@ static void mon_read_lines(struct monitor *mon, struct line_reader *lr)
 	if (lr->len == sizeof(lr->buf) - 1) {
 		mon_error(mon, "input line longer than %zu bytes, ignored", lr->len);
 		lr->len = 0;
+		lr->discarding = true;
+		if (mon->batch) {
+			mon->quit = true;
+			mon->exit_status = HVMON_EXIT_USAGE;
+		}
 	}
 }
 

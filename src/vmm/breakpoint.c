@@ -136,6 +136,9 @@ static bool bp_image_gpa(const struct vm *vm, uint64_t gva, uint64_t *gpa)
 void bp_plant_all(struct vm *vm, struct vcpu *v)
 {
 	struct bp_table *t = &vm->bps;
+	/* Planting twice would save our own int3 as the guest's byte. */
+	if (t->planted)
+		return;
 	for (int i = 0; i < BP_MAX; i++) {
 		struct breakpoint *b = &t->bp[i];
 		b->planted = false;

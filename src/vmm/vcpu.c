@@ -143,9 +143,21 @@ static void *vcpu_thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	exit_stats_start(&v->stats, v->id, vm->vm_fd, v->run, (size_t)vm->run_mmap_size);
 
+	bool needs_completion = false;
 	pthread_mutex_lock(&vm->ctl_lock);
 	for (;;) {
 		while (!v->want_run && !vm->quitting) {
+			if (needs_completion) {
+				/* KVM API, KVM_RUN: an I/O or MMIO exit is complete,
+				 * and the registers consistent, only after the next
+				 * KVM_RUN; immediate_exit makes that one return at once. */
+				needs_completion = false;
+				v->run->immediate_exit = 1;
+				pthread_mutex_unlock(&vm->ctl_lock);
+				ioctl(v->fd, KVM_RUN, 0);
+				pthread_mutex_lock(&vm->ctl_lock);
+				continue;
+			}
 			if (v->state != VCPU_PARKED) {
 				v->state = VCPU_PARKED;
 				vm_note_parked_locked(vm);
@@ -162,6 +174,7 @@ static void *vcpu_thread(void *arg)
 
 		int rc = ioctl(v->fd, KVM_RUN, 0);
 		int saved_errno = errno;
+		needs_completion = false;
 		uint64_t exit_ns = exit_stats_now();
 
 		struct vm_stop_event ev = { .vcpu = v->id, .kind = STOP_NONE };
@@ -173,6 +186,8 @@ static void *vcpu_thread(void *arg)
 			}
 		} else {
 			vcpu_count_exit(v, v->run->exit_reason);
+			needs_completion = v->run->exit_reason == KVM_EXIT_IO ||
+					   v->run->exit_reason == KVM_EXIT_MMIO;
 			vcpu_handle_exit(v, &ev);
 			exit_stats_record(&v->stats, v->run, exit_ns, exit_stats_now() - exit_ns);
 		}

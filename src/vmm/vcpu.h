@@ -57,6 +57,10 @@ int vcpu_start_thread(struct vcpu *v);
 /* Ask every vCPU to leave KVM_RUN and wait until all are parked.
  * Returns the number of vCPUs that were running. */
 int vcpu_pause_all(struct vm *vm);
+/* Record that the monitor paused the machine (the latest stop is no longer
+ * a fault or a breakpoint). */
+void vm_note_user_pause(struct vm *vm);
+
 /* Let every vCPU run, planting breakpoints; a vCPU sitting on a
  * breakpoint first steps off it. False when the guest has ended. */
 bool vcpu_resume_all(struct vm *vm);

@@ -14,6 +14,10 @@
 static void vcpu_kick_locked(struct vcpu *v)
 {
 	v->want_run = false;
+	/* A step or a step off a breakpoint cut short is abandoned; the next
+	 * resume decides afresh. */
+	v->step_left = 0;
+	v->resume_after_step = false;
 	/* Set before the signal: if the thread is between its want_run check
 	 * and KVM_RUN, the ioctl returns EINTR at once. */
 	v->run->immediate_exit = 1;
@@ -49,7 +53,9 @@ int vcpu_pause_all(struct vm *vm)
 	int were_running = 0;
 	for (int i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
-		if (v->want_run || v->state == VCPU_RUNNING)
+		/* A vCPU already stopping by itself (a breakpoint that just hit)
+		 * was not running in the sense the caller means. */
+		if (v->want_run)
 			were_running++;
 		vcpu_kick_locked(v);
 	}
@@ -82,6 +88,19 @@ void vm_note_parked_locked(struct vm *vm)
 	bp_delete_temporary(&vm->bps);
 }
 
+void vm_note_user_pause(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->ctl_lock);
+	struct vm_stop_event ev = { .vcpu = 0, .kind = STOP_PAUSE };
+	int bits;
+	if (vm->nvcpus)
+		vcpu_linear_rip(vm->vcpu[0], &ev.rip, &bits);
+	vm->last_stop = ev;
+	vm->stop_seq++;
+	vm->faulted = vm->end == VM_END_TRIPLE_FAULT;
+	pthread_mutex_unlock(&vm->ctl_lock);
+}
+
 int vcpu_linear_rip(struct vcpu *v, uint64_t *rip, int *bits)
 {
 	struct kvm_regs r;
@@ -97,7 +116,12 @@ bool vcpu_resume_all(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->ctl_lock);
 	bool ok = vm->end == VM_END_NONE;
-	if (ok) {
+	/* Only a fully parked machine can be resumed: its registers are
+	 * readable and no breakpoint is planted yet. */
+	bool parked = all_parked_locked(vm);
+	for (int i = 0; i < vm->nvcpus; i++)
+		parked &= !vm->vcpu[i]->want_run;
+	if (ok && parked) {
 		/* A vCPU parked on one of our breakpoints must execute the real
 		 * instruction there before int3 goes back: it single-steps
 		 * alone, then plants and releases the others (vcpu_debug.c). */

@@ -31,6 +31,7 @@ check_bad "bad boot protocol" "unknown boot protocol 'multiboot'" --boot multibo
 check_bad "bad console" "bad console 'serial'" --console serial "$G"
 check_bad "option without argument" "needs an argument" "$G" -m
 check_bad "not a kernel" "neither a bzImage nor an ELF kernel" /etc/hostname
+check_bad "script is a directory" "it is a directory" -x /tmp "$G"
 
 # Images that are almost right. These need no /dev/kvm: the kernel is
 # checked before KVM is touched.

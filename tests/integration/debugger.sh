@@ -109,10 +109,13 @@ fi
 # Pausing a vCPU that spins in ring 3 (natively, no exits) parks it within
 # 50 ms, and the monitor then sees the loop's state, frozen.
 cat >"$TMP/ring3.script" <<'SCRIPT'
+break 0x1ff000
 run
 wait "entering ring 3" 20
 sleep 300
+run
 pause
+wait stop 1
 regs
 x/1xg user_counter
 sleep 200
@@ -126,6 +129,8 @@ SCRIPT
 run_hvmon 60 "$TMP/ring3.out" --batch -x "$TMP/ring3.script" -m 32M -a "exit=ring3loop" "$G"
 o=$TMP/ring3.out
 expect_status "$status" 0 "ring-3 script"
+expect_line "$o" "already running" "run on a running guest is a no-op"
+expect_line "$o" "stopped: reason=pause" "wait stop reports the pause, not an older stop"
 expect_line "$o" "cs=0x0033 " "the vCPU was in ring 3 (user code selector)"
 expect_line "$o" "<user_loop" "paused inside user_loop"
 ms=$(sed -n 's/.*parked_ms=\([0-9.]*\).*/\1/p' "$o" | sort -n | tail -1)
