@@ -8,6 +8,7 @@
 #include "monitor/commands.h"
 #include "monitor/console_watch.h"
 #include "monitor/parse.h"
+#include "vmm/deadline.h"
 #include "vmm/vcpu.h"
 
 #define WAIT_DEFAULT_SECONDS 60.0
@@ -78,14 +79,7 @@ int cmd_quit(struct monitor *mon, int argc, char **argv)
 static int wait_stop(struct monitor *mon, double timeout)
 {
 	struct vm *vm = &mon->m->vm;
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += (time_t)timeout;
-	deadline.tv_nsec += (long)((timeout - (double)(time_t)timeout) * 1e9);
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = deadline_after(CLOCK_REALTIME, timeout);
 	pthread_mutex_lock(&vm->ctl_lock);
 	int rc = 0;
 	for (;;) {

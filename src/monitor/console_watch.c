@@ -6,6 +6,7 @@
 
 #include "dev/chardev.h"
 #include "monitor/commands.h"
+#include "vmm/deadline.h"
 #include "vmm/vcpu.h"
 
 static void console_watch_tap(void *opaque, const uint8_t *buf, size_t len)
@@ -67,14 +68,7 @@ static bool guest_running(struct monitor *mon)
 enum console_wait_result console_watch_wait(struct monitor *mon, const char *text,
 					    double timeout_s)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)timeout_s;
-	deadline.tv_nsec += (long)((timeout_s - (double)(time_t)timeout_s) * 1e9);
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = deadline_after(CLOCK_MONOTONIC, timeout_s);
 	enum console_wait_result r;
 	pthread_mutex_lock(&mon->con_lock);
 	for (;;) {
@@ -98,12 +92,7 @@ enum console_wait_result console_watch_wait(struct monitor *mon, const char *tex
 			r = WAIT_TIMEOUT;
 			break;
 		}
-		slice = now;
-		slice.tv_nsec += 100 * 1000 * 1000;
-		if (slice.tv_nsec >= 1000000000L) {
-			slice.tv_sec++;
-			slice.tv_nsec -= 1000000000L;
-		}
+		slice = deadline_after(CLOCK_MONOTONIC, 0.100);
 		if (slice.tv_sec > deadline.tv_sec ||
 		    (slice.tv_sec == deadline.tv_sec && slice.tv_nsec > deadline.tv_nsec))
 			slice = deadline;

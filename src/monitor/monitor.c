@@ -27,6 +27,7 @@
 #include "monitor/symtab.h"
 #include "monitor/parse.h"
 #include "monitor/reg_access.h"
+#include "vmm/deadline.h"
 #include "vmm/exit_trace.h"
 #include "vmm/vcpu.h"
 
@@ -71,13 +72,7 @@ void mon_wait_until_stopped(struct monitor *mon)
 {
 	struct vm *vm = &mon->m->vm;
 	for (;;) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		struct timespec ts = deadline_after(CLOCK_REALTIME, 0.100);
 		pthread_mutex_lock(&vm->ctl_lock);
 		bool running = false;
 		for (int i = 0; i < vm->nvcpus; i++)

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include "vmm/deadline.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_exit.h"
 
@@ -62,13 +63,7 @@ int vcpu_pause_all(struct vm *vm)
 	while (!all_parked_locked(vm)) {
 		/* immediate_exit plus the signal cannot miss a vCPU, but a
 		 * pause must never hang the monitor: re-kick every 10 ms. */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		struct timespec ts = deadline_after(CLOCK_REALTIME, 0.010);
 		if (pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &ts) == ETIMEDOUT)
 			vcpu_request_stop_all_locked(vm);
 	}
@@ -150,22 +145,10 @@ bool vcpu_resume_all(struct vm *vm)
 	return ok;
 }
 
-static void deadline_after_ms(struct timespec *ts, unsigned ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 enum step_result vcpu_step(struct vm *vm, int cpu, unsigned long n, unsigned timeout_ms)
 {
 	struct vcpu *v = vm->vcpu[cpu];
-	struct timespec deadline;
-	deadline_after_ms(&deadline, timeout_ms);
+	struct timespec deadline = deadline_after(CLOCK_REALTIME, timeout_ms / 1000.0);
 	pthread_mutex_lock(&vm->ctl_lock);
 	if (vm->end != VM_END_NONE) {
 		pthread_mutex_unlock(&vm->ctl_lock);
