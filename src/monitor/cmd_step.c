@@ -56,24 +56,39 @@ int cmd_step(struct monitor *mon, int argc, char **argv)
 
 /* Plant a temporary breakpoint at addr, run, and wait (as gdb does) until
  * the machine stops: there, at another breakpoint, on a fault, or because
- * Ctrl-C paused it. */
-static int run_to(struct monitor *mon, uint64_t addr, const char *why)
+ * Ctrl-C paused it. With min_rsp, a hit in a deeper frame (RSP below it:
+ * a recursive call reaching the same address) is not the one wanted, and
+ * the guest runs on. */
+static int run_to(struct monitor *mon, uint64_t addr, const char *why, uint64_t min_rsp)
 {
 	struct vm *vm = &mon->m->vm;
 	char sym[160];
-	pthread_mutex_lock(&vm->ctl_lock);
-	int existing = 0;
-	int id = bp_add(&vm->bps, addr, true, why, &existing);
-	pthread_mutex_unlock(&vm->ctl_lock);
-	if (id < 0 && !existing)
-		return mon_error(mon, "%s: no free breakpoint slot", why);
 	mon_symbolize(mon, addr, sym, sizeof(sym));
 	mon_printf(mon, "running to 0x%llx%s%s%s\n", (unsigned long long)addr,
 		   sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
-	if (!vcpu_resume_all(vm))
-		return mon_error(mon, "the guest has ended; nothing to run");
-	mon_wait_until_stopped(mon);
-	return 0;
+	for (;;) {
+		/* Temporary breakpoints go at every full stop: add it anew. */
+		pthread_mutex_lock(&vm->ctl_lock);
+		int existing = 0;
+		int id = bp_add(&vm->bps, addr, true, why, &existing);
+		pthread_mutex_unlock(&vm->ctl_lock);
+		if (id < 0 && !existing)
+			return mon_error(mon, "%s: no free breakpoint slot", why);
+		if (!vcpu_resume_all(vm))
+			return mon_error(mon, "the guest has ended; nothing to run");
+		bool interrupted = mon_wait_until_stopped_quiet(mon);
+		pthread_mutex_lock(&vm->ctl_lock);
+		struct vm_stop_event last = vm->last_stop;
+		pthread_mutex_unlock(&vm->ctl_lock);
+		struct kvm_regs r;
+		if (!interrupted && min_rsp && last.kind == STOP_BREAKPOINT && last.rip == addr &&
+		    ioctl(vm->vcpu[last.vcpu]->fd, KVM_GET_REGS, &r) == 0 && r.rsp < min_rsp) {
+			mon_drop_events(mon);
+			continue;
+		}
+		mon_show_events(mon);
+		return 0;
+	}
 }
 
 int cmd_next(struct monitor *mon, int argc, char **argv)
@@ -93,8 +108,10 @@ int cmd_next(struct monitor *mon, int argc, char **argv)
 	int len = got ? disas_one(code, got, rip, bits, text, sizeof(text)) : 0;
 	/* Only a call has a "rest of the line" to run to; anything else is
 	 * one step. */
-	if (len > 0 && !strncmp(text, "call", 4))
-		return run_to(mon, rip + (uint64_t)len, "next");
+	struct kvm_regs r;
+	/* After the call returns, RSP is back where it is now. */
+	if (len > 0 && !strncmp(text, "call", 4) && ioctl(v->fd, KVM_GET_REGS, &r) == 0)
+		return run_to(mon, rip + (uint64_t)len, "next", r.rsp);
 	return do_step(mon, 1);
 }
 
@@ -105,7 +122,7 @@ int cmd_until(struct monitor *mon, int argc, char **argv)
 	uint64_t addr;
 	if (!mon_paused_vcpu(mon) || mon_eval(mon, argv[1], &addr) < 0)
 		return -1;
-	return run_to(mon, addr, "until");
+	return run_to(mon, addr, "until", 0);
 }
 
 /* Without unwind information the return address is known only at a
@@ -130,7 +147,8 @@ int cmd_finish(struct monitor *mon, int argc, char **argv)
 	if (vcpu_read_virt(v, r.rsp, &ret, sizeof(ret)) != sizeof(ret))
 		return mon_error(mon, "cannot read the return address at rsp=0x%llx",
 				 (unsigned long long)r.rsp);
-	return run_to(mon, ret, "finish");
+	/* The return pops the return address: RSP ends 8 above where it is. */
+	return run_to(mon, ret, "finish", r.rsp + 8);
 }
 
 int cmd_cpu(struct monitor *mon, int argc, char **argv)

@@ -16,12 +16,17 @@ const struct mon_command mon_commands[] = {
 	  "step does not land in an interrupt handler), then shows where the vCPU is.\n"
 	  "Stepping off a breakpoint executes the original instruction.", cmd_step, false },
 	{ "next", "n ni nexti", "", "step, but run over a call to the instruction after it",
-	  NULL, cmd_next, false },
+	  "Over a call it runs until the call returns: to the next instruction with the\n"
+	  "stack pointer back where it was (a recursive call passing the same address in\n"
+	  "a deeper frame does not stop it), or to any other stop on the way.",
+	  cmd_next, false },
 	{ "until", "u", "ADDR|SYMBOL", "run until the guest reaches ADDR (a temporary breakpoint)",
 	  NULL, cmd_until, false },
 	{ "finish", NULL, "", "at a function's first instruction, run until it returns",
 	  "hvmon has no unwind information, so finish works only where the return\n"
-	  "address is known: at a function's first instruction, at [rsp].", cmd_finish, false },
+	  "address is known: at a function's first instruction, at [rsp]. It stops\n"
+	  "there once this call has returned (stack pointer above its frame).",
+	  cmd_finish, false },
 	{ "break", "b", "ADDR|SYMBOL[+OFF]", "set a software breakpoint (int3)",
 	  "hvmon keeps the replaced byte: the int3 is in guest memory only while the\n"
 	  "guest runs, so memory reads never show it. When a breakpoint hits, every\n"

@@ -70,7 +70,14 @@ static bool mon_take_sigint(void)
 
 void mon_wait_until_stopped(struct monitor *mon)
 {
+	mon_wait_until_stopped_quiet(mon);
+	mon_show_events(mon);
+}
+
+bool mon_wait_until_stopped_quiet(struct monitor *mon)
+{
 	struct vm *vm = &mon->m->vm;
+	bool interrupted = false;
 	for (;;) {
 		struct timespec ts = deadline_after(CLOCK_REALTIME, 0.100);
 		pthread_mutex_lock(&vm->ctl_lock);
@@ -86,11 +93,12 @@ void mon_wait_until_stopped(struct monitor *mon)
 			mon_printf(mon, "^C\n");
 			char *args[] = { "pause", NULL };
 			cmd_pause(mon, 1, args);
+			interrupted = true;
 			break;
 		}
 	}
 	vcpu_pause_all(vm);   /* returns once every vCPU has parked */
-	mon_show_events(mon);
+	return interrupted;
 }
 
 static void mon_handle_sigint(struct monitor *mon)

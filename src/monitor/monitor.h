@@ -84,6 +84,8 @@ void mon_show_events(struct monitor *mon);
 /* Block until the machine stops by itself (breakpoint, fault, guest end)
  * or Ctrl-C pauses it; then show what happened. */
 void mon_wait_until_stopped(struct monitor *mon);
+/* The same without showing the events; true when Ctrl-C ended the wait. */
+bool mon_wait_until_stopped_quiet(struct monitor *mon);
 
 /* Hand the terminal to something else (`console`) and take it back. */
 void mon_readline_suspend(struct monitor *mon);
