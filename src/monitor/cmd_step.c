@@ -21,12 +21,27 @@ static unsigned step_timeout_ms(unsigned long n)
 	return ms > 600000 ? 600000 : (unsigned)ms;
 }
 
+/* Steps go in chunks so that Ctrl-C can stop a long `step N` between them. */
+#define STEP_CHUNK 1000UL
+
 static int do_step(struct monitor *mon, unsigned long n)
 {
 	struct vcpu *v = mon_paused_vcpu(mon);
 	if (!v)
 		return -1;
-	switch (vcpu_step(&mon->m->vm, v->id, n, step_timeout_ms(n))) {
+	enum step_result r = STEP_DONE;
+	unsigned long done = 0;
+	while (done < n && r == STEP_DONE) {
+		unsigned long chunk = n - done < STEP_CHUNK ? n - done : STEP_CHUNK;
+		r = vcpu_step(&mon->m->vm, v->id, chunk, step_timeout_ms(chunk));
+		done += chunk;
+		if (r == STEP_DONE && done < n && mon_take_sigint()) {
+			mon_drop_events(mon);
+			mon_printf(mon, "^C after %lu steps\n", done);
+			break;
+		}
+	}
+	switch (r) {
 	case STEP_DONE:
 		/* The step's own stop event would repeat what we print now. */
 		mon_drop_events(mon);

@@ -59,7 +59,7 @@ static void mon_install_sigint(void)
 }
 
 /* Consume a pending Ctrl-C; true when there was one. */
-static bool mon_take_sigint(void)
+bool mon_take_sigint(void)
 {
 	char buf[16];
 	bool any = false;

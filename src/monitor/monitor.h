@@ -87,6 +87,10 @@ void mon_wait_until_stopped(struct monitor *mon);
 /* The same without showing the events; true when Ctrl-C ended the wait. */
 bool mon_wait_until_stopped_quiet(struct monitor *mon);
 
+/* Consume a pending Ctrl-C typed at the terminal; true when there was one
+ * (long-running commands poll it). */
+bool mon_take_sigint(void);
+
 /* Hand the terminal to something else (`console`) and take it back. */
 void mon_readline_suspend(struct monitor *mon);
 void mon_readline_resume(struct monitor *mon);
