@@ -49,6 +49,8 @@ static void usage(FILE *f)
 		"      --batch            no prompt: commands come from -x and stdin; hvmon\n"
 		"                         exits when the guest ends\n"
 		"      --run              start the guest at once\n"
+		"      --disk FILE[,ro][,id=NAME]\n"
+		"                         a virtio-blk disk over the raw FILE (repeatable)\n"
 		"      --rng              a virtio-rng device (virtio-pci, next free slot)\n"
 		"  -h, --help             this text\n"
 		"      --version          hvmon's version\n"
@@ -60,7 +62,7 @@ static void usage(FILE *f)
 		DEFAULT_CMDLINE);
 }
 
-enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION, OPT_SYMBOLS, OPT_RNG };
+enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION, OPT_SYMBOLS, OPT_RNG, OPT_DISK };
 
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -73,6 +75,7 @@ static const struct option long_options[] = {
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "run", no_argument, NULL, OPT_RUN },
 	{ "rng", no_argument, NULL, OPT_RNG },
+	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -84,6 +87,40 @@ static int bad(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n");
 	return HVMON_EXIT_USAGE;
+}
+
+/* --disk FILE[,ro][,id=NAME]: the options follow the file name, as with
+ * QEMU's -drive. The string stays in argv, so pieces point into it. */
+static int parse_disk(char *arg, struct machine_config *cfg)
+{
+	if (cfg->ndisks == MACHINE_MAX_DISKS) {
+		bad("at most %s disks", "8");
+		return -1;
+	}
+	struct machine_disk *d = &cfg->disk[cfg->ndisks];
+	*d = (struct machine_disk){ .path = arg };
+	char *opt = strchr(arg, ',');
+	while (opt) {
+		*opt++ = '\0';
+		char *next = strchr(opt, ',');
+		if (next)
+			*next = '\0';
+		if (!strcmp(opt, "ro"))
+			d->readonly = true;
+		else if (!strncmp(opt, "id=", 3) && opt[3])
+			d->id = opt + 3;
+		else {
+			bad("--disk: unknown option '%s' (ro, id=NAME)", opt);
+			return -1;
+		}
+		opt = next;
+	}
+	if (!*d->path) {
+		bad("%s", "--disk needs a file name");
+		return -1;
+	}
+	cfg->ndisks++;
+	return 0;
 }
 
 /* Parse argv into cfg and opt. Returns -1 to go on, else an exit status. */
@@ -148,6 +185,10 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 			break;
 		case OPT_RNG:   /* virtio (issue 4) */
 			cfg->rng = true;
+			break;
+		case OPT_DISK:
+			if (parse_disk(optarg, cfg) < 0)
+				return HVMON_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);

@@ -191,8 +191,7 @@ void mon_show_events(struct monitor *mon)
 		pthread_mutex_unlock(&mon->m->vm.ctl_lock);
 		if (ended) {
 			mon->quit = true;
-			fprintf(stderr, "hvmon: the guest has ended; batch mode exits, "
-				"commands after this point are not run\n");
+			mon->guest_ended_batch = true;
 		}
 	}
 }
@@ -256,6 +255,10 @@ static int mon_run_script(struct monitor *mon, const char *path)
 	size_t cap = 0;
 	while (!mon->quit && getline(&line, &cap, f) >= 0)
 		mon_execute_line(mon, line);
+	/* Say so when the guest's end cut the script short. */
+	if (mon->guest_ended_batch && getline(&line, &cap, f) >= 0)
+		fprintf(stderr, "hvmon: the guest has ended; batch mode exits, "
+			"the rest of %s is not run\n", path);
 	int failed = ferror(f);
 	free(line);
 	fclose(f);

@@ -27,6 +27,7 @@ struct monitor {
 	bool readline;       /* interactive terminal: GNU readline */
 	bool quit;
 	bool in_command;         /* a command is executing: no prompt on screen */
+	bool guest_ended_batch;  /* batch mode is ending because the guest did */
 	int exit_status;
 	int selected_cpu;
 	struct symtab *syms;     /* NULL when the kernel gave none */

@@ -79,11 +79,19 @@ static enum machine_error machine_devices(struct machine *m, char *err, size_t e
 		return MACHINE_HOST_ERROR;
 	}
 	/* --- virtio (issue 4): virtio-pci devices behind the host bridge --- */
-	if (m->cfg.rng) {
+	if (m->cfg.rng || m->cfg.ndisks) {
 		m->virtio = virtio_pci_board_new(vm, m->pci, m->io, err, errlen);
-		if (!m->virtio || virtio_pci_board_add_rng(m->virtio, err, errlen) < 0)
+		if (!m->virtio)
 			return MACHINE_HOST_ERROR;
 	}
+	for (int i = 0; i < m->cfg.ndisks; i++) {
+		const struct machine_disk *d = &m->cfg.disk[i];
+		/* A disk that cannot be opened is the user's input, not ours. */
+		if (virtio_pci_board_add_blk(m->virtio, d->path, d->readonly, d->id, err, errlen) < 0)
+			return MACHINE_BAD_INPUT;
+	}
+	if (m->cfg.rng && virtio_pci_board_add_rng(m->virtio, err, errlen) < 0)
+		return MACHINE_HOST_ERROR;
 	/* --- end virtio --- */
 	chardev_set_input_sink(m->console, console_to_com1, m->com1);
 	/* With a stdio console, stdin belongs to the monitor. */

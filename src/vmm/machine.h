@@ -22,6 +22,7 @@ struct virtio_pci_board;
 
 #define MACHINE_MIN_RAM (16ULL << 20)   /* the boot tables and a kernel need this */
 #define MACHINE_MAX_RAM (64ULL << 30)
+#define MACHINE_MAX_DISKS 8
 
 struct machine_config {
 	uint64_t ram_size;
@@ -33,6 +34,12 @@ struct machine_config {
 	const char *console;      /* chardev spec: pty, stdio, file:PATH */
 	/* virtio (issue 4) */
 	bool rng;                 /* --rng: a virtio-rng on PCI */
+	int ndisks;               /* --disk FILE[,ro][,id=NAME], in order */
+	struct machine_disk {
+		const char *path;
+		bool readonly;
+		const char *id;
+	} disk[MACHINE_MAX_DISKS];
 };
 
 struct machine {

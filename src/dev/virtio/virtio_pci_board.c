@@ -3,10 +3,12 @@
 #include "dev/virtio/virtio_pci_board.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 
 #include "dev/pci_host.h"
 #include "dev/virtio/virtio_pci.h"
 #include "dev/virtio/virtio_pci_window.h"
+#include "dev/virtio/virtio_blk.h"
 #include "dev/virtio/virtio_rng.h"
 #include "vmm/kvm_events.h"
 #include "vmm/vm.h"
@@ -17,9 +19,10 @@
 #define INTX_GSI(slot) (10u + (((unsigned)(slot) - 1u) & 1u))
 
 struct board_dev {
-	const char *name;
+	char label[64];              /* "virtio-rng", "virtio-blk (disk.img, ro)" */
 	unsigned slot;
-	struct virtio_rng *rng;      /* the backend (one kind so far) */
+	void *backend;               /* the device model behind the transport */
+	void (*free_backend)(void *backend);
 	struct virtio_pci *pci;
 };
 
@@ -75,15 +78,17 @@ void virtio_pci_board_free(struct virtio_pci_board *b)
 		return;
 	for (int i = 0; i < b->ndevs; i++) {
 		virtio_pci_free(b->dev[i].pci);
-		virtio_rng_free(b->dev[i].rng);
+		b->dev[i].free_backend(b->dev[i].backend);
 	}
 	kvm_events_free(b->kev);
 	pci_window_free(b->win);
 	free(b);
 }
 
-int virtio_pci_board_add_rng(struct virtio_pci_board *b, char *err,
-			     size_t errlen)
+/* Put a core device behind a virtio-pci function in the next free slot.
+ * The board owns backend from here on, and frees it on failure too. */
+static int board_attach(struct virtio_pci_board *b, const char *label, struct virtio_dev *vdev,
+			void *backend, void (*free_backend)(void *), char *err, size_t errlen)
 {
 	struct board_dev *d = &b->dev[b->ndevs];
 	int slot;
@@ -91,6 +96,7 @@ int virtio_pci_board_add_rng(struct virtio_pci_board *b, char *err,
 	if (b->ndevs >= BOARD_MAX_DEVICES ||
 	    (slot = pci_window_alloc_slot(b->win)) < 0) {
 		snprintf(err, errlen, "no free PCI slot for another virtio device");
+		free_backend(backend);
 		return -1;
 	}
 	struct virtio_pci_config cfg = {
@@ -102,28 +108,63 @@ int virtio_pci_board_add_rng(struct virtio_pci_board *b, char *err,
 		.msi_send = board_signal_msi,
 		.msi_opaque = b->kev,
 	};
-	*d = (struct board_dev){ .name = "virtio-rng", .slot = (unsigned)slot };
-	d->rng = virtio_rng_new(&b->vm->mem);
-	if (!d->rng) {
-		snprintf(err, errlen, "out of memory creating virtio-rng");
-		return -1;
-	}
-	d->pci = virtio_pci_new(virtio_rng_dev(d->rng), &cfg, err, errlen);
+	*d = (struct board_dev){ .slot = (unsigned)slot, .backend = backend,
+				 .free_backend = free_backend };
+	snprintf(d->label, sizeof(d->label), "%s", label);
+	d->pci = virtio_pci_new(vdev, &cfg, err, errlen);
 	if (!d->pci || pci_host_register(b->host, cfg.devfn,
 					 &virtio_pci_function_ops, d->pci) < 0) {
 		if (d->pci)
 			snprintf(err, errlen, "PCI slot %d is taken", slot);
 		virtio_pci_free(d->pci);
-		virtio_rng_free(d->rng);
+		free_backend(backend);
 		return -1;
 	}
 	b->ndevs++;
 	return 0;
 }
 
+static void free_rng(void *p)
+{
+	virtio_rng_free(p);
+}
+
+static void free_blk(void *p)
+{
+	virtio_blk_free(p);
+}
+
+int virtio_pci_board_add_rng(struct virtio_pci_board *b, char *err,
+			     size_t errlen)
+{
+	struct virtio_rng *rng = virtio_rng_new(&b->vm->mem);
+	if (!rng) {
+		snprintf(err, errlen, "out of memory creating virtio-rng");
+		return -1;
+	}
+	return board_attach(b, "virtio-rng", virtio_rng_dev(rng), rng, free_rng, err, errlen);
+}
+
+int virtio_pci_board_add_blk(struct virtio_pci_board *b, const char *path, bool readonly,
+			     const char *id, char *err, size_t errlen)
+{
+	struct virtio_blk *blk = virtio_blk_new(path, readonly, id, err, errlen);
+	if (!blk)
+		return -1;
+	struct virtio_dev *vdev = virtio_blk_realize(blk, &b->vm->mem);
+	if (!vdev || virtio_blk_set_iothread(blk, b->io) < 0) {
+		snprintf(err, errlen, "cannot set up virtio-blk for %s", path);
+		virtio_blk_free(blk);
+		return -1;
+	}
+	char label[64];
+	snprintf(label, sizeof(label), "virtio-blk (%.40s%s)", path, readonly ? ", ro" : "");
+	return board_attach(b, label, vdev, blk, free_blk, err, errlen);
+}
+
 void virtio_pci_board_print(const struct virtio_pci_board *b, FILE *f)
 {
 	for (int i = 0; b && i < b->ndevs; i++)
-		fprintf(f, "hvmon: %s on PCI 00:%02x.0\n", b->dev[i].name,
+		fprintf(f, "hvmon: %s on PCI 00:%02x.0\n", b->dev[i].label,
 			b->dev[i].slot);
 }

@@ -6,6 +6,7 @@
 #ifndef HVMON_DEV_VIRTIO_VIRTIO_PCI_BOARD_H
 #define HVMON_DEV_VIRTIO_VIRTIO_PCI_BOARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -26,6 +27,11 @@ void virtio_pci_board_free(struct virtio_pci_board *b);
 /* A virtio-rng (5.4) in the next free slot. 0, or -1 with err. */
 int virtio_pci_board_add_rng(struct virtio_pci_board *b, char *err,
 			     size_t errlen);
+
+/* A virtio-blk (5.2) over the raw file path, in the next free slot. 0, or
+ * -1 with one line in err (the file cannot be opened, is locked, ...). */
+int virtio_pci_board_add_blk(struct virtio_pci_board *b, const char *path, bool readonly,
+			     const char *id, char *err, size_t errlen);
 
 /* One line per device: "hvmon: virtio-rng on PCI 00:01.0". */
 void virtio_pci_board_print(const struct virtio_pci_board *b, FILE *f);
