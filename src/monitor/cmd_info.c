@@ -143,6 +143,8 @@ int cmd_info(struct monitor *mon, int argc, char **argv)
 		return info_mem(mon);
 	if (!strcmp(argv[1], "exits"))
 		return info_exits(mon);
+	if (!strcmp(argv[1], "virtio"))   /* cmd_virtio.c */
+		return info_virtio(mon);
 	if (!strcmp(argv[1], "registers")) {
 		char *args[] = { "regs", NULL };
 		return cmd_regs(mon, 1, args);

@@ -80,7 +80,24 @@ const struct mon_command mon_commands[] = {
 	  "info post    port 0x80 POST codes: count and last value\n"
 	  "info cpus    each vCPU: running or paused, exits\n"
 	  "info exits   exits per reason, port and MMIO address, with hvmon's time on them\n"
-	  "info status  running, paused or ended, and why", cmd_info, false },
+	  "info status  running, paused or ended, and why\n"
+	  "info virtio  each virtio device: BDF, BAR, IRQ, status, features, queue counts",
+	  cmd_info, false },
+	/* virtio inspector (cmd_virtio.c) */
+	{ "vq", NULL, "DEV Q", "show virtqueue Q of virtio device DEV (blk0, rng0, ...)",
+	  "Size, ready, ring addresses, avail.idx and used.idx read from guest memory,\n"
+	  "the device's last seen avail index, requests in flight, used_event and\n"
+	  "avail_event when EVENT_IDX was negotiated, kicks and interrupts, then each\n"
+	  "pending chain: its segments (addr/len/flags) and what the request is.",
+	  cmd_vq, false },
+	{ "diagnose", NULL, "[DEV]", "explain why a virtio device (or every one) is stuck",
+	  "From the state hvmon tracks: the driver stopped before FEATURES_OK (and the\n"
+	  "features it did not accept), FEATURES_OK refused and why, a queue with\n"
+	  "buffers but never notified, notified but avail.idx never moved, used entries\n"
+	  "published but the interrupt not taken (ISR not read with INTx, MSI-X vector\n"
+	  "masked or missing), NEEDS_RESET and its reason. Lines: 'DEV: problem=KIND:\n"
+	  "words', 'DEV: info: words', or 'DEV: ok: no problem seen (status=...)'.",
+	  cmd_diagnose, false },
 	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
 	  "wait for text on the guest console, or for the guest to stop",
 	  "wait \"TEXT\" [SECONDS]  waits until TEXT appears in console output after the\n"

@@ -54,11 +54,15 @@ int cmd_trace(struct monitor *mon, int argc, char **argv);
 int cmd_msr(struct monitor *mon, int argc, char **argv);
 int cmd_fpu(struct monitor *mon, int argc, char **argv);
 int cmd_console(struct monitor *mon, int argc, char **argv);
+/* virtio inspector (cmd_virtio.c, issue 4) */
+int cmd_vq(struct monitor *mon, int argc, char **argv);
+int cmd_diagnose(struct monitor *mon, int argc, char **argv);
 
 /* `info` subjects implemented next to their commands. */
 int info_breakpoints(struct monitor *mon);
 int info_mem(struct monitor *mon);
 int info_exits(struct monitor *mon);
+int info_virtio(struct monitor *mon);   /* cmd_virtio.c */
 
 /* Print the live-trace lines the vCPUs queued (cmd_trace.c); the input
  * loop calls it when exit_trace_fd() is readable. */

@@ -298,6 +298,41 @@ uint64_t virtio_pci_bar_addr(const struct virtio_pci *p)
 	return p->assigned_bar;
 }
 
+/* ---- Inspector accessors (issue 4) ---- */
+struct virtio_dev *virtio_pci_dev(const struct virtio_pci *p)
+{
+	return p->dev;
+}
+
+void virtio_pci_get_irq_info(struct virtio_pci *p, struct virtio_pci_irq_info *out)
+{
+	pthread_mutex_lock(&p->lock);
+	*out = (struct virtio_pci_irq_info){
+		.devfn = p->cfg.devfn,
+		.intx_gsi = p->cfg.intx.gsi,
+		.intx_level = p->intx_level,
+		.msix_enabled = p->msix_ctrl & MSIX_CTRL_ENABLE,
+		.msix_function_masked = p->msix_ctrl & MSIX_CTRL_FMASK,
+		.nvec = p->nvec,
+	};
+	pthread_mutex_unlock(&p->lock);
+}
+
+int virtio_pci_vector_masked(struct virtio_pci *p, uint16_t v)
+{
+	int r;
+
+	pthread_mutex_lock(&p->lock);
+	if (v >= p->nvec)
+		r = -1;
+	else
+		r = (p->msix_ctrl & MSIX_CTRL_FMASK) ||
+		    (p->vec[v].ctrl & MSIX_ENTRY_MASKED);
+	pthread_mutex_unlock(&p->lock);
+	return r;
+}
+/* ---- end of inspector accessors ---- */
+
 struct virtio_pci *virtio_pci_new(struct virtio_dev *dev,
 				  const struct virtio_pci_config *cfg,
 				  char *err, size_t errlen)

@@ -95,6 +95,27 @@ uint64_t virtio_pci_bar_addr(const struct virtio_pci *p);
 void virtio_pci_bar_io(void *opaque, uint64_t offset, void *data,
 		       unsigned len, bool is_write);
 
+/* ---- Inspector accessors (issue 4, `info virtio`, `diagnose`) ---- */
+
+/* Interrupt routing as the driver left it (4.1.5: MSI-X or INTx). */
+struct virtio_pci_irq_info {
+	unsigned devfn;              /* PCI_DEVFN(slot, function) on bus 0 */
+	unsigned intx_gsi;           /* INTA#'s GSI */
+	bool intx_level;             /* INTx line currently asserted */
+	bool msix_enabled;           /* MSI-X Enable (PCI 3.0, 6.8.2.3) */
+	bool msix_function_masked;   /* Function Mask (6.8.2.3) */
+	unsigned nvec;               /* table entries */
+};
+
+/* The virtio device behind the transport. */
+struct virtio_dev *virtio_pci_dev(const struct virtio_pci *p);
+/* A consistent snapshot (takes the transport lock). */
+void virtio_pci_get_irq_info(struct virtio_pci *p, struct virtio_pci_irq_info *out);
+/* MSI-X vector v: 1 when it cannot deliver (function mask or its entry's
+ * Mask bit, 6.8.2.9), 0 when it can, -1 when v is not in the table. */
+int virtio_pci_vector_masked(struct virtio_pci *p, uint16_t v);
+/* ---- end of inspector accessors ---- */
+
 /* PCI class code (base class, sub-class, prog-if) for a virtio device type. */
 uint32_t virtio_pci_class(uint32_t device_id);
 

@@ -168,3 +168,43 @@ void virtio_pci_board_print(const struct virtio_pci_board *b, FILE *f)
 		fprintf(f, "hvmon: %s on PCI 00:%02x.0\n", b->dev[i].label,
 			b->dev[i].slot);
 }
+
+/* ---- Inspector accessors (issue 4) ---- */
+const char *virtio_kind_name(uint32_t device_id, char *buf, size_t len)
+{
+	/* Device IDs: virtio 1.2 section 5. */
+	switch (device_id) {
+	case 1: snprintf(buf, len, "net"); break;
+	case 2: snprintf(buf, len, "blk"); break;
+	case 3: snprintf(buf, len, "console"); break;
+	case 4: snprintf(buf, len, "rng"); break;
+	default: snprintf(buf, len, "dev%u", (unsigned)device_id); break;
+	}
+	return buf;
+}
+
+int virtio_pci_board_count(const struct virtio_pci_board *b)
+{
+	return b ? b->ndevs : 0;
+}
+
+int virtio_pci_board_get(const struct virtio_pci_board *b, int i,
+			 struct virtio_pci_board_dev *out)
+{
+	char kind[12];
+	int index = 0;
+
+	if (!b || i < 0 || i >= b->ndevs)
+		return -1;
+	struct virtio_dev *dev = virtio_pci_dev(b->dev[i].pci);
+	uint32_t id = virtio_dev_device_id(dev);
+	for (int j = 0; j < i; j++)
+		if (virtio_dev_device_id(virtio_pci_dev(b->dev[j].pci)) == id)
+			index++;
+	*out = (struct virtio_pci_board_dev){ .label = b->dev[i].label, .slot = b->dev[i].slot,
+					      .pci = b->dev[i].pci, .dev = dev };
+	snprintf(out->name, sizeof(out->name), "%s%d",
+		 virtio_kind_name(id, kind, sizeof(kind)), index);
+	return 0;
+}
+/* ---- end of inspector accessors ---- */
