@@ -107,7 +107,9 @@ bool word_is(const char *w, size_t len, const char *s);
 
 /* virtio=<list> (virtio.c): enumerates PCI bus 0 and drives the virtio
  * devices named in the comma-separated list (README.md, "Virtio").
- * Returns; the caller then ends the machine. */
-void virtio_run(const char *list, size_t len);
+ * Returns; the caller then ends the machine. With virtiostop=<step>
+ * (stop, stoplen; NULL for none) every probe stops at that step and the
+ * guest halts here instead of returning (README.md, "Stuck probes"). */
+void virtio_run(const char *list, size_t len, const char *stop, size_t stoplen);
 
 #endif

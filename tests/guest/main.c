@@ -211,8 +211,8 @@ void guest_main(const struct boot_info *bi)
 {
 	const char *cmd = "";
 	size_t cmdlen = 0, exitlen = 0;
-	const char *exit_how, *virtio;
-	size_t virtiolen = 0;
+	const char *exit_how, *virtio, *vstop;
+	size_t virtiolen = 0, vstoplen = 0;
 
 	put_str("hvmon-testguest: boot=");
 	put_str(bi->protocol);
@@ -275,8 +275,9 @@ void guest_main(const struct boot_info *bi)
 	put_str("hvmon-testguest: done\n");
 	/* virtio=: drive virtio devices (virtio.c), then end as exit= says. */
 	virtio = find_option(cmd, cmdlen, "virtio=", &virtiolen);
+	vstop = find_option(cmd, cmdlen, "virtiostop=", &vstoplen);
 	if (virtio)
-		virtio_run(virtio, virtiolen);
+		virtio_run(virtio, virtiolen, vstop, vstoplen);
 	exit_how = find_option(cmd, cmdlen, "exit=", &exitlen);
 	machine_exit(exit_how, exitlen);
 }

@@ -11,8 +11,8 @@
  *
  * Device types are a table (drivers[] below): a type names its virtio
  * device ID, how many queues it sets up and what it does once DRIVER_OK is
- * set. Adding blk (device ID 2) or console (3) is one entry and one "use"
- * function. */
+ * set. blk (device ID 2) and rng (4) are there; adding console (3) is one
+ * entry and one "use" function. */
 #include "guest.h"
 
 /* ---- PCI configuration mechanism #1 (PCI Local Bus 3.0, 3.2.2.3.2) ----
@@ -72,6 +72,7 @@
 #define VC_DRIVER_FEATURE        0x0c   /* le32 */
 #define VC_NUM_QUEUES            0x12   /* le16, read-only */
 #define VC_DEVICE_STATUS         0x14   /* u8 */
+#define VC_CONFIG_GENERATION     0x15   /* u8, read-only */
 #define VC_QUEUE_SELECT          0x16   /* le16 */
 #define VC_QUEUE_SIZE            0x18   /* le16 */
 #define VC_QUEUE_ENABLE          0x1c   /* le16 */
@@ -92,6 +93,7 @@
 #define VIRTIO_F_VERSION_1 (1ULL << 32)   /* 6: the modern interface */
 
 /* Split virtqueue (2.7). */
+#define VIRTQ_DESC_F_NEXT  1      /* 2.7.5: the chain continues at next */
 #define VIRTQ_DESC_F_WRITE 2      /* 2.7.5: device writes this buffer */
 #define VIRTQ_USED_F_NO_NOTIFY 1  /* 2.7.10 */
 
@@ -126,6 +128,37 @@ struct virtq_desc {
 
 static uint8_t vq_pages[VQ_PAGES][VQ_PAGE] __attribute__((aligned(VQ_PAGE)));
 static unsigned vq_pages_used;
+
+/* virtiostop=<step> (README.md, "Stuck probes"): where every device's
+ * probe stops, so the monitor can inspect it frozen there. The first six
+ * are the steps of 3.1.1; STOP_NONOTIFY posts a request without the
+ * notification (4.1.5.2), STOP_NOISR completes requests without reading
+ * the ISR (4.1.4.5). After the whole virtio= list the guest prints
+ * "virtio: stopped after <step>" and halts instead of the exit action. */
+enum stop_step {
+	STOP_NONE,
+	STOP_ACK,          /* 3.1.1 step 2: ACKNOWLEDGE set */
+	STOP_DRIVER,       /* step 3: DRIVER set */
+	STOP_FEATURES,     /* step 4: driver features written, no FEATURES_OK */
+	STOP_FEATURES_OK,  /* steps 5, 6: FEATURES_OK set and read back */
+	STOP_QUEUE,        /* step 7: queues set up and enabled, no DRIVER_OK */
+	STOP_DRIVER_OK,    /* step 8: DRIVER_OK set, no request */
+	STOP_NONOTIFY,     /* one request made available, never notified */
+	STOP_NOISR,        /* requests completed, ISR never read */
+};
+
+static const char *const stop_names[] = {
+	[STOP_ACK] = "ack",
+	[STOP_DRIVER] = "driver",
+	[STOP_FEATURES] = "features",
+	[STOP_FEATURES_OK] = "features_ok",
+	[STOP_QUEUE] = "queue",
+	[STOP_DRIVER_OK] = "driver_ok",
+	[STOP_NONOTIFY] = "nonotify",
+	[STOP_NOISR] = "noisr",
+};
+
+static enum stop_step stop_at;
 
 /* ---- register access ---- */
 
@@ -388,6 +421,7 @@ struct vdrv {
 	uint16_t id;              /* virtio device ID (5) */
 	uint16_t transitional;    /* its transitional PCI device ID (4.1.2.1) */
 	unsigned nqueues;         /* queues 0 .. nqueues - 1 are set up */
+	uint64_t want;            /* features accepted when offered, besides VERSION_1 */
 	void (*use)(struct vdev *d);
 };
 
@@ -408,6 +442,7 @@ struct vdev {
 	uintptr_t common, notify_base, isr, device;
 	uint32_t notify_mult;
 	uint64_t features;        /* offered by the device */
+	uint64_t accepted;        /* written to driver_feature */
 	struct vq vq[2];
 };
 
@@ -571,7 +606,11 @@ static bool vdev_init(struct vdev *d)
 	}
 	/* 2, 3. */
 	vdev_set_status(d, VS_ACKNOWLEDGE);
+	if (stop_at == STOP_ACK)
+		return false;
 	vdev_set_status(d, VS_ACKNOWLEDGE | VS_DRIVER);
+	if (stop_at == STOP_DRIVER)
+		return false;
 	/* 4. Device features, both halves. */
 	mmio_w32(d->common + VC_DEVICE_FEATURE_SELECT, 0);
 	d->features = mmio_r32(d->common + VC_DEVICE_FEATURE);
@@ -579,16 +618,22 @@ static bool vdev_init(struct vdev *d)
 	d->features |= (uint64_t)mmio_r32(d->common + VC_DEVICE_FEATURE) << 32;
 	if (!(d->features & VIRTIO_F_VERSION_1))
 		return vdev_fail(d, "device does not offer VIRTIO_F_VERSION_1");
-	/* This driver needs nothing but the modern interface (6). */
-	accept = VIRTIO_F_VERSION_1;
+	/* The modern interface (6), plus what the type wants and the
+	 * device offers. */
+	accept = VIRTIO_F_VERSION_1 | (d->features & d->drv->want);
+	d->accepted = accept;
 	mmio_w32(d->common + VC_DRIVER_FEATURE_SELECT, 0);
 	mmio_w32(d->common + VC_DRIVER_FEATURE, (uint32_t)accept);
 	mmio_w32(d->common + VC_DRIVER_FEATURE_SELECT, 1);
 	mmio_w32(d->common + VC_DRIVER_FEATURE, (uint32_t)(accept >> 32));
+	if (stop_at == STOP_FEATURES)
+		return false;
 	/* 5, 6. */
 	vdev_set_status(d, VS_ACKNOWLEDGE | VS_DRIVER | VS_FEATURES_OK);
 	if (!(vdev_status(d) & VS_FEATURES_OK))
 		return vdev_fail(d, "FEATURES_OK not kept");
+	if (stop_at == STOP_FEATURES_OK)
+		return false;
 	/* 7. */
 	if (d->drv->nqueues > sizeof(d->vq) / sizeof(d->vq[0]) ||
 	    mmio_r16(d->common + VC_NUM_QUEUES) < d->drv->nqueues)
@@ -596,6 +641,8 @@ static bool vdev_init(struct vdev *d)
 	for (unsigned i = 0; i < d->drv->nqueues; i++)
 		if (!vq_setup(d, (uint16_t)i))
 			return false;
+	if (stop_at == STOP_QUEUE)
+		return false;
 	/* 8. */
 	vdev_set_status(d, VS_ACKNOWLEDGE | VS_DRIVER | VS_FEATURES_OK | VS_DRIVER_OK);
 	put_str("virtio: ");
@@ -609,8 +656,9 @@ static bool vdev_init(struct vdev *d)
 }
 
 /* Makes descriptor head available (2.7.13) and notifies the device
- * (4.1.5.2) unless it asked for no notifications (2.7.10). */
-static void vq_kick(struct vq *q, uint16_t head)
+ * (4.1.5.2) unless it asked for no notifications (2.7.10). False, with
+ * no notification, under virtiostop=nonotify: the caller must not wait. */
+static bool vq_kick(struct vq *q, uint16_t head)
 {
 	q->avail[2 + q->avail_idx % q->size] = head;
 	/* 2.7.13.3: the ring entry before the index (x86 keeps stores in
@@ -619,8 +667,11 @@ static void vq_kick(struct vq *q, uint16_t head)
 	q->avail[1] = ++q->avail_idx;
 	/* 2.7.13.4: the index store before reading used->flags. */
 	full_barrier();
+	if (stop_at == STOP_NONOTIFY)
+		return false;
 	if (!(q->used[0] & VIRTQ_USED_F_NO_NOTIFY))
 		mmio_w16(q->notify, q->index);
+	return true;
 }
 
 /* Polls for the next used element (2.7.14); its length in *len and its
@@ -680,7 +731,8 @@ static void rng_use(struct vdev *d)
 		.len = RNG_BYTES,
 		.flags = VIRTQ_DESC_F_WRITE,
 	};
-	vq_kick(q, 0);
+	if (!vq_kick(q, 0))
+		return;
 	if (!vq_wait(d, q, &id, &len)) {
 		vq_timeout(d, q);
 		return;
@@ -699,6 +751,8 @@ static void rng_use(struct vdev *d)
 	for (uint32_t i = 0; i < len; i++)
 		put_hex(q->buf[i], 2);
 	put_char('\n');
+	if (stop_at == STOP_NOISR)
+		return;
 	/* 4.1.4.5: reading the ISR status clears it; bit 0 is the queue
 	 * interrupt (set since MSI-X is not enabled). */
 	put_str("virtio-rng: isr=0x");
@@ -706,10 +760,197 @@ static void rng_use(struct vdev *d)
 	put_char('\n');
 }
 
+/* virtio-blk (5.2): one requestq (5.2.2). Feature bits (5.2.3) this
+ * driver looks at; it accepts FLUSH and RO when offered. */
+#define VIRTIO_BLK_F_RO    (1ULL << 5)
+#define VIRTIO_BLK_F_FLUSH (1ULL << 9)
+
+/* struct virtio_blk_config (5.2.4): le64 capacity at 0, in 512-byte
+ * sectors whatever blk_size says. */
+#define VIRTIO_BLK_CFG_CAPACITY 0
+
+/* Request types and status values (5.2.6). */
+#define VIRTIO_BLK_T_IN     0
+#define VIRTIO_BLK_T_OUT    1
+#define VIRTIO_BLK_T_FLUSH  4
+#define VIRTIO_BLK_T_GET_ID 8
+#define VIRTIO_BLK_ID_BYTES 20
+#define BLK_SECTOR          512
+
+#define BLK_READ_SECTORS    8   /* sectors 0-7, one 4 KiB request */
+#define BLK_WRITE_SECTOR    1
+/* The byte at offset i of the sector written: 0xa5 ^ (i & 0xff). */
+#define BLK_PATTERN(i)      ((uint8_t)(0xa5 ^ ((i) & 0xff)))
+
+/* 5.2.6: the request header, device-readable. */
+struct virtio_blk_req_hdr {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+};
+
+/* The data buffer of the 4 KiB read (the queue page has only 3.5 KiB of
+ * buffer room); also the source of the one-sector write. */
+static uint8_t blk_data[BLK_READ_SECTORS * BLK_SECTOR] __attribute__((aligned(VQ_PAGE)));
+
+/* One request (5.2.6), as Linux lays it out: descriptor 0 the 16-byte
+ * header (device-readable), descriptor 1 the data (device-writable for
+ * IN and GET_ID, readable for OUT; none when len is 0), the last one the
+ * status byte (device-writable). Header at buf + 0, status at buf + 16.
+ * Returns the status byte, or -1 (after a line saying why) when the
+ * device did not answer, and -2 under virtiostop=nonotify (posted, not
+ * notified: the device is left with it). */
+static int blk_request(struct vdev *d, uint32_t type, uint64_t sector,
+		       uint8_t *data, uint32_t len, bool device_writes)
+{
+	struct vq *q = &d->vq[0];
+	struct virtio_blk_req_hdr *h = (struct virtio_blk_req_hdr *)q->buf;
+	volatile uint8_t *status = q->buf + sizeof(*h);
+	uint16_t n = 0;
+	uint32_t id, used;
+
+	*h = (struct virtio_blk_req_hdr){ .type = type, .sector = sector };
+	*status = 0xff;   /* no valid status: tells a missed write apart */
+	q->desc[n++] = (struct virtq_desc){
+		.addr = (uintptr_t)h, .len = sizeof(*h), .flags = VIRTQ_DESC_F_NEXT, .next = 1,
+	};
+	if (len)
+		q->desc[n++] = (struct virtq_desc){
+			.addr = (uintptr_t)data, .len = len,
+			.flags = VIRTQ_DESC_F_NEXT | (device_writes ? VIRTQ_DESC_F_WRITE : 0),
+			.next = 2,
+		};
+	q->desc[n] = (struct virtq_desc){
+		.addr = (uintptr_t)status, .len = 1, .flags = VIRTQ_DESC_F_WRITE,
+	};
+	if (!vq_kick(q, 0))
+		return -2;
+	if (!vq_wait(d, q, &id, &used)) {
+		vq_timeout(d, q);
+		return -1;
+	}
+	/* 2.7.8: used len counts the bytes written, data then status. */
+	if (id != 0 || used < 1 || used > (device_writes ? len : 0) + 1) {
+		put_str("virtio-blk: error: used element id=");
+		put_dec(id);
+		put_str(" len=");
+		put_dec(used);
+		put_char('\n');
+		return -1;
+	}
+	return *status;
+}
+
+static void blk_status_line(const char *what, int status)
+{
+	put_str("virtio-blk: ");
+	put_str(what);
+	put_str(" status=");
+	put_dec((uint64_t)status);
+	put_char('\n');
+}
+
+static void blk_error_status(const char *what, int status)
+{
+	put_str("virtio-blk: error: ");
+	put_str(what);
+	put_str(" status=");
+	put_dec((uint64_t)status);
+	put_char('\n');
+}
+
+/* Capacity (5.2.4), both halves of one config generation (2.5.1 /
+ * 4.1.4.3: read config_generation before and after, retry on change). */
+static uint64_t blk_capacity(struct vdev *d)
+{
+	uint64_t cap = 0;
+
+	for (unsigned tries = 0; tries < 4; tries++) {
+		uint8_t gen = mmio_r8(d->common + VC_CONFIG_GENERATION);
+
+		cap = mmio_r32(d->device + VIRTIO_BLK_CFG_CAPACITY);
+		cap |= (uint64_t)mmio_r32(d->device + VIRTIO_BLK_CFG_CAPACITY + 4) << 32;
+		if (mmio_r8(d->common + VC_CONFIG_GENERATION) == gen)
+			break;
+	}
+	return cap;
+}
+
+static void blk_use(struct vdev *d)
+{
+	bool ro = d->accepted & VIRTIO_BLK_F_RO, flush = d->accepted & VIRTIO_BLK_F_FLUSH;
+	uint32_t sum = 0;
+	int st;
+
+	if (!d->device) {
+		put_str("virtio-blk: error: no device configuration capability\n");
+		return;
+	}
+	put_str("virtio-blk: capacity=");
+	put_dec(blk_capacity(d));
+	put_str(" sectors ro=");
+	put_dec(ro);
+	put_str(" flush=");
+	put_dec(flush);
+	put_char('\n');
+
+	/* IN: sectors 0-7, summed as the initrd is (README.md). */
+	st = blk_request(d, VIRTIO_BLK_T_IN, 0, blk_data, sizeof(blk_data), true);
+	if (st < 0)
+		return;
+	if (st) {
+		blk_error_status("read sector 0", st);
+	} else {
+		for (unsigned i = 0; i < sizeof(blk_data); i += 4)
+			sum += *(const uint32_t *)(blk_data + i);
+		put_str("virtio-blk: read sector 0 sum=0x");
+		put_hex(sum, 8);
+		put_char('\n');
+	}
+
+	/* GET_ID: 20 bytes, NUL-padded ASCII (5.2.6). */
+	for (unsigned i = 0; i <= VIRTIO_BLK_ID_BYTES; i++)
+		blk_data[i] = 0;
+	st = blk_request(d, VIRTIO_BLK_T_GET_ID, 0, blk_data, VIRTIO_BLK_ID_BYTES, true);
+	if (st < 0)
+		return;
+	if (st) {
+		blk_error_status("get-id", st);
+	} else {
+		put_str("virtio-blk: id=");
+		for (unsigned i = 0; i < VIRTIO_BLK_ID_BYTES && blk_data[i]; i++)
+			put_char(blk_data[i] >= 0x20 && blk_data[i] < 0x7f ?
+				 (char)blk_data[i] : '?');
+		put_char('\n');
+	}
+
+	/* OUT: sector 1 gets the pattern; on a read-only disk too, where
+	 * the device must answer IOERR and write nothing (5.2.6.2). */
+	for (unsigned i = 0; i < BLK_SECTOR; i++)
+		blk_data[i] = BLK_PATTERN(i);
+	st = blk_request(d, VIRTIO_BLK_T_OUT, BLK_WRITE_SECTOR, blk_data, BLK_SECTOR, false);
+	if (st < 0)
+		return;
+	blk_status_line("write sector 1", st);
+	if (flush && !ro) {
+		st = blk_request(d, VIRTIO_BLK_T_FLUSH, 0, NULL, 0, false);
+		if (st < 0)
+			return;
+		blk_status_line("flush", st);
+	}
+	if (stop_at == STOP_NOISR)
+		return;
+	/* 4.1.4.5, as for rng. */
+	put_str("virtio-blk: isr=0x");
+	put_hex(mmio_r8(d->isr), 1);
+	put_char('\n');
+}
+
 /* Virtio device IDs (5): net 1 (transitional 0x1000), blk 2 (0x1001),
  * console 3 (0x1003), rng 4 (0x1005). */
 static const struct vdrv drivers[] = {
-	{ "rng", 4, 0x1005, 1, rng_use },
+	{ "blk", 2, 0x1001, 1, VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_RO, blk_use },
+	{ "rng", 4, 0x1005, 1, 0, rng_use },
 };
 
 /* The first unclaimed function that is a virtio device of type drv. */
@@ -762,14 +1003,30 @@ static void drive(const char *name, size_t len)
 	}
 	nvdevs++;
 	pci_fns[d->fn - pci_fns].claimed = true;
-	if (vdev_map(d) && vdev_init(d))
+	if (vdev_map(d) && vdev_init(d) && stop_at != STOP_DRIVER_OK)
 		drv->use(d);
 }
 
-void virtio_run(const char *list, size_t len)
+/* virtiostop=<step>: its enum value, STOP_NONE (after an error line) for
+ * a word not in stop_names[]. */
+static enum stop_step parse_stop(const char *w, size_t len)
+{
+	for (unsigned i = 0; i < sizeof(stop_names) / sizeof(stop_names[0]); i++)
+		if (stop_names[i] && word_is(w, len, stop_names[i]))
+			return (enum stop_step)i;
+	put_str("virtio: error: unknown virtiostop=");
+	for (size_t i = 0; i < len; i++)
+		put_char(w[i]);
+	put_char('\n');
+	return STOP_NONE;
+}
+
+void virtio_run(const char *list, size_t len, const char *stop, size_t stoplen)
 {
 	size_t i = 0;
 
+	if (stop)
+		stop_at = parse_stop(stop, stoplen);
 	pci_scan();
 	while (i < len) {
 		size_t start = i;
@@ -780,4 +1037,12 @@ void virtio_run(const char *list, size_t len)
 			drive(list + start, i - start);
 		i++;
 	}
+	if (stop_at == STOP_NONE)
+		return;
+	/* Every device stays as it is: no exit action, no interrupts. */
+	put_str("virtio: stopped after ");
+	put_str(stop_names[stop_at]);
+	put_char('\n');
+	for (;;)
+		__asm__ volatile("cli; hlt");
 }
