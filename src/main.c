@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "dev/chardev.h"
-#include "dev/virtio/virtio_pci_board.h"
+#include "dev/virtio/virtio_board.h"
+#include "dev/virtio/virtio_net.h"
 #include "monitor/commands.h"
 #include "monitor/monitor.h"
 #include "monitor/parse.h"
@@ -49,9 +50,17 @@ static void usage(FILE *f)
 		"      --batch            no prompt: commands come from -x and stdin; hvmon\n"
 		"                         exits when the guest ends\n"
 		"      --run              start the guest at once\n"
+		"Virtio devices (each repeatable):\n"
 		"      --disk FILE[,ro][,id=NAME]\n"
-		"                         a virtio-blk disk over the raw FILE (repeatable)\n"
-		"      --rng              a virtio-rng device (virtio-pci, next free slot)\n"
+		"                         a virtio-blk disk over the raw FILE\n"
+		"      --net tap=IFNAME[,mac=MAC]\n"
+		"                         a virtio-net on the tap IFNAME (created if absent)\n"
+		"      --hvc pty|file:PATH\n"
+		"                         a virtio-console: the guest's hvcN\n"
+		"      --rng              a virtio-rng\n"
+		"      --virtio pci|mmio  their transport (default pci; mmio appends\n"
+		"                         virtio_mmio.device=SIZE@ADDR:IRQ to the kernel\n"
+		"                         command line for each)\n"
 		"  -h, --help             this text\n"
 		"      --version          hvmon's version\n"
 		"\n"
@@ -62,7 +71,8 @@ static void usage(FILE *f)
 		DEFAULT_CMDLINE);
 }
 
-enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION, OPT_SYMBOLS, OPT_RNG, OPT_DISK };
+enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION, OPT_SYMBOLS, OPT_RNG, OPT_DISK, OPT_VIRTIO,
+       OPT_NET, OPT_HVC };
 
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -76,6 +86,9 @@ static const struct option long_options[] = {
 	{ "run", no_argument, NULL, OPT_RUN },
 	{ "rng", no_argument, NULL, OPT_RNG },
 	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "hvc", required_argument, NULL, OPT_HVC },
+	{ "virtio", required_argument, NULL, OPT_VIRTIO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -120,6 +133,41 @@ static int parse_disk(char *arg, struct machine_config *cfg)
 		return -1;
 	}
 	cfg->ndisks++;
+	return 0;
+}
+
+/* --net tap=IFNAME[,mac=MAC], like --disk: pieces point into argv. */
+static int parse_net(char *arg, struct machine_config *cfg)
+{
+	if (cfg->nnets == MACHINE_MAX_NETS) {
+		bad("at most %s network devices", "4");
+		return -1;
+	}
+	struct machine_net *n = &cfg->net[cfg->nnets];
+	*n = (struct machine_net){ 0 };
+	for (char *opt = arg, *next; opt; opt = next) {
+		next = strchr(opt, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strncmp(opt, "tap=", 4) && opt[4]) {
+			n->ifname = opt + 4;
+		} else if (!strncmp(opt, "mac=", 4)) {
+			if (virtio_net_parse_mac(opt + 4, n->mac) < 0) {
+				bad("--net: bad MAC address '%s' (aa:bb:cc:dd:ee:ff, not multicast)",
+				    opt + 4);
+				return -1;
+			}
+			n->has_mac = true;
+		} else {
+			bad("--net: unknown option '%s' (tap=IFNAME, mac=MAC)", opt);
+			return -1;
+		}
+	}
+	if (!n->ifname) {
+		bad("%s", "--net needs tap=IFNAME");
+		return -1;
+	}
+	cfg->nnets++;
 	return 0;
 }
 
@@ -183,12 +231,34 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 		case OPT_RUN:
 			opt->start_running = true;
 			break;
-		case OPT_RNG:   /* virtio (issue 4) */
-			cfg->rng = true;
+		case OPT_RNG:
+			if (cfg->nrngs == MACHINE_MAX_RNGS)
+				return bad("at most %s --rng devices", "4");
+			cfg->nrngs++;
+			break;
+		case OPT_NET:
+			if (parse_net(optarg, cfg) < 0)
+				return HVMON_EXIT_USAGE;
+			break;
+		case OPT_HVC:
+			/* stdio belongs to the monitor and the serial console. */
+			if (strcmp(optarg, "pty") && strncmp(optarg, "file:", 5))
+				return bad("bad --hvc '%s' (pty or file:PATH)", optarg);
+			if (cfg->nhvcs == MACHINE_MAX_HVCS)
+				return bad("at most %s --hvc consoles", "4");
+			cfg->hvc[cfg->nhvcs++] = optarg;
 			break;
 		case OPT_DISK:
 			if (parse_disk(optarg, cfg) < 0)
 				return HVMON_EXIT_USAGE;
+			break;
+		case OPT_VIRTIO:
+			if (!strcmp(optarg, "pci"))
+				cfg->virtio_mmio = false;
+			else if (!strcmp(optarg, "mmio"))
+				cfg->virtio_mmio = true;
+			else
+				return bad("unknown virtio transport '%s' (pci or mmio)", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -262,7 +332,7 @@ static void print_banner(const struct machine *m)
 			chardev_path(m->console), chardev_path(m->console));
 	else if (chardev_kind(m->console) == CHARDEV_FILE)
 		fprintf(stderr, "hvmon: serial console to %s\n", chardev_path(m->console));
-	virtio_pci_board_print(m->virtio, stderr);   /* virtio (issue 4) */
+	virtio_board_print(m->virtio, stderr);
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* `console`: this terminal becomes the guest's serial console until
- * Ctrl-], as in telnet; the console pty stays attached meanwhile. */
+/* `console [ttyS0|hvcN]`: this terminal becomes the guest's serial console
+ * or virtio console hvcN until Ctrl-], as in telnet; the console's pty
+ * stays attached meanwhile. */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 
 #include "dev/chardev.h"
 #include "monitor/commands.h"
+#include "monitor/parse.h"
+#include "vmm/machine.h"
 
 #define CONSOLE_ESCAPE 0x1d   /* Ctrl-] */
 
@@ -28,9 +31,8 @@ static void console_to_terminal(void *opaque, const uint8_t *buf, size_t len)
 
 /* Relay keystrokes until the escape byte; returns when it arrives or the
  * terminal goes away. Bytes after the escape in the same read are dropped. */
-static void console_relay(struct monitor *mon)
+static void console_relay(struct monitor *mon, struct chardev *cd)
 {
-	struct chardev *cd = mon->m->console;
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = 0, .events = POLLIN },
@@ -58,28 +60,50 @@ static void console_relay(struct monitor *mon)
 	}
 }
 
+/* ttyS0 (com1) is the serial console; hvcN the N-th --hvc console, the
+ * guest's hvcN. NULL after an error line. */
+static struct chardev *pick_console(struct monitor *mon, const char *name)
+{
+	uint64_t n;
+
+	if (!strcmp(name, "ttyS0") || !strcmp(name, "com1"))
+		return mon->m->console;
+	if (!strncmp(name, "hvc", 3) && parse_u64(name + 3, &n)) {
+		if (n < MACHINE_MAX_HVCS && mon->m->hvc[n])
+			return mon->m->hvc[n];
+		mon_error(mon, "no console %s (%d --hvc given)", name, mon->m->cfg.nhvcs);
+		return NULL;
+	}
+	mon_error(mon, "usage: console [ttyS0|hvcN]");
+	return NULL;
+}
+
 int cmd_console(struct monitor *mon, int argc, char **argv)
 {
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "ttyS0") && strcmp(argv[1], "com1")))
-		return mon_error(mon, "usage: console [ttyS0]");
+	const char *name = argc == 2 ? argv[1] : "ttyS0";
+	if (argc > 2)
+		return mon_error(mon, "usage: console [ttyS0|hvcN]");
+	struct chardev *cd = pick_console(mon, name);
+	if (!cd)
+		return -1;
 	if (!mon->readline)
 		return mon_error(mon, "console needs an interactive terminal (attach to %s instead)",
-				 chardev_path(mon->m->console));
-	if (chardev_kind(mon->m->console) == CHARDEV_STDIO)
+				 chardev_path(cd));
+	if (chardev_kind(cd) == CHARDEV_STDIO)
 		return mon_error(mon, "the console is already on this terminal (--console stdio)");
 	struct termios saved, raw;
 	if (tcgetattr(0, &saved) < 0)
 		return mon_error(mon, "cannot read the terminal settings: %s", strerror(errno));
-	mon_printf(mon, "attached to ttyS0; Ctrl-] returns to the prompt\n");
+	mon_printf(mon, "attached to %s; Ctrl-] returns to the prompt\n", name);
 	mon_readline_suspend(mon);
 	raw = saved;
 	cfmakeraw(&raw);
 	tcsetattr(0, TCSANOW, &raw);
-	chardev_add_tap(mon->m->console, console_to_terminal, NULL);
-	console_relay(mon);
-	chardev_remove_tap(mon->m->console, console_to_terminal, NULL);
+	chardev_add_tap(cd, console_to_terminal, NULL);
+	console_relay(mon, cd);
+	chardev_remove_tap(cd, console_to_terminal, NULL);
 	tcsetattr(0, TCSANOW, &saved);
-	mon_printf(mon, "\ndetached from ttyS0\n");
+	mon_printf(mon, "\ndetached from %s\n", name);
 	mon_readline_resume(mon);
 	return 0;
 }

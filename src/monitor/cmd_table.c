@@ -52,7 +52,8 @@ const struct mon_command mon_commands[] = {
 	{ "disas", "disassemble", "[ADDR] [N]", "disassemble N instructions (default: 10 at $rip)",
 	  NULL, cmd_disas, false },
 	{ "sym", NULL, "ADDR|NAME", "symbol for an address, or address of a symbol", NULL, cmd_sym, false },
-	{ "trace", NULL, "on [FILTER]|off|last [N]", "print exits live, or the last N exits",
+	{ "trace", NULL, "on [FILTER]|off|last [N]|virtio on [DEV]|virtio off",
+	  "print exits (or virtio accesses) live, or the last N exits",
 	  "trace on [FILTER]  print each exit as it happens; FILTER is io, mmio,\n"
 	  "                   io:PORT[-LAST], mmio:ADDR[-LAST] or an exit reason (hlt,\n"
 	  "                   debug, internal_error...); lines are dropped, and counted,\n"
@@ -61,7 +62,13 @@ const struct mon_command mon_commands[] = {
 	  "trace last [N]     the last N exits (default 10, at most 256 per vCPU)\n"
 	  "Lines: vcpu=0 t=+SECONDS rip=0x... IO out port=0x3f8 size=1 data=0x68 <sym>\n"
 	  "rip is what KVM reports at the exit: where KVM emulates the instruction\n"
-	  "(docs/design.md 1) an OUT or MMIO write has already moved it past the instruction.",
+	  "(docs/design.md 1) an OUT or MMIO write has already moved it past the instruction.\n"
+	  "trace virtio on [DEV]  every virtio register access (PCI configuration space,\n"
+	  "                   the BAR's structures by field name, virtio-mmio registers by\n"
+	  "                   name), every notification (with avail.idx), every used\n"
+	  "                   buffer and whether an interrupt went out, status changes and\n"
+	  "                   NEEDS_RESET, of every device or only DEV; trace virtio off\n"
+	  "Lines: t=+SECONDS virtio dev=blk0 write common.device_status len=1 val=0xf",
 	  cmd_trace, false },
 	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on", NULL, cmd_cpu, false },
 	{ "regs", NULL, "[NAME=VALUE ...]", "show the selected vCPU's registers, or change some",
@@ -81,10 +88,12 @@ const struct mon_command mon_commands[] = {
 	  "info cpus    each vCPU: running or paused, exits\n"
 	  "info exits   exits per reason, port and MMIO address, with hvmon's time on them\n"
 	  "info status  running, paused or ended, and why\n"
-	  "info virtio  each virtio device: BDF, BAR, IRQ, status, features, queue counts",
+	  "info virtio  each virtio device: transport, BDF/BAR or MMIO window, IRQ or MSI-X,\n"
+	  "             backend (file, tap, pty) and its counters, status decoded, features\n"
+	  "             by name, config generation, ISR, queue counts",
 	  cmd_info, false },
 	/* virtio inspector (cmd_virtio.c) */
-	{ "vq", NULL, "DEV Q", "show virtqueue Q of virtio device DEV (blk0, rng0, ...)",
+	{ "vq", NULL, "DEV Q", "show virtqueue Q of virtio device DEV (blk0, net0, console0, rng0)",
 	  "Size, ready, ring addresses, avail.idx and used.idx read from guest memory,\n"
 	  "the device's last seen avail index, requests in flight, used_event and\n"
 	  "avail_event when EVENT_IDX was negotiated, kicks and interrupts, then each\n"
@@ -94,8 +103,9 @@ const struct mon_command mon_commands[] = {
 	  "From the state hvmon tracks: the driver stopped before FEATURES_OK (and the\n"
 	  "features it did not accept), FEATURES_OK refused and why, a queue with\n"
 	  "buffers but never notified, notified but avail.idx never moved, used entries\n"
-	  "published but the interrupt not taken (ISR not read with INTx, MSI-X vector\n"
-	  "masked or missing), NEEDS_RESET and its reason. Lines: 'DEV: problem=KIND:\n"
+	  "published but the interrupt not taken (ISR not read with INTx, InterruptACK\n"
+	  "not written on virtio-mmio, MSI-X vector masked or missing), NEEDS_RESET and\n"
+	  "its reason. Lines: 'DEV: problem=KIND:\n"
 	  "words', 'DEV: info: words', or 'DEV: ok: no problem seen (status=...)'.",
 	  cmd_diagnose, false },
 	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
@@ -105,9 +115,10 @@ const struct mon_command mon_commands[] = {
 	  "                        the guest stops first.\n"
 	  "wait stop [SECONDS]     waits until the guest stops (fault, guest end, pause)\n"
 	  "                        and says why.", cmd_wait, false },
-	{ "console", NULL, "[ttyS0]", "attach this terminal to the guest console (Ctrl-] returns)",
-	  "Keystrokes go to the guest's serial port and its output comes here; the\n"
-	  "console pty stays attached too. Ctrl-] comes back to the (hvmon) prompt.",
+	{ "console", NULL, "[ttyS0|hvcN]", "attach this terminal to a guest console (Ctrl-] returns)",
+	  "Keystrokes go to the guest's serial port (ttyS0, the default) or to the\n"
+	  "virtio console hvcN (--hvc), and its output comes here; the console's pty\n"
+	  "stays attached too. Ctrl-] comes back to the (hvmon) prompt.",
 	  cmd_console, false },
 	{ "sleep", NULL, "MILLISECONDS", "sleep (scripts)", NULL, cmd_sleep, false },
 	{ "echo", NULL, "TEXT...", "print TEXT (scripts)", NULL, cmd_echo, false },

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dev/virtio/virtio_board.h"
+#include "dev/virtio/virtio_trace.h"
 #include "monitor/commands.h"
 #include "monitor/parse.h"
 #include "vmm/exit_trace.h"
@@ -126,16 +128,23 @@ static void print_record(struct monitor *mon, int cpu, const struct exit_record 
 static void print_queued(struct monitor *mon, bool async)
 {
 	struct exit_trace_item items[TRACE_DRAIN_BATCH];
+	static char lines[TRACE_DRAIN_BATCH][VIRTIO_TRACE_LINE];   /* monitor thread only */
 	bool redraw = false;
 	int n;
-	while ((n = exit_trace_take(items, TRACE_DRAIN_BATCH)) > 0) {
+	for (;;) {
+		int ne = exit_trace_take(items, TRACE_DRAIN_BATCH);
+		int nv = virtio_trace_take(lines, TRACE_DRAIN_BATCH);
+		if (ne <= 0 && nv <= 0)
+			break;
 		if (async && mon->readline && !redraw) {
 			rl_save_prompt();
 			rl_clear_visible_line();
 			redraw = true;
 		}
-		for (int i = 0; i < n; i++)
-			print_record(mon, items[i].vcpu, &items[i].r);
+		for (n = 0; n < ne; n++)
+			print_record(mon, items[n].vcpu, &items[n].r);
+		for (n = 0; n < nv; n++)
+			mon_printf(mon, "%s\n", lines[n]);
 	}
 	if (redraw) {
 		rl_restore_prompt();
@@ -202,9 +211,48 @@ static void trace_status(struct monitor *mon, const char *state)
 	}
 }
 
+static void virtio_trace_status(struct monitor *mon)
+{
+	uint64_t taken, dropped;
+	char dev[16];
+	bool on = virtio_trace_filter(dev, sizeof(dev));
+	virtio_trace_counts(&taken, &dropped);
+	mon_printf(mon, "trace.virtio=%s dev=%s shown=%llu dropped=%llu\n", on ? "on" : "off",
+		   dev[0] ? dev : "all", (unsigned long long)taken, (unsigned long long)dropped);
+}
+
+/* trace virtio on [DEV] | off: register accesses, notifications and
+ * interrupts of the virtio devices (or of DEV), live. */
+static int trace_virtio(struct monitor *mon, int argc, char **argv)
+{
+	struct virtio_board_dev bd;
+	if (argc == 2) {
+		virtio_trace_status(mon);
+		return 0;
+	}
+	if (!strcmp(argv[2], "on") && argc <= 4) {
+		if (argc == 4 && virtio_board_find(mon->m->virtio, argv[3], &bd) < 0)
+			return mon_error(mon, "trace virtio: no virtio device '%s' (see 'info virtio')",
+					 argv[3]);
+		print_queued(mon, false);
+		virtio_trace_on(argc == 4 ? argv[3] : NULL);
+		virtio_trace_status(mon);
+		return 0;
+	}
+	if (!strcmp(argv[2], "off") && argc == 3) {
+		virtio_trace_off();
+		print_queued(mon, false);
+		virtio_trace_status(mon);
+		return 0;
+	}
+	return mon_error(mon, "usage: trace virtio on [DEV] | off");
+}
+
 int cmd_trace(struct monitor *mon, int argc, char **argv)
 {
-	const char *usage = "usage: trace on [FILTER] | off | last [N]";
+	const char *usage = "usage: trace on [FILTER] | off | last [N] | virtio on [DEV] | virtio off";
+	if (argc >= 2 && !strcmp(argv[1], "virtio"))
+		return trace_virtio(mon, argc, argv);
 	if (argc == 1) {
 		print_queued(mon, false);
 		trace_status(mon, atomic_load(&exit_trace_active) ? "on" : "off");

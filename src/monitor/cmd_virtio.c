@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dev/virtio/virtio_board.h"
 #include "dev/virtio/virtio_dev.h"
+#include "dev/virtio/virtio_mmio.h"
 #include "dev/virtio/virtio_pci.h"
-#include "dev/virtio/virtio_pci_board.h"
 #include "monitor/commands.h"
 #include "monitor/parse.h"
 #include "vmm/machine.h"
@@ -138,38 +139,41 @@ static void vector_text(uint16_t v, char *buf, size_t len)
 }
 
 /* Find a device by name ("blk0"); prints the error itself. */
-static int find_dev(struct monitor *mon, const char *name, struct virtio_pci_board_dev *out)
+static int find_dev(struct monitor *mon, const char *name, struct virtio_board_dev *out)
 {
-	struct virtio_pci_board *b = mon->m->virtio;
-	int n = virtio_pci_board_count(b);
-
-	for (int i = 0; i < n; i++)
-		if (virtio_pci_board_get(b, i, out) == 0 && !strcmp(out->name, name))
-			return 0;
-	if (!n)
-		return mon_error(mon, "no virtio devices (--rng, --disk ...)");
+	if (virtio_board_find(mon->m->virtio, name, out) == 0)
+		return 0;
+	if (!virtio_board_count(mon->m->virtio))
+		return mon_error(mon, "no virtio devices (--disk, --net, --hvc, --rng)");
 	return mon_error(mon, "no virtio device '%s' (see 'info virtio')", name);
 }
 
 /* ---- info virtio ---- */
 
-static void info_one(struct monitor *mon, const struct virtio_pci_board_dev *bd)
+/* One device: where it is, then its state, then its queues. */
+static void info_one(struct monitor *mon, const struct virtio_board_dev *bd)
 {
 	struct virtio_dev_state s;
-	struct virtio_pci_irq_info irq;
-	char names[512], irqtext[48], vec[8];
+	struct virtio_irq_view irq;
+	char names[512], vec[8], backend[320];
 	const char *n = bd->name;
 
+	virtio_board_irq_view(bd, &irq);
+	if (bd->pci)
+		mon_printf(mon, "dev=%s transport=pci bdf=00:%02x.0 bar=0x%" PRIx64 " irq=%s%u%s\n",
+			   n, bd->slot, virtio_pci_bar_addr(bd->pci),
+			   irq.msix ? "msix vectors=" : "intx:gsi", irq.msix ? irq.nvec : irq.gsi,
+			   irq.msix_function_masked ? " function_masked=1" : "");
+	else  /* 4.2: a window and one level line, no vectors */
+		mon_printf(mon, "dev=%s transport=mmio addr=0x%" PRIx64 " size=0x%x irq=gsi%u"
+			   " ioeventfd=%d\n", n, virtio_mmio_base(bd->mmio), VIRTIO_MMIO_SIZE,
+			   irq.gsi, virtio_mmio_have_ioeventfds(bd->mmio));
 	virtio_dev_get_state(bd->dev, &s);
-	virtio_pci_get_irq_info(bd->pci, &irq);
-	if (irq.msix_enabled)
-		snprintf(irqtext, sizeof(irqtext), "msix vectors=%u%s", irq.nvec,
-			 irq.msix_function_masked ? " function_masked=1" : "");
-	else
-		snprintf(irqtext, sizeof(irqtext), "intx:gsi%u", irq.intx_gsi);
-	mon_printf(mon, "dev=%s transport=pci bdf=00:%02x.%x bar=0x%" PRIx64 " irq=%s\n", n,
-		   irq.devfn >> 3, irq.devfn & 7, virtio_pci_bar_addr(bd->pci), irqtext);
 	mon_printf(mon, "%s.type=%s device_id=%u\n", n, s.name ? s.name : "?", s.device_id);
+	mon_printf(mon, "%s.label=%s\n", n, bd->label);
+	virtio_dev_backend_info(bd->dev, backend, sizeof(backend));
+	if (backend[0])
+		mon_printf(mon, "%s.backend %s\n", n, backend);
 	status_names(s.status, names, sizeof(names));
 	mon_printf(mon, "%s.status=0x%02x [%s]\n", n, s.status, names);
 	feature_names(s.device_id, s.device_features, names, sizeof(names));
@@ -181,7 +185,7 @@ static void info_one(struct monitor *mon, const struct virtio_pci_board_dev *bd)
 	mon_printf(mon, "%s.isr=0x%02x isr_reads=%" PRIu64 " irqs_since_isr_read=%" PRIu64
 		   " config_irqs=%" PRIu64 " config_vector=%s intx_asserted=%d\n", n, s.isr,
 		   s.hist.isr_reads, s.hist.irqs_since_isr_read, s.hist.config_irqs, vec,
-		   irq.intx_level);
+		   irq.level);
 	mon_printf(mon, "%s.resets=%u\n", n, s.hist.resets);
 	if (s.status & VIRTIO_STATUS_NEEDS_RESET)
 		mon_printf(mon, "%s.broken=%s\n", n, s.broken);
@@ -202,13 +206,13 @@ static void info_one(struct monitor *mon, const struct virtio_pci_board_dev *bd)
 /* `info virtio` (cmd_info.c dispatches here). */
 int info_virtio(struct monitor *mon)
 {
-	struct virtio_pci_board *b = mon->m->virtio;
-	int n = virtio_pci_board_count(b);
+	struct virtio_board *b = mon->m->virtio;
+	int n = virtio_board_count(b);
 
 	mon_printf(mon, "virtio.devices=%d\n", n);
 	for (int i = 0; i < n; i++) {
-		struct virtio_pci_board_dev bd;
-		if (virtio_pci_board_get(b, i, &bd) == 0)
+		struct virtio_board_dev bd;
+		if (virtio_board_get(b, i, &bd) == 0)
 			info_one(mon, &bd);
 	}
 	return 0;
@@ -255,7 +259,7 @@ static void show_pending(struct monitor *mon, struct virtio_dev *dev, uint16_t q
 
 int cmd_vq(struct monitor *mon, int argc, char **argv)
 {
-	struct virtio_pci_board_dev bd;
+	struct virtio_board_dev bd;
 	struct virtq vq;
 	struct virtio_queue_history h;
 	uint16_t avail;
@@ -319,16 +323,16 @@ int cmd_vq(struct monitor *mon, int argc, char **argv)
 
 /* One device's findings: lines "NAME: problem=KIND: words" or one
  * "NAME: ok: no problem seen ...". Returns the number of problems. */
-static int diagnose_one(struct monitor *mon, const struct virtio_pci_board_dev *bd)
+static int diagnose_one(struct monitor *mon, const struct virtio_board_dev *bd)
 {
 	struct virtio_dev_state s;
-	struct virtio_pci_irq_info irq;
+	struct virtio_irq_view irq;
 	char st[600], names[512];
 	const char *n = bd->name;
 	int problems = 0;
 
 	virtio_dev_get_state(bd->dev, &s);
-	virtio_pci_get_irq_info(bd->pci, &irq);
+	virtio_board_irq_view(bd, &irq);
 	status_names(s.status, names, sizeof(names));
 	snprintf(st, sizeof(st), "status=0x%02x [%s]", s.status, names);
 
@@ -422,16 +426,26 @@ static int diagnose_one(struct monitor *mon, const struct virtio_pci_board_dev *
 		if (!h.used_published)
 			continue;
 		/* A used buffer notification (2.7.7) that the driver did not
-		 * take: INTx needs the ISR read (4.1.4.5.1), MSI-X an unmasked
-		 * vector (4.1.5.1.2; PCI 3.0 6.8.2.9). */
-		if (!irq.msix_enabled) {
-			if (s.hist.irqs_since_isr_read) {
+		 * take: INTx needs the ISR read (4.1.4.5.1), virtio-mmio an
+		 * InterruptACK (4.2.2), MSI-X an unmasked vector (4.1.5.1.2;
+		 * PCI 3.0 6.8.2.9). */
+		if (!irq.msix) {
+			if (s.hist.irqs_since_isr_read && bd->mmio) {
+				mon_printf(mon, "%s: problem=interrupt-not-acked: queue %u published used"
+					   " entries (used.idx=%u) and %" PRIu64 " interrupt(s) were sent on"
+					   " gsi %u, but the driver has not written InterruptACK since"
+					   " (InterruptStatus=0x%02x, line %s): the interrupt was not"
+					   " acknowledged (4.2.2)\n", n, q, vq.used_idx,
+					   s.hist.irqs_since_isr_read, irq.gsi, s.isr,
+					   irq.level ? "still asserted" : "low");
+				problems++;
+			} else if (s.hist.irqs_since_isr_read) {
 				mon_printf(mon, "%s: problem=isr-not-read: queue %u published used entries"
 					   " (used.idx=%u) and %" PRIu64 " interrupt(s) were sent on INTx"
 					   " gsi %u, but the driver has not read the ISR since (isr=0x%02x,"
 					   " isr_reads=%" PRIu64 "): the interrupt was not acknowledged"
 					   " (4.1.4.5.1)\n", n, q, vq.used_idx,
-					   s.hist.irqs_since_isr_read, irq.intx_gsi, s.isr, s.hist.isr_reads);
+					   s.hist.irqs_since_isr_read, irq.gsi, s.isr, s.hist.isr_reads);
 				problems++;
 			}
 		} else if (vq.msix_vector == VIRTQ_NO_VECTOR) {
@@ -439,7 +453,7 @@ static int diagnose_one(struct monitor *mon, const struct virtio_pci_board_dev *
 				   " no MSI-X vector (VIRTIO_MSI_NO_VECTOR, 4.1.5.1.2): its interrupts go"
 				   " nowhere\n", n, q);
 			problems++;
-		} else if (virtio_pci_vector_masked(bd->pci, vq.msix_vector) == 1) {
+		} else if (virtio_board_vector_masked(bd, vq.msix_vector) == 1) {
 			mon_printf(mon, "%s: problem=vector-masked: queue %u published used entries but"
 				   " MSI-X vector %u is masked%s: the interrupt stays pending (PCI 3.0"
 				   " 6.8.2.9)\n", n, q, vq.msix_vector,
@@ -454,8 +468,8 @@ static int diagnose_one(struct monitor *mon, const struct virtio_pci_board_dev *
 
 int cmd_diagnose(struct monitor *mon, int argc, char **argv)
 {
-	struct virtio_pci_board *b = mon->m->virtio;
-	struct virtio_pci_board_dev bd;
+	struct virtio_board *b = mon->m->virtio;
+	struct virtio_board_dev bd;
 
 	if (argc > 2)
 		return mon_error(mon, "usage: diagnose [DEV]");
@@ -465,11 +479,11 @@ int cmd_diagnose(struct monitor *mon, int argc, char **argv)
 		diagnose_one(mon, &bd);
 		return 0;
 	}
-	int n = virtio_pci_board_count(b);
+	int n = virtio_board_count(b);
 	if (!n)
 		mon_printf(mon, "diagnose: no virtio devices\n");
 	for (int i = 0; i < n; i++)
-		if (virtio_pci_board_get(b, i, &bd) == 0)
+		if (virtio_board_get(b, i, &bd) == 0)
 			diagnose_one(mon, &bd);
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include "monitor/parse.h"
 #include "monitor/reg_access.h"
 #include "vmm/deadline.h"
+#include "dev/virtio/virtio_trace.h"
 #include "vmm/exit_trace.h"
 #include "vmm/vcpu.h"
 
@@ -492,14 +493,15 @@ static void mon_input_loop(struct monitor *mon)
 		rl_callback_handler_install(MON_PROMPT, mon_rl_line);
 	}
 	while (!mon->quit && !lr.eof) {
-		struct pollfd p[5] = {
+		struct pollfd p[6] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = mon->m->vm.event_fd, .events = POLLIN },
 			{ .fd = sigint_pipe[0], .events = POLLIN },
 			{ .fd = con_pipe[0], .events = POLLIN },
 			{ .fd = exit_trace_fd(), .events = POLLIN },
+			{ .fd = virtio_trace_fd(), .events = POLLIN },
 		};
-		int rc = poll(p, 5, relay.len ? MON_PARTIAL_MS : -1);
+		int rc = poll(p, 6, relay.len ? MON_PARTIAL_MS : -1);
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
@@ -513,7 +515,7 @@ static void mon_input_loop(struct monitor *mon)
 			mon_handle_sigint(mon);
 		if (p[3].revents & POLLIN)
 			mon_show_console(mon, &relay);
-		if (p[4].revents & POLLIN)
+		if ((p[4].revents | p[5].revents) & POLLIN)
 			mon_drain_trace(mon);
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (mon->readline)

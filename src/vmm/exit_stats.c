@@ -19,6 +19,11 @@ _Static_assert(sizeof(struct exit_record) == EXIT_RECORD_WORDS * sizeof(uint64_t
  * every vCPU count from it, so traces of several vCPUs line up. */
 static atomic_ullong process_epoch;
 
+uint64_t exit_stats_epoch(void)
+{
+	return atomic_load(&process_epoch);
+}
+
 /* Single writer: a load and a store, not a locked read-modify-write. */
 static inline void bump(atomic_ullong *c, uint64_t by)
 {

@@ -101,6 +101,10 @@ void exit_stats_init(struct exit_stats *s, int vcpu_id, size_t run_size, uint64_
 void exit_stats_start(struct exit_stats *s, int vcpu_id, int vm_fd, struct kvm_run *run,
 		      size_t run_size);
 
+/* The process-wide epoch exit_stats_start set (0 before any vCPU ran):
+ * other traces count from it too, so their times line up with exits. */
+uint64_t exit_stats_epoch(void);
+
 /* Record the exit in run, after it was handled: exit_ns is when KVM_RUN
  * returned, handling_ns the time hvmon then spent on it. Offers the
  * record to the live trace when one is on. */

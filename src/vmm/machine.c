@@ -16,7 +16,7 @@
 #include "dev/pci_host.h"
 #include "dev/post.h"
 #include "dev/uart8250.h"
-#include "dev/virtio/virtio_pci_board.h"
+#include "dev/virtio/virtio_board.h"
 #include "vmm/iothread.h"
 #include "vmm/vcpu.h"
 
@@ -51,6 +51,36 @@ static void console_input_ready(void *opaque, int fd, uint32_t events)
 		iothread_del_fd(m->io, fd);
 }
 
+/* The virtio devices, each kind in command-line order. Every failure is
+ * about the user's input (a disk that cannot be opened, a tap that cannot
+ * be created, too many devices). */
+static int machine_virtio(struct machine *m, char *err, size_t errlen)
+{
+	const struct machine_config *c = &m->cfg;
+
+	m->virtio = virtio_board_new(&m->vm, m->pci, m->io,
+				     c->virtio_mmio ? VIRTIO_ON_MMIO : VIRTIO_ON_PCI, err, errlen);
+	if (!m->virtio)
+		return -1;
+	for (int i = 0; i < c->ndisks; i++)
+		if (virtio_board_add_blk(m->virtio, c->disk[i].path, c->disk[i].readonly,
+					 c->disk[i].id, err, errlen) < 0)
+			return -1;
+	for (int i = 0; i < c->nnets; i++)
+		if (virtio_board_add_net(m->virtio, c->net[i].ifname,
+					 c->net[i].has_mac ? c->net[i].mac : NULL, err, errlen) < 0)
+			return -1;
+	for (int i = 0; i < c->nhvcs; i++) {
+		m->hvc[i] = chardev_open(c->hvc[i], err, errlen);
+		if (!m->hvc[i] || virtio_board_add_console(m->virtio, m->hvc[i], err, errlen) < 0)
+			return -1;
+	}
+	for (int i = 0; i < c->nrngs; i++)
+		if (virtio_board_add_rng(m->virtio, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
 static enum machine_error machine_devices(struct machine *m, char *err, size_t errlen)
 {
 	struct vm *vm = &m->vm;
@@ -78,21 +108,8 @@ static enum machine_error machine_devices(struct machine *m, char *err, size_t e
 		snprintf(err, errlen, "internal error: overlapping device ranges");
 		return MACHINE_HOST_ERROR;
 	}
-	/* --- virtio (issue 4): virtio-pci devices behind the host bridge --- */
-	if (m->cfg.rng || m->cfg.ndisks) {
-		m->virtio = virtio_pci_board_new(vm, m->pci, m->io, err, errlen);
-		if (!m->virtio)
-			return MACHINE_HOST_ERROR;
-	}
-	for (int i = 0; i < m->cfg.ndisks; i++) {
-		const struct machine_disk *d = &m->cfg.disk[i];
-		/* A disk that cannot be opened is the user's input, not ours. */
-		if (virtio_pci_board_add_blk(m->virtio, d->path, d->readonly, d->id, err, errlen) < 0)
-			return MACHINE_BAD_INPUT;
-	}
-	if (m->cfg.rng && virtio_pci_board_add_rng(m->virtio, err, errlen) < 0)
-		return MACHINE_HOST_ERROR;
-	/* --- end virtio --- */
+	if (machine_virtio_count(&m->cfg) && machine_virtio(m, err, errlen) < 0)
+		return MACHINE_BAD_INPUT;
 	chardev_set_input_sink(m->console, console_to_com1, m->com1);
 	/* With a stdio console, stdin belongs to the monitor. */
 	int in = chardev_kind(m->console) == CHARDEV_STDIO ? -1 : chardev_input_fd(m->console);
@@ -116,6 +133,19 @@ enum machine_error machine_create(struct machine *m, const struct machine_config
 		.cmdline = cfg->cmdline,
 		.proto = cfg->proto,
 	};
+	/* virtio-mmio (4.2) has no enumeration: Linux finds the windows from
+	 * virtio_mmio.device=SIZE@ADDR:IRQ words (VIRTIO_MMIO_CMDLINE_DEVICES).
+	 * The loader checks the result against the kernel's cmdline_size. */
+	int nmmio = cfg->virtio_mmio ? machine_virtio_count(cfg) : 0;
+	if (nmmio) {
+		m->mmio_cmdline = virtio_mmio_board_cmdline(cfg->cmdline ? cfg->cmdline : "", nmmio);
+		if (!m->mmio_cmdline) {
+			snprintf(err, errlen, "too many virtio-mmio devices (at most %d)",
+				 VIRTIO_MMIO_BOARD_MAX);
+			goto bad_input;
+		}
+		bc.cmdline = m->mmio_cmdline;
+	}
 	if (boot_load(&bc, &m->vm.mem, &m->entry, &m->boot, err, errlen) < 0) {
 		machine_destroy(m);
 		return MACHINE_BAD_INPUT;
@@ -173,7 +203,7 @@ void machine_destroy(struct machine *m)
 	 * ioeventfds/irqfds go before the VM's fds close. */
 	if (m->io)
 		iothread_stop(m->io);
-	virtio_pci_board_free(m->virtio);
+	virtio_board_free(m->virtio);
 	m->virtio = NULL;
 	if (m->io)
 		iothread_free(m->io);
@@ -185,6 +215,10 @@ void machine_destroy(struct machine *m)
 	pci_host_free(m->pci);
 	if (m->console)
 		chardev_close(m->console);
+	for (int i = 0; i < MACHINE_MAX_HVCS; i++)
+		if (m->hvc[i])
+			chardev_close(m->hvc[i]);
 	boot_info_free(&m->boot);
+	free(m->mmio_cmdline);
 	memset(m, 0, sizeof(*m));
 }

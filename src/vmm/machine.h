@@ -18,11 +18,14 @@ struct uart8250;
 struct cmos;
 struct i8042;
 struct pci_host;
-struct virtio_pci_board;
+struct virtio_board;
 
 #define MACHINE_MIN_RAM (16ULL << 20)   /* the boot tables and a kernel need this */
 #define MACHINE_MAX_RAM (64ULL << 30)
 #define MACHINE_MAX_DISKS 8
+#define MACHINE_MAX_NETS  4
+#define MACHINE_MAX_HVCS  4
+#define MACHINE_MAX_RNGS  4
 
 struct machine_config {
 	uint64_t ram_size;
@@ -32,15 +35,31 @@ struct machine_config {
 	const char *cmdline;
 	enum boot_proto proto;
 	const char *console;      /* chardev spec: pty, stdio, file:PATH */
-	/* virtio (issue 4) */
-	bool rng;                 /* --rng: a virtio-rng on PCI */
-	int ndisks;               /* --disk FILE[,ro][,id=NAME], in order */
+	/* virtio: every device kind is repeatable; devices are created in
+	 * the order disks, nets, consoles, rngs */
+	bool virtio_mmio;         /* --virtio mmio: devices on virtio-mmio (4.2) */
+	int ndisks;               /* --disk FILE[,ro][,id=NAME] */
 	struct machine_disk {
 		const char *path;
 		bool readonly;
 		const char *id;
 	} disk[MACHINE_MAX_DISKS];
+	int nnets;                /* --net tap=IFNAME[,mac=MAC] */
+	struct machine_net {
+		const char *ifname;
+		bool has_mac;
+		uint8_t mac[6];
+	} net[MACHINE_MAX_NETS];
+	int nhvcs;                /* --hvc pty|stdio|file:PATH */
+	const char *hvc[MACHINE_MAX_HVCS];
+	int nrngs;                /* --rng */
 };
+
+/* Virtio devices cfg asks for. */
+static inline int machine_virtio_count(const struct machine_config *cfg)
+{
+	return cfg->ndisks + cfg->nnets + cfg->nhvcs + cfg->nrngs;
+}
 
 struct machine {
 	struct vm vm;
@@ -54,8 +73,12 @@ struct machine {
 	struct i8042 *i8042;
 	struct pci_host *pci;
 	struct post_port post;
-	/* virtio (issue 4): NULL when no virtio-pci device was asked for */
-	struct virtio_pci_board *virtio;
+	/* virtio devices, on PCI or MMIO (NULL when none was asked for) */
+	struct virtio_board *virtio;
+	struct chardev *hvc[MACHINE_MAX_HVCS];   /* backends of the consoles */
+	/* --virtio mmio: the command line the kernel got, with
+	 * virtio_mmio.device= words */
+	char *mmio_cmdline;
 };
 
 enum machine_error {

@@ -105,11 +105,14 @@ void put_dec(uint64_t v);
 /* True when the len bytes at w spell the NUL-terminated string s. */
 bool word_is(const char *w, size_t len, const char *s);
 
-/* virtio=<list> (virtio.c): enumerates PCI bus 0 and drives the virtio
- * devices named in the comma-separated list (README.md, "Virtio").
+/* virtio=<list> (virtio.c): enumerates PCI bus 0 and the virtio-mmio
+ * windows named by virtio_mmio.device=SIZE@ADDR:IRQ words of the command
+ * line (cmd, cmdlen), and drives the virtio devices named in the
+ * comma-separated list (README.md, "Virtio"): PCI ones first.
  * Returns; the caller then ends the machine. With virtiostop=<step>
  * (stop, stoplen; NULL for none) every probe stops at that step and the
  * guest halts here instead of returning (README.md, "Stuck probes"). */
-void virtio_run(const char *list, size_t len, const char *stop, size_t stoplen);
+void virtio_run(const char *cmd, size_t cmdlen, const char *list, size_t len,
+		const char *stop, size_t stoplen);
 
 #endif

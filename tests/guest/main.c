@@ -277,7 +277,7 @@ void guest_main(const struct boot_info *bi)
 	virtio = find_option(cmd, cmdlen, "virtio=", &virtiolen);
 	vstop = find_option(cmd, cmdlen, "virtiostop=", &vstoplen);
 	if (virtio)
-		virtio_run(virtio, virtiolen, vstop, vstoplen);
+		virtio_run(cmd, cmdlen, virtio, virtiolen, vstop, vstoplen);
 	exit_how = find_option(cmd, cmdlen, "exit=", &exitlen);
 	machine_exit(exit_how, exitlen);
 }

@@ -2,7 +2,10 @@
 /* The test guest's virtio driver (README.md, "Virtio"): PCI enumeration of
  * bus 0 through configuration mechanism #1, the virtio-pci modern transport
  * (virtio 1.2 section 4.1), the driver initialization sequence (3.1.1) and
- * one split virtqueue (2.7) per queue, polled with interrupts off.
+ * one split virtqueue (2.7) per queue, polled with interrupts off. The
+ * same driver runs over virtio-mmio version 2 (4.2), for windows the
+ * command line names with virtio_mmio.device=SIZE@ADDR:IRQ (Linux's
+ * format): the few transport-specific steps are behind struct vtrans.
  *
  * Ring-0 code runs in KVM's instruction emulator on the project's machines
  * (docs/design.md 1, about 1.5 M instructions/s) and every config-space or
@@ -13,7 +16,7 @@
  * device ID, how many queues it sets up and what it does once DRIVER_OK is
  * set. blk (device ID 2) and rng (4) are there; adding console (3) is one
  * entry and one "use" function. */
-#include "guest.h"
+#include "virtio.h"
 
 /* ---- PCI configuration mechanism #1 (PCI Local Bus 3.0, 3.2.2.3.2) ----
  * CONFIG_ADDRESS at 0xcf8 (32-bit accesses only): bit 31 enable, 23-16
@@ -82,70 +85,8 @@
 #define VC_QUEUE_DEVICE          0x30   /* le64 */
 #define VC_MIN_LEN               0x38   /* everything up to queue_device */
 
-/* Device status bits (2.1). */
-#define VS_ACKNOWLEDGE 0x01
-#define VS_DRIVER      0x02
-#define VS_DRIVER_OK   0x04
-#define VS_FEATURES_OK 0x08
-#define VS_NEEDS_RESET 0x40
-#define VS_FAILED      0x80
-
-#define VIRTIO_F_VERSION_1 (1ULL << 32)   /* 6: the modern interface */
-
-/* Split virtqueue (2.7). */
-#define VIRTQ_DESC_F_NEXT  1      /* 2.7.5: the chain continues at next */
-#define VIRTQ_DESC_F_WRITE 2      /* 2.7.5: device writes this buffer */
-#define VIRTQ_USED_F_NO_NOTIFY 1  /* 2.7.10 */
-
-struct virtq_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
-
-/* The queue size this driver uses at most (the device may offer more;
- * 4.1.5.1.3 lets the driver write a smaller power of 2). */
-#define VQ_SIZE_MAX 8
-
-/* Each queue gets one 4 KiB page of .bss: the descriptor table at 0
- * (16-byte aligned, 16 * 8 bytes), the available ring at 0x80 (2-byte
- * aligned, 6 + 2 * 8), the used ring at 0x100 (4-byte aligned, 6 + 8 * 8),
- * and request buffers from 0x200 (2.7, alignment table). */
-#define VQ_PAGE       4096
-#define VQ_AVAIL_OFF  0x80
-#define VQ_USED_OFF   0x100
-#define VQ_BUF_OFF    0x200
-#define VQ_PAGES      4
-
-/* Bounded waits (interrupts stay off: the driver polls). Each poll of
- * the used ring also reads device_status, an MMIO exit: that paces the
- * wait in real time on any host (about 15 us a poll here, a few us on
- * hardware KVM, so 200,000 polls are about 3 s and 1 s) and notices a
- * device that sets NEEDS_RESET (2.1.1) instead of answering. */
-#define RESET_POLLS 1000
-#define USED_POLLS  200000
-
 static uint8_t vq_pages[VQ_PAGES][VQ_PAGE] __attribute__((aligned(VQ_PAGE)));
 static unsigned vq_pages_used;
-
-/* virtiostop=<step> (README.md, "Stuck probes"): where every device's
- * probe stops, so the monitor can inspect it frozen there. The first six
- * are the steps of 3.1.1; STOP_NONOTIFY posts a request without the
- * notification (4.1.5.2), STOP_NOISR completes requests without reading
- * the ISR (4.1.4.5). After the whole virtio= list the guest prints
- * "virtio: stopped after <step>" and halts instead of the exit action. */
-enum stop_step {
-	STOP_NONE,
-	STOP_ACK,          /* 3.1.1 step 2: ACKNOWLEDGE set */
-	STOP_DRIVER,       /* step 3: DRIVER set */
-	STOP_FEATURES,     /* step 4: driver features written, no FEATURES_OK */
-	STOP_FEATURES_OK,  /* steps 5, 6: FEATURES_OK set and read back */
-	STOP_QUEUE,        /* step 7: queues set up and enabled, no DRIVER_OK */
-	STOP_DRIVER_OK,    /* step 8: DRIVER_OK set, no request */
-	STOP_NONOTIFY,     /* one request made available, never notified */
-	STOP_NOISR,        /* requests completed, ISR never read */
-};
 
 static const char *const stop_names[] = {
 	[STOP_ACK] = "ack",
@@ -158,7 +99,7 @@ static const char *const stop_names[] = {
 	[STOP_NOISR] = "noisr",
 };
 
-static enum stop_step stop_at;
+enum stop_step stop_at;
 
 /* ---- register access ---- */
 
@@ -178,57 +119,6 @@ static void pci_write32(unsigned devfn, unsigned off, uint32_t val)
 static uint8_t pci_read8(unsigned devfn, unsigned off)
 {
 	return (uint8_t)(pci_read32(devfn, off) >> (8 * (off & 3)));
-}
-
-/* MMIO: one plain mov each, of the register's own width. */
-static uint8_t mmio_r8(uintptr_t a)
-{
-	return *(volatile uint8_t *)a;
-}
-
-static uint16_t mmio_r16(uintptr_t a)
-{
-	return *(volatile uint16_t *)a;
-}
-
-static uint32_t mmio_r32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static void mmio_w8(uintptr_t a, uint8_t v)
-{
-	*(volatile uint8_t *)a = v;
-}
-
-static void mmio_w16(uintptr_t a, uint16_t v)
-{
-	*(volatile uint16_t *)a = v;
-}
-
-static void mmio_w32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
-/* 64-bit common-config fields written as two 32-bit halves, low first
- * (4.1.3.1: the driver may access 64-bit fields as two 32-bit accesses). */
-static void mmio_w64(uintptr_t a, uint64_t v)
-{
-	mmio_w32(a, (uint32_t)v);
-	mmio_w32(a + 4, (uint32_t)(v >> 32));
-}
-
-static inline void compiler_barrier(void)
-{
-	__asm__ volatile("" : : : "memory");
-}
-
-/* A full barrier (store-load ordering): a locked add, which KVM's
- * emulator handles (no mfence needed). */
-static inline void full_barrier(void)
-{
-	__asm__ volatile("lock; addl $0, (%%rsp)" : : : "memory", "cc");
 }
 
 static void put_bdf(unsigned devfn)
@@ -414,42 +304,21 @@ static uint64_t bar_address(const struct pci_fn *f, unsigned i, const char **err
 
 /* ---- virtio-pci transport (4.1) ---- */
 
-struct vdev;
-
-struct vdrv {
-	const char *name;
-	uint16_t id;              /* virtio device ID (5) */
-	uint16_t transitional;    /* its transitional PCI device ID (4.1.2.1) */
-	unsigned nqueues;         /* queues 0 .. nqueues - 1 are set up */
-	uint64_t want;            /* features accepted when offered, besides VERSION_1 */
-	void (*use)(struct vdev *d);
-};
-
-struct vq {
-	uint16_t index, size;
-	uint16_t avail_idx;       /* next free avail ring slot (free-running) */
-	uint16_t used_seen;       /* used->idx last consumed */
-	struct virtq_desc *desc;
-	volatile uint16_t *avail; /* flags, idx, ring[size], used_event */
-	volatile uint16_t *used;  /* flags, idx, then {le32 id, le32 len}[] */
-	uint8_t *buf;
-	uintptr_t notify;
-};
-
-struct vdev {
-	const struct vdrv *drv;
-	const struct pci_fn *fn;
-	uintptr_t common, notify_base, isr, device;
-	uint32_t notify_mult;
-	uint64_t features;        /* offered by the device */
-	uint64_t accepted;        /* written to driver_feature */
-	struct vq vq[2];
-};
+/* Where the device is: "00:01.0" on PCI, "mmio@0xd0000000" on MMIO. */
+void put_where(const struct vdev *d)
+{
+	if (d->fn) {
+		put_bdf(d->fn->devfn);
+		return;
+	}
+	put_str("mmio@0x");
+	put_hex(d->mmio, 8);
+}
 
 static void vdev_error(struct vdev *d, const char *what)
 {
 	put_str("virtio: ");
-	put_bdf(d->fn->devfn);
+	put_where(d);
 	put_char(' ');
 	put_str(d->drv->name);
 	put_str(" error: ");
@@ -460,7 +329,7 @@ static void vdev_error(struct vdev *d, const char *what)
 static void vdev_error_status(struct vdev *d, const char *what, uint8_t status)
 {
 	put_str("virtio: ");
-	put_bdf(d->fn->devfn);
+	put_where(d);
 	put_char(' ');
 	put_str(d->drv->name);
 	put_str(" error: ");
@@ -535,14 +404,188 @@ next:
 	return true;
 }
 
-static uint8_t vdev_status(struct vdev *d)
+/* virtio-pci: the common configuration structure (4.1.4.3). */
+static uint8_t pci_get_status(struct vdev *d)
 {
 	return mmio_r8(d->common + VC_DEVICE_STATUS);
 }
 
-static void vdev_set_status(struct vdev *d, uint8_t status)
+static void pci_set_status(struct vdev *d, uint8_t status)
 {
 	mmio_w8(d->common + VC_DEVICE_STATUS, status);
+}
+
+static uint32_t pci_get_features(struct vdev *d, uint32_t sel)
+{
+	mmio_w32(d->common + VC_DEVICE_FEATURE_SELECT, sel);
+	return mmio_r32(d->common + VC_DEVICE_FEATURE);
+}
+
+static void pci_set_features(struct vdev *d, uint32_t sel, uint32_t val)
+{
+	mmio_w32(d->common + VC_DRIVER_FEATURE_SELECT, sel);
+	mmio_w32(d->common + VC_DRIVER_FEATURE, val);
+}
+
+static uint16_t pci_num_queues(struct vdev *d)
+{
+	return mmio_r16(d->common + VC_NUM_QUEUES);
+}
+
+static uint16_t pci_queue_max(struct vdev *d, uint16_t index)
+{
+	uint16_t size;
+
+	mmio_w16(d->common + VC_QUEUE_SELECT, index);
+	size = mmio_r16(d->common + VC_QUEUE_SIZE);
+	if (size && mmio_r16(d->common + VC_QUEUE_ENABLE))
+		return 0xffff;
+	return size;
+}
+
+/* 4.1.5.1.3, with the queue still selected. */
+static void pci_queue_program(struct vdev *d, struct vq *q)
+{
+	/* 4.1.4.4: cap.offset + queue_notify_off * multiplier */
+	q->notify = d->notify_base + (uintptr_t)mmio_r16(d->common + VC_QUEUE_NOTIFY_OFF) *
+		d->notify_mult;
+	mmio_w16(d->common + VC_QUEUE_SIZE, q->size);
+	mmio_w64(d->common + VC_QUEUE_DESC, (uintptr_t)q->desc);
+	mmio_w64(d->common + VC_QUEUE_DRIVER, (uintptr_t)q->avail);
+	mmio_w64(d->common + VC_QUEUE_DEVICE, (uintptr_t)q->used);
+	mmio_w16(d->common + VC_QUEUE_ENABLE, 1);
+}
+
+static uint32_t pci_config_generation(struct vdev *d)
+{
+	return mmio_r8(d->common + VC_CONFIG_GENERATION);
+}
+
+/* 4.1.4.5: reading the ISR status clears it. */
+static uint8_t pci_isr(struct vdev *d)
+{
+	return mmio_r8(d->isr);
+}
+
+static const struct vtrans pci_trans = {
+	pci_get_status, pci_set_status, pci_get_features, pci_set_features,
+	pci_num_queues, pci_queue_max, pci_queue_program, pci_config_generation,
+	pci_isr,
+};
+
+/* ---- virtio-mmio transport (4.2) ----
+ * Register layout 4.2.2; 4.2.2.2: 32-bit aligned accesses only, except
+ * the device-specific configuration at 0x100. */
+#define VM_MAGIC            0x000
+#define VM_VERSION          0x004
+#define VM_DEVICE_ID        0x008
+#define VM_DEVICE_FEATURES  0x010
+#define VM_DEVICE_FEAT_SEL  0x014
+#define VM_DRIVER_FEATURES  0x020
+#define VM_DRIVER_FEAT_SEL  0x024
+#define VM_QUEUE_SEL        0x030
+#define VM_QUEUE_NUM_MAX    0x034
+#define VM_QUEUE_NUM        0x038
+#define VM_QUEUE_READY      0x044
+#define VM_QUEUE_NOTIFY     0x050
+#define VM_INTERRUPT_STATUS 0x060
+#define VM_INTERRUPT_ACK    0x064
+#define VM_STATUS           0x070
+#define VM_QUEUE_DESC       0x080   /* low, high at + 4 */
+#define VM_QUEUE_DRIVER     0x090
+#define VM_QUEUE_DEVICE     0x0a0
+#define VM_CONFIG_GEN       0x0fc
+#define VM_CONFIG           0x100
+#define VM_MAGIC_VALUE      0x74726976u   /* "virt" */
+
+static uint8_t vm_get_status(struct vdev *d)
+{
+	return (uint8_t)mmio_r32(d->mmio + VM_STATUS);
+}
+
+static void vm_set_status(struct vdev *d, uint8_t status)
+{
+	mmio_w32(d->mmio + VM_STATUS, status);
+}
+
+static uint32_t vm_get_features(struct vdev *d, uint32_t sel)
+{
+	mmio_w32(d->mmio + VM_DEVICE_FEAT_SEL, sel);
+	return mmio_r32(d->mmio + VM_DEVICE_FEATURES);
+}
+
+static void vm_set_features(struct vdev *d, uint32_t sel, uint32_t val)
+{
+	mmio_w32(d->mmio + VM_DRIVER_FEAT_SEL, sel);
+	mmio_w32(d->mmio + VM_DRIVER_FEATURES, val);
+}
+
+/* 4.2 has no queue count: QueueNumMax 0 says a queue is absent. */
+static uint16_t vm_num_queues(struct vdev *d)
+{
+	(void)d;
+	return 0xffff;
+}
+
+/* 4.2.3.2 steps 1-3: select, check QueueReady is 0, read QueueNumMax. */
+static uint16_t vm_queue_max(struct vdev *d, uint16_t index)
+{
+	uint32_t max;
+
+	mmio_w32(d->mmio + VM_QUEUE_SEL, index);
+	if (mmio_r32(d->mmio + VM_QUEUE_READY))
+		return 0xffff;
+	max = mmio_r32(d->mmio + VM_QUEUE_NUM_MAX);
+	return max > 0x8000 ? 0x8000 : (uint16_t)max;
+}
+
+static void vm_w64(uintptr_t a, uint64_t v)
+{
+	mmio_w32(a, (uint32_t)v);
+	mmio_w32(a + 4, (uint32_t)(v >> 32));
+}
+
+/* 4.2.3.2 steps 4-8. */
+static void vm_queue_program(struct vdev *d, struct vq *q)
+{
+	q->notify = d->mmio + VM_QUEUE_NOTIFY;
+	q->notify32 = true;
+	mmio_w32(d->mmio + VM_QUEUE_NUM, q->size);
+	vm_w64(d->mmio + VM_QUEUE_DESC, (uintptr_t)q->desc);
+	vm_w64(d->mmio + VM_QUEUE_DRIVER, (uintptr_t)q->avail);
+	vm_w64(d->mmio + VM_QUEUE_DEVICE, (uintptr_t)q->used);
+	mmio_w32(d->mmio + VM_QUEUE_READY, 1);
+}
+
+static uint32_t vm_config_generation(struct vdev *d)
+{
+	return mmio_r32(d->mmio + VM_CONFIG_GEN);
+}
+
+/* 4.2.2: InterruptStatus does not clear on read; InterruptACK with the
+ * bits handled does (4.2.3.4). */
+static uint8_t vm_isr(struct vdev *d)
+{
+	uint32_t isr = mmio_r32(d->mmio + VM_INTERRUPT_STATUS);
+
+	mmio_w32(d->mmio + VM_INTERRUPT_ACK, isr);
+	return (uint8_t)isr;
+}
+
+static const struct vtrans mmio_trans = {
+	vm_get_status, vm_set_status, vm_get_features, vm_set_features,
+	vm_num_queues, vm_queue_max, vm_queue_program, vm_config_generation,
+	vm_isr,
+};
+
+uint8_t vdev_status(struct vdev *d)
+{
+	return d->t->get_status(d);
+}
+
+void vdev_set_status(struct vdev *d, uint8_t status)
+{
+	d->t->set_status(d, status);
 }
 
 /* 3.1.1 step 8 fails: tell the device (FAILED, 2.1.2) and say why. */
@@ -553,18 +596,17 @@ static bool vdev_fail(struct vdev *d, const char *what)
 	return false;
 }
 
-/* Queue set-up (4.1.5.1.3) on one page of .bss. */
+/* Queue set-up (4.1.5.1.3, 4.2.3.2) on one page of .bss. */
 static bool vq_setup(struct vdev *d, uint16_t index)
 {
 	struct vq *q = &d->vq[index];
 	uint8_t *page;
 	uint16_t size;
 
-	mmio_w16(d->common + VC_QUEUE_SELECT, index);
-	size = mmio_r16(d->common + VC_QUEUE_SIZE);
+	size = d->t->queue_max(d, index);
 	if (size == 0)
 		return vdev_fail(d, "queue not available (queue_size 0)");
-	if (mmio_r16(d->common + VC_QUEUE_ENABLE))
+	if (size == 0xffff)
 		return vdev_fail(d, "queue enabled before set-up");
 	if (vq_pages_used == VQ_PAGES)
 		return vdev_fail(d, "out of queue pages");
@@ -578,15 +620,8 @@ static bool vq_setup(struct vdev *d, uint16_t index)
 		.avail = (volatile uint16_t *)(page + VQ_AVAIL_OFF),
 		.used = (volatile uint16_t *)(page + VQ_USED_OFF),
 		.buf = page + VQ_BUF_OFF,
-		/* 4.1.4.4: cap.offset + queue_notify_off * multiplier */
-		.notify = d->notify_base + (uintptr_t)mmio_r16(d->common + VC_QUEUE_NOTIFY_OFF) *
-			d->notify_mult,
 	};
-	mmio_w16(d->common + VC_QUEUE_SIZE, size);
-	mmio_w64(d->common + VC_QUEUE_DESC, (uintptr_t)q->desc);
-	mmio_w64(d->common + VC_QUEUE_DRIVER, (uintptr_t)q->avail);
-	mmio_w64(d->common + VC_QUEUE_DEVICE, (uintptr_t)q->used);
-	mmio_w16(d->common + VC_QUEUE_ENABLE, 1);
+	d->t->queue_program(d, q);
 	return true;
 }
 
@@ -612,20 +647,16 @@ static bool vdev_init(struct vdev *d)
 	if (stop_at == STOP_DRIVER)
 		return false;
 	/* 4. Device features, both halves. */
-	mmio_w32(d->common + VC_DEVICE_FEATURE_SELECT, 0);
-	d->features = mmio_r32(d->common + VC_DEVICE_FEATURE);
-	mmio_w32(d->common + VC_DEVICE_FEATURE_SELECT, 1);
-	d->features |= (uint64_t)mmio_r32(d->common + VC_DEVICE_FEATURE) << 32;
+	d->features = d->t->get_features(d, 0);
+	d->features |= (uint64_t)d->t->get_features(d, 1) << 32;
 	if (!(d->features & VIRTIO_F_VERSION_1))
 		return vdev_fail(d, "device does not offer VIRTIO_F_VERSION_1");
 	/* The modern interface (6), plus what the type wants and the
 	 * device offers. */
 	accept = VIRTIO_F_VERSION_1 | (d->features & d->drv->want);
 	d->accepted = accept;
-	mmio_w32(d->common + VC_DRIVER_FEATURE_SELECT, 0);
-	mmio_w32(d->common + VC_DRIVER_FEATURE, (uint32_t)accept);
-	mmio_w32(d->common + VC_DRIVER_FEATURE_SELECT, 1);
-	mmio_w32(d->common + VC_DRIVER_FEATURE, (uint32_t)(accept >> 32));
+	d->t->set_features(d, 0, (uint32_t)accept);
+	d->t->set_features(d, 1, (uint32_t)(accept >> 32));
 	if (stop_at == STOP_FEATURES)
 		return false;
 	/* 5, 6. */
@@ -636,7 +667,7 @@ static bool vdev_init(struct vdev *d)
 		return false;
 	/* 7. */
 	if (d->drv->nqueues > sizeof(d->vq) / sizeof(d->vq[0]) ||
-	    mmio_r16(d->common + VC_NUM_QUEUES) < d->drv->nqueues)
+	    d->t->num_queues(d) < d->drv->nqueues)
 		return vdev_fail(d, "too few queues");
 	for (unsigned i = 0; i < d->drv->nqueues; i++)
 		if (!vq_setup(d, (uint16_t)i))
@@ -646,7 +677,7 @@ static bool vdev_init(struct vdev *d)
 	/* 8. */
 	vdev_set_status(d, VS_ACKNOWLEDGE | VS_DRIVER | VS_FEATURES_OK | VS_DRIVER_OK);
 	put_str("virtio: ");
-	put_bdf(d->fn->devfn);
+	put_where(d);
 	put_char(' ');
 	put_str(d->drv->name);
 	put_str(" features=0x");
@@ -658,7 +689,7 @@ static bool vdev_init(struct vdev *d)
 /* Makes descriptor head available (2.7.13) and notifies the device
  * (4.1.5.2) unless it asked for no notifications (2.7.10). False, with
  * no notification, under virtiostop=nonotify: the caller must not wait. */
-static bool vq_kick(struct vq *q, uint16_t head)
+bool vq_kick(struct vq *q, uint16_t head)
 {
 	q->avail[2 + q->avail_idx % q->size] = head;
 	/* 2.7.13.3: the ring entry before the index (x86 keeps stores in
@@ -669,7 +700,11 @@ static bool vq_kick(struct vq *q, uint16_t head)
 	full_barrier();
 	if (stop_at == STOP_NONOTIFY)
 		return false;
-	if (!(q->used[0] & VIRTQ_USED_F_NO_NOTIFY))
+	if (q->used[0] & VIRTQ_USED_F_NO_NOTIFY)
+		return true;
+	if (q->notify32)
+		mmio_w32(q->notify, q->index);   /* 4.2.2 QueueNotify */
+	else
 		mmio_w16(q->notify, q->index);
 	return true;
 }
@@ -677,12 +712,12 @@ static bool vq_kick(struct vq *q, uint16_t head)
 /* Polls for the next used element (2.7.14); its length in *len and its
  * descriptor ID in *id. False after USED_POLLS polls or when the device
  * sets NEEDS_RESET. */
-static bool vq_wait(struct vdev *d, struct vq *q, uint32_t *id, uint32_t *len)
+bool vq_wait_n(struct vdev *d, struct vq *q, uint32_t *id, uint32_t *len, unsigned polls)
 {
 	const volatile uint32_t *elem;
 
 	for (unsigned n = 0; q->used[1] == q->used_seen; n++)
-		if (n == USED_POLLS || (vdev_status(d) & VS_NEEDS_RESET))
+		if (n == polls || (vdev_status(d) & VS_NEEDS_RESET))
 			return false;
 	compiler_barrier();
 	elem = (const volatile uint32_t *)&q->used[2] + 2 * (q->used_seen % q->size);
@@ -692,7 +727,7 @@ static bool vq_wait(struct vdev *d, struct vq *q, uint32_t *id, uint32_t *len)
 	return true;
 }
 
-static void vq_timeout(struct vdev *d, struct vq *q)
+void vq_timeout(struct vdev *d, struct vq *q)
 {
 	put_str("virtio-");
 	put_str(d->drv->name);
@@ -714,243 +749,15 @@ static void vq_timeout(struct vdev *d, struct vq *q)
 }
 
 /* ---- devices ---- */
-
-/* virtio-rng (5.4): one device-writable buffer on the requestq; the
- * device fills it with entropy. */
-#define RNG_BYTES 16
-
-static void rng_use(struct vdev *d)
-{
-	struct vq *q = &d->vq[0];
-	uint32_t id, len;
-
-	for (unsigned i = 0; i < RNG_BYTES; i++)
-		q->buf[i] = 0;
-	q->desc[0] = (struct virtq_desc){
-		.addr = (uintptr_t)q->buf,
-		.len = RNG_BYTES,
-		.flags = VIRTQ_DESC_F_WRITE,
-	};
-	if (!vq_kick(q, 0))
-		return;
-	if (!vq_wait(d, q, &id, &len)) {
-		vq_timeout(d, q);
-		return;
-	}
-	if (id != 0 || len > RNG_BYTES) {
-		put_str("virtio-rng: error: used element id=");
-		put_dec(id);
-		put_str(" len=");
-		put_dec(len);
-		put_char('\n');
-		return;
-	}
-	put_str("virtio-rng: got ");
-	put_dec(len);
-	put_str(" bytes ");
-	for (uint32_t i = 0; i < len; i++)
-		put_hex(q->buf[i], 2);
-	put_char('\n');
-	if (stop_at == STOP_NOISR)
-		return;
-	/* 4.1.4.5: reading the ISR status clears it; bit 0 is the queue
-	 * interrupt (set since MSI-X is not enabled). */
-	put_str("virtio-rng: isr=0x");
-	put_hex(mmio_r8(d->isr), 1);
-	put_char('\n');
-}
-
-/* virtio-blk (5.2): one requestq (5.2.2). Feature bits (5.2.3) this
- * driver looks at; it accepts FLUSH and RO when offered. */
-#define VIRTIO_BLK_F_RO    (1ULL << 5)
-#define VIRTIO_BLK_F_FLUSH (1ULL << 9)
-
-/* struct virtio_blk_config (5.2.4): le64 capacity at 0, in 512-byte
- * sectors whatever blk_size says. */
-#define VIRTIO_BLK_CFG_CAPACITY 0
-
-/* Request types and status values (5.2.6). */
-#define VIRTIO_BLK_T_IN     0
-#define VIRTIO_BLK_T_OUT    1
-#define VIRTIO_BLK_T_FLUSH  4
-#define VIRTIO_BLK_T_GET_ID 8
-#define VIRTIO_BLK_ID_BYTES 20
-#define BLK_SECTOR          512
-
-#define BLK_READ_SECTORS    8   /* sectors 0-7, one 4 KiB request */
-#define BLK_WRITE_SECTOR    1
-/* The byte at offset i of the sector written: 0xa5 ^ (i & 0xff). */
-#define BLK_PATTERN(i)      ((uint8_t)(0xa5 ^ ((i) & 0xff)))
-
-/* 5.2.6: the request header, device-readable. */
-struct virtio_blk_req_hdr {
-	uint32_t type;
-	uint32_t reserved;
-	uint64_t sector;
-};
-
-/* The data buffer of the 4 KiB read (the queue page has only 3.5 KiB of
- * buffer room); also the source of the one-sector write. */
-static uint8_t blk_data[BLK_READ_SECTORS * BLK_SECTOR] __attribute__((aligned(VQ_PAGE)));
-
-/* One request (5.2.6), as Linux lays it out: descriptor 0 the 16-byte
- * header (device-readable), descriptor 1 the data (device-writable for
- * IN and GET_ID, readable for OUT; none when len is 0), the last one the
- * status byte (device-writable). Header at buf + 0, status at buf + 16.
- * Returns the status byte, or -1 (after a line saying why) when the
- * device did not answer, and -2 under virtiostop=nonotify (posted, not
- * notified: the device is left with it). */
-static int blk_request(struct vdev *d, uint32_t type, uint64_t sector,
-		       uint8_t *data, uint32_t len, bool device_writes)
-{
-	struct vq *q = &d->vq[0];
-	struct virtio_blk_req_hdr *h = (struct virtio_blk_req_hdr *)q->buf;
-	volatile uint8_t *status = q->buf + sizeof(*h);
-	uint16_t n = 0;
-	uint32_t id, used;
-
-	*h = (struct virtio_blk_req_hdr){ .type = type, .sector = sector };
-	*status = 0xff;   /* no valid status: tells a missed write apart */
-	q->desc[n++] = (struct virtq_desc){
-		.addr = (uintptr_t)h, .len = sizeof(*h), .flags = VIRTQ_DESC_F_NEXT, .next = 1,
-	};
-	if (len)
-		q->desc[n++] = (struct virtq_desc){
-			.addr = (uintptr_t)data, .len = len,
-			.flags = VIRTQ_DESC_F_NEXT | (device_writes ? VIRTQ_DESC_F_WRITE : 0),
-			.next = 2,
-		};
-	q->desc[n] = (struct virtq_desc){
-		.addr = (uintptr_t)status, .len = 1, .flags = VIRTQ_DESC_F_WRITE,
-	};
-	if (!vq_kick(q, 0))
-		return -2;
-	if (!vq_wait(d, q, &id, &used)) {
-		vq_timeout(d, q);
-		return -1;
-	}
-	/* 2.7.8: used len counts the bytes written, data then status. */
-	if (id != 0 || used < 1 || used > (device_writes ? len : 0) + 1) {
-		put_str("virtio-blk: error: used element id=");
-		put_dec(id);
-		put_str(" len=");
-		put_dec(used);
-		put_char('\n');
-		return -1;
-	}
-	return *status;
-}
-
-static void blk_status_line(const char *what, int status)
-{
-	put_str("virtio-blk: ");
-	put_str(what);
-	put_str(" status=");
-	put_dec((uint64_t)status);
-	put_char('\n');
-}
-
-static void blk_error_status(const char *what, int status)
-{
-	put_str("virtio-blk: error: ");
-	put_str(what);
-	put_str(" status=");
-	put_dec((uint64_t)status);
-	put_char('\n');
-}
-
-/* Capacity (5.2.4), both halves of one config generation (2.5.1 /
- * 4.1.4.3: read config_generation before and after, retry on change). */
-static uint64_t blk_capacity(struct vdev *d)
-{
-	uint64_t cap = 0;
-
-	for (unsigned tries = 0; tries < 4; tries++) {
-		uint8_t gen = mmio_r8(d->common + VC_CONFIG_GENERATION);
-
-		cap = mmio_r32(d->device + VIRTIO_BLK_CFG_CAPACITY);
-		cap |= (uint64_t)mmio_r32(d->device + VIRTIO_BLK_CFG_CAPACITY + 4) << 32;
-		if (mmio_r8(d->common + VC_CONFIG_GENERATION) == gen)
-			break;
-	}
-	return cap;
-}
-
-static void blk_use(struct vdev *d)
-{
-	bool ro = d->accepted & VIRTIO_BLK_F_RO, flush = d->accepted & VIRTIO_BLK_F_FLUSH;
-	uint32_t sum = 0;
-	int st;
-
-	if (!d->device) {
-		put_str("virtio-blk: error: no device configuration capability\n");
-		return;
-	}
-	put_str("virtio-blk: capacity=");
-	put_dec(blk_capacity(d));
-	put_str(" sectors ro=");
-	put_dec(ro);
-	put_str(" flush=");
-	put_dec(flush);
-	put_char('\n');
-
-	/* IN: sectors 0-7, summed as the initrd is (README.md). */
-	st = blk_request(d, VIRTIO_BLK_T_IN, 0, blk_data, sizeof(blk_data), true);
-	if (st < 0)
-		return;
-	if (st) {
-		blk_error_status("read sector 0", st);
-	} else {
-		for (unsigned i = 0; i < sizeof(blk_data); i += 4)
-			sum += *(const uint32_t *)(blk_data + i);
-		put_str("virtio-blk: read sector 0 sum=0x");
-		put_hex(sum, 8);
-		put_char('\n');
-	}
-
-	/* GET_ID: 20 bytes, NUL-padded ASCII (5.2.6). */
-	for (unsigned i = 0; i <= VIRTIO_BLK_ID_BYTES; i++)
-		blk_data[i] = 0;
-	st = blk_request(d, VIRTIO_BLK_T_GET_ID, 0, blk_data, VIRTIO_BLK_ID_BYTES, true);
-	if (st < 0)
-		return;
-	if (st) {
-		blk_error_status("get-id", st);
-	} else {
-		put_str("virtio-blk: id=");
-		for (unsigned i = 0; i < VIRTIO_BLK_ID_BYTES && blk_data[i]; i++)
-			put_char(blk_data[i] >= 0x20 && blk_data[i] < 0x7f ?
-				 (char)blk_data[i] : '?');
-		put_char('\n');
-	}
-
-	/* OUT: sector 1 gets the pattern; on a read-only disk too, where
-	 * the device must answer IOERR and write nothing (5.2.6.2). */
-	for (unsigned i = 0; i < BLK_SECTOR; i++)
-		blk_data[i] = BLK_PATTERN(i);
-	st = blk_request(d, VIRTIO_BLK_T_OUT, BLK_WRITE_SECTOR, blk_data, BLK_SECTOR, false);
-	if (st < 0)
-		return;
-	blk_status_line("write sector 1", st);
-	if (flush && !ro) {
-		st = blk_request(d, VIRTIO_BLK_T_FLUSH, 0, NULL, 0, false);
-		if (st < 0)
-			return;
-		blk_status_line("flush", st);
-	}
-	if (stop_at == STOP_NOISR)
-		return;
-	/* 4.1.4.5, as for rng. */
-	put_str("virtio-blk: isr=0x");
-	put_hex(mmio_r8(d->isr), 1);
-	put_char('\n');
-}
-
 /* Virtio device IDs (5): net 1 (transitional 0x1000), blk 2 (0x1001),
  * console 3 (0x1003), rng 4 (0x1005). */
 static const struct vdrv drivers[] = {
 	{ "blk", 2, 0x1001, 1, VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_RO, blk_use },
 	{ "rng", 4, 0x1005, 1, 0, rng_use },
+	{ "console", 3, 0x1003, 2, VIRTIO_CONSOLE_F_EMERG_WRITE, console_use },
+	{ "net", 1, 0x1000, 2,
+	  VIRTIO_NET_F_CSUM | VIRTIO_NET_F_MAC | VIRTIO_NET_F_MRG_RXBUF | VIRTIO_NET_F_STATUS,
+	  net_use },
 };
 
 /* The first unclaimed function that is a virtio device of type drv. */
@@ -965,6 +772,137 @@ static struct pci_fn *find_device(const struct vdrv *drv)
 		    (f->device == drv->transitional && f->subsys == drv->id))
 			return f;
 	}
+	return NULL;
+}
+
+/* ---- virtio-mmio discovery ----
+ * virtio_mmio.device=<size>@<baseaddr>:<irq>[:<id>], as Linux parses it
+ * (drivers/virtio/virtio_mmio.c, VIRTIO_MMIO_CMDLINE_DEVICES): size with
+ * an optional K/M/G suffix, numbers in C notation (0x hex, else decimal).
+ * Each window is probed (4.2.2: MagicValue, Version 2, DeviceID not 0). */
+struct mmio_win {
+	uintptr_t base;
+	uint64_t size;
+	uint32_t irq, id;
+	bool claimed;
+};
+
+#define MMIO_MAX_WINS 16
+static struct mmio_win mmio_wins[MMIO_MAX_WINS];
+static unsigned mmio_nwins;
+
+/* A number at w[*i]; false when there is no digit. */
+static bool parse_num(const char *w, size_t len, size_t *i, uint64_t *out)
+{
+	unsigned base = 10;
+	size_t start;
+
+	*out = 0;
+	if (*i + 1 < len && w[*i] == '0' && (w[*i + 1] == 'x' || w[*i + 1] == 'X')) {
+		base = 16;
+		*i += 2;
+	}
+	start = *i;
+	for (; *i < len; (*i)++) {
+		char c = w[*i];
+		unsigned v;
+
+		if (c >= '0' && c <= '9')
+			v = (unsigned)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			v = (unsigned)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			v = (unsigned)(c - 'A' + 10);
+		else
+			break;
+		*out = *out * base + v;
+	}
+	return *i > start;
+}
+
+static void mmio_word(const char *w, size_t len)
+{
+	static const char key[] = "virtio_mmio.device=";
+	size_t i = sizeof(key) - 1;
+	uint64_t size, base, irq;
+	struct mmio_win *m;
+
+	if (len < i || !word_is(w, i, key))
+		return;
+	if (!parse_num(w, len, &i, &size))
+		goto bad;
+	if (i < len && (w[i] == 'K' || w[i] == 'k'))
+		size <<= 10, i++;
+	else if (i < len && (w[i] == 'M' || w[i] == 'm'))
+		size <<= 20, i++;
+	else if (i < len && (w[i] == 'G' || w[i] == 'g'))
+		size <<= 30, i++;
+	if (i >= len || w[i++] != '@' || !parse_num(w, len, &i, &base) ||
+	    i >= len || w[i++] != ':' || !parse_num(w, len, &i, &irq))
+		goto bad;
+	/* An optional ":<id>" (the platform device ID) is ignored. */
+	if (size < 0x100 || !idmapped(base, size)) {
+		put_str("virtio: error: virtio-mmio window outside the identity map\n");
+		return;
+	}
+	if (mmio_nwins == MMIO_MAX_WINS) {
+		put_str("virtio: error: too many virtio-mmio windows\n");
+		return;
+	}
+	m = &mmio_wins[mmio_nwins];
+	*m = (struct mmio_win){ .base = (uintptr_t)base, .size = size, .irq = (uint32_t)irq };
+	put_str("mmio: 0x");
+	put_hex(base, 8);
+	put_str(" size=0x");
+	put_hex(size, 1);
+	put_str(" irq=");
+	put_dec(irq);
+	if (mmio_r32(m->base + VM_MAGIC) != VM_MAGIC_VALUE) {
+		put_str(" no virtio magic\n");
+		return;
+	}
+	uint32_t version = mmio_r32(m->base + VM_VERSION);
+	m->id = mmio_r32(m->base + VM_DEVICE_ID);
+	put_str(" version=");
+	put_dec(version);
+	put_str(" device=");
+	put_dec(m->id);
+	put_char('\n');
+	/* 4.2.3.1.1: a version this driver does not know, or device ID 0
+	 * (a placeholder, 4.2.2), is not driven. */
+	if (version != 2 || m->id == 0)
+		return;
+	mmio_nwins++;
+	return;
+bad:
+	put_str("virtio: error: bad ");
+	for (size_t j = 0; j < len; j++)
+		put_char(w[j]);
+	put_char('\n');
+}
+
+static void mmio_scan(const char *cmd, size_t cmdlen)
+{
+	size_t i = 0;
+
+	while (i < cmdlen) {
+		size_t start;
+
+		while (i < cmdlen && cmd[i] == ' ')
+			i++;
+		start = i;
+		while (i < cmdlen && cmd[i] != ' ')
+			i++;
+		if (i > start)
+			mmio_word(cmd + start, i - start);
+	}
+}
+
+static struct mmio_win *find_mmio(const struct vdrv *drv)
+{
+	for (unsigned i = 0; i < mmio_nwins; i++)
+		if (!mmio_wins[i].claimed && mmio_wins[i].id == drv->id)
+			return &mmio_wins[i];
 	return NULL;
 }
 
@@ -995,15 +933,27 @@ static void drive(const char *name, size_t len)
 	d = &vdevs[nvdevs];
 	d->drv = drv;
 	d->fn = find_device(drv);
-	if (!d->fn) {
+	if (d->fn) {
+		nvdevs++;
+		d->t = &pci_trans;
+		pci_fns[d->fn - pci_fns].claimed = true;
+		if (vdev_map(d) && vdev_init(d) && stop_at != STOP_DRIVER_OK)
+			drv->use(d);
+		return;
+	}
+	struct mmio_win *m = find_mmio(drv);
+	if (!m) {
 		put_str("virtio: no ");
 		put_str(drv->name);
 		put_str(" device\n");
 		return;
 	}
 	nvdevs++;
-	pci_fns[d->fn - pci_fns].claimed = true;
-	if (vdev_map(d) && vdev_init(d) && stop_at != STOP_DRIVER_OK)
+	m->claimed = true;
+	d->t = &mmio_trans;
+	d->mmio = m->base;
+	d->device = m->base + VM_CONFIG;   /* 4.2.2: Config at 0x100 */
+	if (vdev_init(d) && stop_at != STOP_DRIVER_OK)
 		drv->use(d);
 }
 
@@ -1021,13 +971,15 @@ static enum stop_step parse_stop(const char *w, size_t len)
 	return STOP_NONE;
 }
 
-void virtio_run(const char *list, size_t len, const char *stop, size_t stoplen)
+void virtio_run(const char *cmd, size_t cmdlen, const char *list, size_t len,
+		const char *stop, size_t stoplen)
 {
 	size_t i = 0;
 
 	if (stop)
 		stop_at = parse_stop(stop, stoplen);
 	pci_scan();
+	mmio_scan(cmd, cmdlen);
 	while (i < len) {
 		size_t start = i;
 

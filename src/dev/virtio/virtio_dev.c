@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dev/virtio/virtio_dev_impl.h"
+#include "dev/virtio/virtio_trace.h"
 
 struct virtio_dev *virtio_dev_new(const struct virtio_dev_ops *ops,
 				  void *opaque, const struct guest_mem *mem)
@@ -32,6 +33,7 @@ struct virtio_dev *virtio_dev_new(const struct virtio_dev_ops *ops,
 	d->ops = *ops;
 	d->opaque = opaque;
 	d->mem = mem;
+	snprintf(d->name, sizeof(d->name), "%s", ops->name ? ops->name : "virtio");
 	d->device_features = ops->features | VIRTIO_DEV_CORE_FEATURES;
 	d->config_msix_vector = VIRTQ_NO_VECTOR;
 	for (uint16_t q = 0; q < ops->num_queues; q++)
@@ -57,6 +59,16 @@ void virtio_dev_set_transport(struct virtio_dev *d,
 uint32_t virtio_dev_device_id(const struct virtio_dev *d)
 {
 	return d->ops.device_id;
+}
+
+void virtio_dev_set_name(struct virtio_dev *d, const char *name)
+{
+	snprintf(d->name, sizeof(d->name), "%s", name);
+}
+
+const char *virtio_dev_name(const struct virtio_dev *d)
+{
+	return d->name;
 }
 
 /* 2.4.1: "A device MUST reinitialize device status to 0 after receiving a
@@ -102,6 +114,12 @@ static bool features_acceptable(struct virtio_dev *d)
 	}
 	if (!(d->driver_features & (1ULL << VIRTIO_F_VERSION_1))) {
 		snprintf(why, len, "driver did not accept VIRTIO_F_VERSION_1: legacy drivers are not supported (6.1)");
+		return false;
+	}
+	const char *rule = d->ops.check_features ?
+		d->ops.check_features(d->opaque, d->driver_features) : NULL;
+	if (rule) {
+		snprintf(why, len, "%s", rule);
 		return false;
 	}
 	return true;
@@ -281,6 +299,9 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 			reset_locked(d);
 		else
 			driver_ok = write_status_locked(d, (uint8_t)value);
+		if (virtio_tracing())
+			virtio_trace(d->name, "status 0x%02x -> 0x%02x%s", (unsigned)(uint8_t)value,
+				     d->status, (uint8_t)value == 0 ? " (reset)" : "");
 		break;
 	case VIRTIO_REG_QUEUE_SEL: d->queue_sel = (uint16_t)value; break;
 	case VIRTIO_REG_DEVICE_FEATURE:
@@ -302,6 +323,14 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 	for (uint16_t q = 0; q < d->ops.num_queues; q++)
 		if (ready[q / 64] & (1ULL << (q % 64)))
 			d->ops.queue_notified(d->opaque, q);
+}
+
+void virtio_dev_backend_info(struct virtio_dev *d, char *buf, size_t len)
+{
+	if (len)
+		buf[0] = '\0';
+	if (d->ops.backend_info && len)
+		d->ops.backend_info(d->opaque, buf, len);
 }
 
 uint64_t virtio_dev_features(struct virtio_dev *d)

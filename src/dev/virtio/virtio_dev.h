@@ -121,6 +121,15 @@ struct virtio_dev_ops {
 	void (*describe_request)(void *opaque, uint16_t q,
 				 const struct virtq_chain *c, char *buf,
 				 size_t len);
+	/* Device-type rules for the features the driver accepted (such as
+	 * 5.1.3.1's dependencies), checked at FEATURES_OK: NULL when they
+	 * hold, else why FEATURES_OK is refused. Device mutex held. May be
+	 * NULL. */
+	const char *(*check_features)(void *opaque, uint64_t accepted);
+	/* For the inspector: the backend in one line of name=value words
+	 * ("tap=hvtap0 rx_packets=3"). Called without the device mutex. May
+	 * be NULL. */
+	void (*backend_info)(void *opaque, char *buf, size_t len);
 };
 
 /* A transport's interrupt paths; vector is the MSI-X vector the driver
@@ -178,6 +187,9 @@ void virtio_dev_free(struct virtio_dev *d);
 void virtio_dev_set_transport(struct virtio_dev *d,
 			      const struct virtio_transport *t);
 uint32_t virtio_dev_device_id(const struct virtio_dev *d);
+/* The name traces and messages use ("blk0"); the type name until set. */
+void virtio_dev_set_name(struct virtio_dev *d, const char *name);
+const char *virtio_dev_name(const struct virtio_dev *d);
 
 /* Transport side: registers. */
 uint32_t virtio_dev_reg_read(struct virtio_dev *d, enum virtio_reg reg);
@@ -208,6 +220,11 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q);
  * NEEDS_RESET), -1 the driver broke a ring rule: the device is now
  * NEEDS_RESET with the reason. */
 int virtio_dev_pop(struct virtio_dev *d, uint16_t q, struct virtq_chain *c);
+/* virtq_push_many on queue q. */
+int virtio_dev_push_many(struct virtio_dev *d, uint16_t q, const struct virtq_used_elem *e,
+			 unsigned n);
+/* virtq_unpop on queue q. */
+void virtio_dev_unpop(struct virtio_dev *d, uint16_t q, uint16_t n);
 /* 0, or -1 when the element was dropped (see virtq_push). */
 int virtio_dev_push(struct virtio_dev *d, uint16_t q,
 		    const struct virtq_chain *c, uint32_t len);
@@ -227,6 +244,8 @@ void virtio_dev_config_changed(struct virtio_dev *d);
 __attribute__((format(printf, 2, 3)))
 void virtio_dev_mark_broken(struct virtio_dev *d, const char *fmt, ...);
 
+/* Inspector side: ops.backend_info's line ("" when it has none). */
+void virtio_dev_backend_info(struct virtio_dev *d, char *buf, size_t len);
 /* Inspector side: consistent copies. get_queue: -1 when q is out of
  * range; avail_idx is the driver's avail->idx now (0 when not ready). */
 void virtio_dev_get_state(struct virtio_dev *d, struct virtio_dev_state *out);

@@ -8,6 +8,7 @@
 
 #include "dev/virtio/virtio_dev.h"
 #include "dev/virtio/virtio_dev_impl.h"
+#include "dev/virtio/virtio_trace.h"
 
 /* Configuration fields are at most 64 bits wide (2.5). */
 #define CONFIG_MAX_ACCESS 8
@@ -17,6 +18,8 @@ static void config_interrupt_locked(struct virtio_dev *d)
 	/* 4.1.4.5: ISR bit 1 is "Device Configuration Interrupt". */
 	d->isr |= VIRTIO_ISR_CONFIG;
 	d->hist.config_irqs++;
+	if (virtio_tracing())
+		virtio_trace(d->name, "config interrupt");
 	if (d->transport.config_interrupt)
 		d->transport.config_interrupt(d->transport.opaque,
 					      d->config_msix_vector);
@@ -30,6 +33,8 @@ void virtio_dev_broken_locked(struct virtio_dev *d, const char *why)
 	snprintf(d->hist.last_broken, sizeof(d->hist.last_broken), "%s", why);
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
 	d->hist.status_ever |= d->status;
+	if (virtio_tracing())
+		virtio_trace(d->name, "NEEDS_RESET: %s", why);
 	/* 2.1.2: "If DRIVER_OK is set, after it sets DEVICE_NEEDS_RESET, the
 	 * device MUST send a device configuration change notification to the
 	 * driver." */

@@ -15,6 +15,7 @@ struct virtio_queue {
 };
 
 struct virtio_dev {
+	char name[16];                /* the monitor's name ("blk0"), for traces */
 	pthread_mutex_t lock;
 	struct virtio_dev_ops ops;
 	void *opaque;

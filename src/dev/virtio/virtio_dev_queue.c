@@ -6,6 +6,7 @@
 
 #include "dev/virtio/virtio_dev.h"
 #include "dev/virtio/virtio_dev_impl.h"
+#include "dev/virtio/virtio_trace.h"
 
 /* 2.1.2: "The device MUST NOT consume buffers or send any used buffer
  * notifications to the driver before DRIVER_OK"; after NEEDS_RESET it stops
@@ -31,6 +32,10 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
 	else
 		vq->hist.empty_kicks++;
 	deliver = vq->vq.ready && live_locked(d);
+	if (virtio_tracing())
+		virtio_trace(d->name, "notify q=%u avail.idx=%u last_avail=%u%s", q,
+			     virtq_avail_idx(&vq->vq), vq->vq.last_avail_idx,
+			     deliver ? "" : vq->vq.ready ? " (device not live: held)" : " (queue not ready)");
 	pthread_mutex_unlock(&d->lock);
 	if (deliver)
 		d->ops.queue_notified(d->opaque, q);
@@ -57,6 +62,30 @@ int virtio_dev_pop(struct virtio_dev *d, uint16_t q, struct virtq_chain *c)
 	return r;
 }
 
+int virtio_dev_push_many(struct virtio_dev *d, uint16_t q, const struct virtq_used_elem *e,
+			 unsigned n)
+{
+	int r;
+
+	if (q >= d->ops.num_queues)
+		return -1;
+	pthread_mutex_lock(&d->lock);
+	r = virtq_push_many(&d->queue[q].vq, e, n);
+	if (r == 0 && n)
+		d->queue[q].hist.used_published = true;
+	pthread_mutex_unlock(&d->lock);
+	return r;
+}
+
+void virtio_dev_unpop(struct virtio_dev *d, uint16_t q, uint16_t n)
+{
+	if (q >= d->ops.num_queues)
+		return;
+	pthread_mutex_lock(&d->lock);
+	virtq_unpop(&d->queue[q].vq, n);
+	pthread_mutex_unlock(&d->lock);
+}
+
 int virtio_dev_push(struct virtio_dev *d, uint16_t q,
 		    const struct virtq_chain *c, uint32_t len)
 {
@@ -80,6 +109,7 @@ bool virtio_dev_notify_used(struct virtio_dev *d, uint16_t q)
 		return false;
 	pthread_mutex_lock(&d->lock);
 	struct virtq *vq = &d->queue[q].vq;
+	bool pushed = vq->ready && vq->signalled_used != vq->used_idx;
 	if ((d->status & VIRTIO_STATUS_DRIVER_OK) && virtq_need_interrupt(vq)) {
 		/* 4.1.4.5: ISR bit 0 is "Queue Interrupt"; INTx drivers read
 		 * it to learn why the line is up. */
@@ -90,6 +120,9 @@ bool virtio_dev_notify_used(struct virtio_dev *d, uint16_t q)
 						     vq->msix_vector);
 		sent = true;
 	}
+	if (pushed && virtio_tracing())
+		virtio_trace(d->name, "used q=%u used.idx=%u interrupt=%s", q, vq->used_idx,
+			     sent ? "sent" : "suppressed");
 	pthread_mutex_unlock(&d->lock);
 	return sent;
 }

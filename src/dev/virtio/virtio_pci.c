@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dev/virtio/virtio_pci_impl.h"
+#include "dev/virtio/virtio_trace.h"
 #include "vmm/iothread.h"
 #include "vmm/kvm_events.h"
 
@@ -185,7 +186,7 @@ static bool cfgcap_target(struct virtio_pci *p, uint32_t *off, unsigned *len)
 	return ok;
 }
 
-static uint32_t config_read(void *opaque, unsigned off, unsigned len)
+static uint32_t config_read_raw(void *opaque, unsigned off, unsigned len)
 {
 	struct virtio_pci *p = opaque;
 	unsigned reg = off & ~3u, shift = 8 * (off & 3);
@@ -210,8 +211,8 @@ static uint32_t config_read(void *opaque, unsigned off, unsigned len)
 	return len == 4 ? v : v & ((1u << (8 * len)) - 1);
 }
 
-static void config_write(void *opaque, unsigned off, unsigned len,
-			 uint32_t value)
+static void config_write_raw(void *opaque, unsigned off, unsigned len,
+			     uint32_t value)
 {
 	struct virtio_pci *p = opaque;
 	unsigned reg = off & ~3u, shift = 8 * (off & 3);
@@ -259,6 +260,45 @@ static void config_write(void *opaque, unsigned off, unsigned len,
 		return;
 	}
 	pthread_mutex_unlock(&p->lock);
+}
+
+/* For `trace virtio`: the type 0 header fields a driver touches (PCI 3.0,
+ * 6.1) and the MSI-X message control; other offsets print as numbers. */
+static const char *config_name(const struct virtio_pci *p, unsigned off)
+{
+	switch (off) {
+	case 0x00: return "vendor";
+	case 0x02: return "device";
+	case CFG_COMMAND: return "command";
+	case 0x06: return "status";
+	case CFG_BAR0: return "bar0";
+	case CFG_BAR1: return "bar1";
+	case 0x34: return "cap_ptr";
+	case CFG_INT_LINE: return "int_line";
+	}
+	return off == p->msix_cap + 2 ? "msix_ctrl" : NULL;
+}
+
+static uint32_t config_read(void *opaque, unsigned off, unsigned len)
+{
+	uint32_t v = config_read_raw(opaque, off, len);
+
+	if (virtio_tracing()) {
+		struct virtio_pci *p = opaque;
+		virtio_trace_access(virtio_dev_name(p->dev), "pci_cfg", config_name(p, off), off,
+				    len, false, v);
+	}
+	return v;
+}
+
+static void config_write(void *opaque, unsigned off, unsigned len, uint32_t value)
+{
+	if (virtio_tracing()) {
+		struct virtio_pci *p = opaque;
+		virtio_trace_access(virtio_dev_name(p->dev), "pci_cfg", config_name(p, off), off,
+				    len, true, value);
+	}
+	config_write_raw(opaque, off, len, value);
 }
 
 const struct pci_function_ops virtio_pci_function_ops = {

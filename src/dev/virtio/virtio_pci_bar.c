@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dev/virtio/virtio_pci_impl.h"
+#include "dev/virtio/virtio_trace.h"
 #include "vmm/iothread.h"
 
 /* 4.1.4.3 struct virtio_pci_common_cfg. kind: a virtio_reg, or one of the
@@ -16,28 +17,40 @@ enum { F_REG, F_REG64, F_NOTIFY_OFF, F_ZERO };
 struct common_field {
 	uint8_t off, width, kind;
 	enum virtio_reg reg;   /* F_REG64: the LO half; HI follows */
+	const char *name;      /* the spec's field name, for traces */
 };
 
 static const struct common_field common_fields[] = {
-	{ 0x00, 4, F_REG, VIRTIO_REG_DEVICE_FEATURE_SEL },
-	{ 0x04, 4, F_REG, VIRTIO_REG_DEVICE_FEATURE },
-	{ 0x08, 4, F_REG, VIRTIO_REG_DRIVER_FEATURE_SEL },
-	{ 0x0c, 4, F_REG, VIRTIO_REG_DRIVER_FEATURE },
-	{ 0x10, 2, F_REG, VIRTIO_REG_CONFIG_MSIX_VECTOR },
-	{ 0x12, 2, F_REG, VIRTIO_REG_NUM_QUEUES },
-	{ 0x14, 1, F_REG, VIRTIO_REG_STATUS },
-	{ 0x15, 1, F_REG, VIRTIO_REG_CONFIG_GENERATION },
-	{ 0x16, 2, F_REG, VIRTIO_REG_QUEUE_SEL },
-	{ 0x18, 2, F_REG, VIRTIO_REG_QUEUE_SIZE },
-	{ 0x1a, 2, F_REG, VIRTIO_REG_QUEUE_MSIX_VECTOR },
-	{ 0x1c, 2, F_REG, VIRTIO_REG_QUEUE_READY },
-	{ 0x1e, 2, F_NOTIFY_OFF, 0 },
-	{ 0x20, 8, F_REG64, VIRTIO_REG_QUEUE_DESC_LO },
-	{ 0x28, 8, F_REG64, VIRTIO_REG_QUEUE_DRIVER_LO },
-	{ 0x30, 8, F_REG64, VIRTIO_REG_QUEUE_DEVICE_LO },
-	{ 0x38, 2, F_ZERO, 0 },   /* queue_notify_data: no NOTIF_CONFIG_DATA */
-	{ 0x3a, 2, F_ZERO, 0 },   /* queue_reset: no VIRTIO_F_RING_RESET */
+	{ 0x00, 4, F_REG, VIRTIO_REG_DEVICE_FEATURE_SEL, "device_feature_select" },
+	{ 0x04, 4, F_REG, VIRTIO_REG_DEVICE_FEATURE, "device_feature" },
+	{ 0x08, 4, F_REG, VIRTIO_REG_DRIVER_FEATURE_SEL, "driver_feature_select" },
+	{ 0x0c, 4, F_REG, VIRTIO_REG_DRIVER_FEATURE, "driver_feature" },
+	{ 0x10, 2, F_REG, VIRTIO_REG_CONFIG_MSIX_VECTOR, "config_msix_vector" },
+	{ 0x12, 2, F_REG, VIRTIO_REG_NUM_QUEUES, "num_queues" },
+	{ 0x14, 1, F_REG, VIRTIO_REG_STATUS, "device_status" },
+	{ 0x15, 1, F_REG, VIRTIO_REG_CONFIG_GENERATION, "config_generation" },
+	{ 0x16, 2, F_REG, VIRTIO_REG_QUEUE_SEL, "queue_select" },
+	{ 0x18, 2, F_REG, VIRTIO_REG_QUEUE_SIZE, "queue_size" },
+	{ 0x1a, 2, F_REG, VIRTIO_REG_QUEUE_MSIX_VECTOR, "queue_msix_vector" },
+	{ 0x1c, 2, F_REG, VIRTIO_REG_QUEUE_READY, "queue_enable" },
+	{ 0x1e, 2, F_NOTIFY_OFF, 0, "queue_notify_off" },
+	{ 0x20, 8, F_REG64, VIRTIO_REG_QUEUE_DESC_LO, "queue_desc" },
+	{ 0x28, 8, F_REG64, VIRTIO_REG_QUEUE_DRIVER_LO, "queue_driver" },
+	{ 0x30, 8, F_REG64, VIRTIO_REG_QUEUE_DEVICE_LO, "queue_device" },
+	{ 0x38, 2, F_ZERO, 0, "queue_notify_data" },   /* no NOTIF_CONFIG_DATA */
+	{ 0x3a, 2, F_ZERO, 0, "queue_reset" },         /* no VIRTIO_F_RING_RESET */
 };
+
+/* The field at off (a 64-bit field's high half too); NULL for holes. */
+static const struct common_field *common_field_at(uint64_t off)
+{
+	for (size_t i = 0; i < sizeof(common_fields) / sizeof(common_fields[0]); i++) {
+		const struct common_field *c = &common_fields[i];
+		if (off >= c->off && off < (uint64_t)c->off + c->width)
+			return c;
+	}
+	return NULL;
+}
 
 /* 4.1.5.1.2: a vector the table does not have maps to NO_VECTOR, which the
  * driver reads back to learn of the failure. */
@@ -127,13 +140,9 @@ void vpci_kick(struct virtio_pci *p, uint16_t q)
 	virtio_dev_queue_notify(p->dev, q);
 }
 
-void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,
-		       bool is_write)
+static void bar_io(struct virtio_pci *p, uint64_t off, void *data, unsigned len,
+		   bool is_write)
 {
-	struct virtio_pci *p = opaque;
-
-	if (len == 0 || len > 8)
-		return;
 	if (off < VIRTIO_PCI_COMMON_LEN) {
 		common_io(p, off, data, len, is_write);
 	} else if (off == VIRTIO_PCI_ISR_OFF) {
@@ -171,4 +180,49 @@ void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,
 	} else if (!is_write) {
 		memset(data, 0, len);
 	}
+}
+
+/* One trace line per BAR access: the structure it falls in (4.1.4) and,
+ * in the common configuration, the field's name. */
+static void trace_bar(const struct virtio_pci *p, uint64_t off, unsigned len, bool is_write,
+		      uint64_t val)
+{
+	const char *dev = virtio_dev_name(p->dev);
+
+	if (off < VIRTIO_PCI_COMMON_LEN) {
+		const struct common_field *f = common_field_at(off);
+		virtio_trace_access(dev, "common", f ? f->name : NULL, off, len, is_write, val);
+	} else if (off == VIRTIO_PCI_ISR_OFF) {
+		virtio_trace_access(dev, "isr", "isr", off, len, is_write, val);
+	} else if (off >= VIRTIO_PCI_DEVICE_OFF && off < VIRTIO_PCI_NOTIFY_OFF) {
+		virtio_trace_access(dev, "device", NULL, off - VIRTIO_PCI_DEVICE_OFF, len, is_write,
+				    val);
+	} else if (off >= VIRTIO_PCI_NOTIFY_OFF && off < VIRTIO_PCI_MSIX_OFF) {
+		virtio_trace(dev, "%s notify q=%llu len=%u val=0x%llx", is_write ? "write" : "read",
+			     (unsigned long long)((off - VIRTIO_PCI_NOTIFY_OFF) /
+						  VIRTIO_PCI_NOTIFY_MULT), len,
+			     (unsigned long long)val);
+	} else if (off >= VIRTIO_PCI_MSIX_OFF && off < VIRTIO_PCI_PBA_OFF) {
+		virtio_trace(dev, "%s msix[%llu]+0x%llx len=%u val=0x%llx",
+			     is_write ? "write" : "read",
+			     (unsigned long long)((off - VIRTIO_PCI_MSIX_OFF) / MSIX_ENTRY_SIZE),
+			     (unsigned long long)((off - VIRTIO_PCI_MSIX_OFF) % MSIX_ENTRY_SIZE), len,
+			     (unsigned long long)val);
+	} else {
+		virtio_trace_access(dev, "bar", NULL, off, len, is_write, val);
+	}
+}
+
+void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,
+		       bool is_write)
+{
+	struct virtio_pci *p = opaque;
+
+	if (len == 0 || len > 8)
+		return;
+	bool trace = virtio_tracing();
+	uint64_t val = trace && is_write ? vpci_get_le(data, len) : 0;
+	bar_io(p, off, data, len, is_write);
+	if (trace)
+		trace_bar(p, off, len, is_write, is_write ? val : vpci_get_le(data, len));
 }

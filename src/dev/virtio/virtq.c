@@ -137,6 +137,21 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *vq, uint16_t n)
+{
+	uint16_t in_flight = vq->last_avail_idx - vq->used_idx;
+
+	if (n > in_flight)
+		n = in_flight;
+	vq->last_avail_idx -= n;
+	vq->stats.pops -= n;
+	if (vq->event_idx && !vq->notify_suppressed && n) {
+		ring_store16(vq->used, USED_AVAIL_EVENT(vq->size), vq->last_avail_idx,
+			     __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+}
+
 int virtq_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c)
 {
 	if (!vq->ready)
@@ -167,6 +182,25 @@ int virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len)
 	 * and the buffer's contents before it too: release ordering. */
 	ring_store16(vq->used, USED_IDX, vq->used_idx, __ATOMIC_RELEASE);
 	vq->stats.pushes++;
+	return 0;
+}
+
+int virtq_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned n)
+{
+	if (!vq->ready || n > (uint16_t)(vq->last_avail_idx - vq->used_idx))
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		if (e[i].epoch != vq->epoch)
+			return -1;
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t slot = (uint16_t)(vq->used_idx + i) % vq->size;
+		ring_store32(vq->used, USED_RING_ID(slot), e[i].head, __ATOMIC_RELAXED);
+		ring_store32(vq->used, USED_RING_LEN(slot), e[i].len, __ATOMIC_RELAXED);
+	}
+	vq->used_idx += (uint16_t)n;
+	/* 2.7.8.2, as in virtq_push. */
+	ring_store16(vq->used, USED_IDX, vq->used_idx, __ATOMIC_RELEASE);
+	vq->stats.pushes += n;
 	return 0;
 }
 

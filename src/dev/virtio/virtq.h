@@ -141,11 +141,35 @@ int virtq_enable(struct virtq *vq, const struct guest_mem *mem,
  * (the queue state is unchanged). */
 int virtq_pop(struct virtq *vq, struct virtq_chain *c);
 
+/* Give back the last n popped chains, not yet pushed, so the next pops
+ * return them again (a device that found too little buffer space for a
+ * packet). n larger than the chains in flight is clamped. */
+void virtq_unpop(struct virtq *vq, uint16_t n);
+
 /* Publish c in the used ring with len bytes written (2.7.8), then advance
  * used->idx with release ordering. 0; -1 when c was popped before the last
  * reset or nothing is in flight (the element is dropped). len is clamped
  * to the chain's writable bytes. */
 int virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len);
+
+/* One used element for virtq_push_many: a popped chain's head and epoch,
+ * and the bytes written (at most the chain's writable bytes). */
+struct virtq_used_elem {
+	uint16_t head;
+	uint32_t epoch;
+	uint32_t len;
+};
+static inline struct virtq_used_elem virtq_used_of(const struct virtq_chain *c, uint32_t len)
+{
+	return (struct virtq_used_elem){ c->head, c->epoch, len < c->writable ? len :
+						       (uint32_t)c->writable };
+}
+
+/* Publish n elements and then move used->idx once, so the driver sees all
+ * of them or none (a packet spread over several receive buffers, 5.1.6.4).
+ * 0; -1 (nothing published) when one was popped before the last reset or
+ * n exceeds the chains in flight. */
+int virtq_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned n);
 
 /* After one or more pushes: does the driver want a used buffer
  * notification (2.7.7)? Counts the answer in stats. false when nothing was

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* virtio-net over a tap (virtio 1.2, 5.1; virtio_net.h): features and
+ * their dependencies (5.1.3), configuration (5.1.4), life cycle and the
+ * transmit path (5.1.6.2). The receive path is virtio_net_rx.c. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "dev/virtio/virtio_net_impl.h"
+#include "vmm/iothread.h"
+
+#define BIT(n) (1ULL << (n))
+
+/* 5.1.3: transmit offloads the tap always takes (virtio_net_hdr_to_skb),
+ * receive offloads only as TUNSETOFFLOAD allows. */
+static uint64_t net_features(const struct tap *t)
+{
+	uint64_t f = BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS) |
+		     BIT(VIRTIO_NET_F_MRG_RXBUF) | BIT(VIRTIO_NET_F_CSUM) |
+		     BIT(VIRTIO_NET_F_HOST_TSO4) | BIT(VIRTIO_NET_F_HOST_TSO6) |
+		     BIT(VIRTIO_NET_F_HOST_ECN);
+
+	if (t->offloads & TAP_OFFLOAD_CSUM)
+		f |= BIT(VIRTIO_NET_F_GUEST_CSUM);
+	if (t->offloads & TAP_OFFLOAD_TSO4)
+		f |= BIT(VIRTIO_NET_F_GUEST_TSO4);
+	if (t->offloads & TAP_OFFLOAD_TSO6)
+		f |= BIT(VIRTIO_NET_F_GUEST_TSO6);
+	if ((t->offloads & TAP_OFFLOAD_TSO_ECN) && (f & BIT(VIRTIO_NET_F_GUEST_TSO4)))
+		f |= BIT(VIRTIO_NET_F_GUEST_ECN);
+	return f;
+}
+
+/* 5.1.3.1: "The driver MUST NOT accept a feature which requires another
+ * feature which was not accepted." */
+static const char *net_check_features(void *opaque, uint64_t f)
+{
+	static const struct {
+		unsigned bit;
+		uint64_t needs;
+		const char *why;
+	} rules[] = {
+		{ VIRTIO_NET_F_GUEST_TSO4, BIT(VIRTIO_NET_F_GUEST_CSUM),
+		  "GUEST_TSO4 accepted without GUEST_CSUM (5.1.3.1)" },
+		{ VIRTIO_NET_F_GUEST_TSO6, BIT(VIRTIO_NET_F_GUEST_CSUM),
+		  "GUEST_TSO6 accepted without GUEST_CSUM (5.1.3.1)" },
+		{ VIRTIO_NET_F_GUEST_ECN, BIT(VIRTIO_NET_F_GUEST_TSO4) | BIT(VIRTIO_NET_F_GUEST_TSO6),
+		  "GUEST_ECN accepted without GUEST_TSO4 or GUEST_TSO6 (5.1.3.1)" },
+		{ VIRTIO_NET_F_HOST_TSO4, BIT(VIRTIO_NET_F_CSUM),
+		  "HOST_TSO4 accepted without CSUM (5.1.3.1)" },
+		{ VIRTIO_NET_F_HOST_TSO6, BIT(VIRTIO_NET_F_CSUM),
+		  "HOST_TSO6 accepted without CSUM (5.1.3.1)" },
+		{ VIRTIO_NET_F_HOST_ECN, BIT(VIRTIO_NET_F_HOST_TSO4) | BIT(VIRTIO_NET_F_HOST_TSO6),
+		  "HOST_ECN accepted without HOST_TSO4 or HOST_TSO6 (5.1.3.1)" },
+	};
+
+	(void)opaque;
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if ((f & BIT(rules[i].bit)) && !(f & rules[i].needs))
+			return rules[i].why;
+	return NULL;
+}
+
+/* 5.1.4: mac (with VIRTIO_NET_F_MAC), status (VIRTIO_NET_F_STATUS): the
+ * link is always up. Device mutex held. */
+static void net_config_read(void *opaque, uint32_t offset, void *data, uint32_t len)
+{
+	struct virtio_net *n = opaque;
+	uint8_t cfg[VIRTIO_NET_CONFIG_SIZE] = { 0 };
+
+	memcpy(cfg + VIRTIO_NET_CFG_MAC, n->mac, 6);
+	cfg[VIRTIO_NET_CFG_STATUS] = VIRTIO_NET_S_LINK_UP;   /* le16 */
+	memcpy(data, cfg + offset, len);
+}
+
+/* 5.1.6.2.1: the driver sets gso_type only with the matching HOST_
+ * feature, NEEDS_CSUM only with CSUM. The header is read into hdr first
+ * (it may span descriptors). NULL when the header is acceptable. */
+static const char *tx_header_problem(uint64_t f, const uint8_t *hdr)
+{
+	uint8_t gso = hdr[1] & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+
+	if ((hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !(f & BIT(VIRTIO_NET_F_CSUM)))
+		return "NEEDS_CSUM without CSUM";
+	if ((hdr[1] & VIRTIO_NET_HDR_GSO_ECN) && !(f & BIT(VIRTIO_NET_F_HOST_ECN)))
+		return "GSO_ECN without HOST_ECN";
+	switch (gso) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return NULL;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return f & BIT(VIRTIO_NET_F_HOST_TSO4) ? NULL : "GSO_TCPV4 without HOST_TSO4";
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return f & BIT(VIRTIO_NET_F_HOST_TSO6) ? NULL : "GSO_TCPV6 without HOST_TSO6";
+	default:
+		return "unknown gso_type";
+	}
+}
+
+/* Gather the header bytes of a chain's readable part into hdr. */
+static void read_header(const struct virtq_chain *c, uint8_t hdr[VIRTIO_NET_HDR_LEN])
+{
+	size_t got = 0;
+
+	for (unsigned i = 0; i < c->nsegs && got < VIRTIO_NET_HDR_LEN; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		size_t run = VIRTIO_NET_HDR_LEN - got < s->len ? VIRTIO_NET_HDR_LEN - got : s->len;
+
+		if (s->device_writable)
+			break;
+		memcpy(hdr + got, s->hva, run);
+		got += run;
+	}
+}
+
+/* One transmit chain: header and frame, device-readable only (5.1.6.2),
+ * to the tap in one writev. false when the device is now broken. */
+static bool tx_one(struct virtio_net *n, const struct virtq_chain *c, uint64_t f)
+{
+	uint8_t hdr[VIRTIO_NET_HDR_LEN];
+
+	if (c->writable) {
+		virtio_dev_mark_broken(n->dev, "transmitq buffer head=%u has device-writable"
+				       " descriptors (5.1.6.2)", c->head);
+		return false;
+	}
+	if (c->readable < VIRTIO_NET_HDR_LEN) {
+		virtio_dev_mark_broken(n->dev, "transmitq buffer head=%u is %" PRIu64 " bytes,"
+				       " shorter than struct virtio_net_hdr (5.1.6)", c->head,
+				       c->readable);
+		return false;
+	}
+	read_header(c, hdr);
+	if (tx_header_problem(f, hdr)) {
+		n->st.tx_bad_hdr++;   /* dropped, the buffer goes back */
+		return true;
+	}
+	for (unsigned i = 0; i < c->nsegs; i++)
+		n->iov[i] = (struct iovec){ c->seg[i].hva, c->seg[i].len };
+	ssize_t w;
+	do
+		w = writev(n->tap.fd, n->iov, (int)c->nsegs);
+	while (w < 0 && errno == EINTR);
+	if (w < 0) {
+		n->st.tx_errors++;
+	} else {
+		n->st.tx_packets++;
+		n->st.tx_bytes += c->readable - VIRTIO_NET_HDR_LEN;
+	}
+	return true;
+}
+
+/* 5.1.6.2: send what the driver queued, with notifications suppressed
+ * meanwhile (2.7.10) and one interrupt at the end. work held. */
+static void tx_locked(struct virtio_net *n)
+{
+	uint64_t f = virtio_dev_features(n->dev);
+	bool pushed = false;
+
+	for (;;) {
+		int r;
+		virtio_dev_suppress_notify(n->dev, VIRTIO_NET_TX_QUEUE, true);
+		while ((r = virtio_dev_pop(n->dev, VIRTIO_NET_TX_QUEUE, n->chain)) == 1) {
+			if (!tx_one(n, n->chain, f))
+				goto out;
+			/* 5.1.6.2.2: the used length of a transmit buffer is 0. */
+			if (virtio_dev_push(n->dev, VIRTIO_NET_TX_QUEUE, n->chain, 0) == 0)
+				pushed = true;
+		}
+		if (r < 0 || !virtio_dev_suppress_notify(n->dev, VIRTIO_NET_TX_QUEUE, false))
+			break;
+	}
+out:
+	if (pushed)
+		virtio_dev_notify_used(n->dev, VIRTIO_NET_TX_QUEUE);
+}
+
+static void net_notified(void *opaque, uint16_t q)
+{
+	struct virtio_net *n = opaque;
+
+	pthread_mutex_lock(&n->work);
+	if (q == VIRTIO_NET_TX_QUEUE)
+		tx_locked(n);
+	else
+		virtio_net_rx_locked(n);   /* new receive buffers */
+	pthread_mutex_unlock(&n->work);
+}
+
+/* Device mutex held: only note that the offloads go back to none. */
+static void net_reset(void *opaque)
+{
+	struct virtio_net *n = opaque;
+
+	atomic_store(&n->offloads_stale, true);
+}
+
+static void net_describe(void *opaque, uint16_t q, const struct virtq_chain *c, char *buf,
+			 size_t len)
+{
+	(void)opaque;
+	if (q == VIRTIO_NET_RX_QUEUE)
+		snprintf(buf, len, "net receive buffer %" PRIu64 " bytes", c->writable);
+	else
+		snprintf(buf, len, "net transmit frame %" PRIu64 " bytes",
+			 c->readable > VIRTIO_NET_HDR_LEN ? c->readable - VIRTIO_NET_HDR_LEN : 0);
+}
+
+static void net_backend_info(void *opaque, char *buf, size_t len)
+{
+	struct virtio_net *n = opaque;
+
+	pthread_mutex_lock(&n->work);
+	struct net_stats s = n->st;
+	unsigned off = n->offloads_set;
+	bool waiting = n->frame_len != 0;
+	pthread_mutex_unlock(&n->work);
+	snprintf(buf, len, "tap=%s mac=%s tap_offloads=0x%x rx_packets=%" PRIu64 " rx_bytes=%" PRIu64
+		 " rx_dropped=%" PRIu64 " rx_waiting=%d tx_packets=%" PRIu64 " tx_bytes=%" PRIu64
+		 " tx_errors=%" PRIu64 " tx_bad_hdr=%" PRIu64, n->tap.ifname, n->mac_text, off,
+		 s.rx_packets, s.rx_bytes, s.rx_dropped, waiting, s.tx_packets, s.tx_bytes,
+		 s.tx_errors, s.tx_bad_hdr);
+}
+
+int virtio_net_parse_mac(const char *text, uint8_t mac[6])
+{
+	unsigned v[6];
+	char end;
+
+	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &end) != 6 || strlen(text) != 17)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	/* A group address cannot be a station's (IEEE 802, I/G bit). */
+	return mac[0] & 1 ? -1 : 0;
+}
+
+/* 52:54:00 (the prefix QEMU and kvmtool guests use) and a hash of the
+ * tap's name, so the same --net line gives the same address. */
+static void default_mac(const char *ifname, uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+
+	for (const char *p = ifname; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	mac[0] = 0x52;
+	mac[1] = 0x54;
+	mac[2] = 0x00;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+struct virtio_net *virtio_net_new(const struct guest_mem *mem, const char *ifname,
+				  const uint8_t *mac, struct iothread *io, char *err,
+				  size_t errlen)
+{
+	struct virtio_net *n = calloc(1, sizeof(*n));
+
+	if (!n) {
+		snprintf(err, errlen, "out of memory creating virtio-net");
+		return NULL;
+	}
+	pthread_mutex_init(&n->work, NULL);
+	atomic_init(&n->offloads_stale, false);
+	n->io = io;
+	if (tap_open(&n->tap, ifname, VIRTIO_NET_HDR_LEN, err, errlen) < 0) {
+		pthread_mutex_destroy(&n->work);
+		free(n);
+		return NULL;
+	}
+	if (mac)
+		memcpy(n->mac, mac, 6);
+	else
+		default_mac(n->tap.ifname, n->mac);
+	snprintf(n->mac_text, sizeof(n->mac_text), "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0],
+		 n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+	struct virtio_dev_ops ops = {
+		.name = "virtio-net",
+		.device_id = VIRTIO_ID_NET,
+		.num_queues = 2,
+		.max_queue_size = VIRTIO_NET_QUEUE_SIZE,
+		.features = net_features(&n->tap),
+		.config_size = VIRTIO_NET_CONFIG_SIZE,
+		.config_read = net_config_read,
+		.queue_notified = net_notified,
+		.reset = net_reset,
+		.describe_request = net_describe,
+		.check_features = net_check_features,
+		.backend_info = net_backend_info,
+	};
+	n->chain = malloc(sizeof(*n->chain));
+	n->dev = n->chain ? virtio_dev_new(&ops, n, mem) : NULL;
+	if (!n->dev) {
+		snprintf(err, errlen, "out of memory creating virtio-net");
+		virtio_net_free(n);
+		return NULL;
+	}
+	/* Frames wait in the tap until the driver is ready: the first kick
+	 * (or DRIVER_OK) starts reading. */
+	return n;
+}
+
+void virtio_net_free(struct virtio_net *n)
+{
+	if (!n)
+		return;
+	if (n->tap_watched)
+		iothread_del_fd(n->io, n->tap.fd);
+	tap_close(&n->tap);
+	virtio_dev_free(n->dev);
+	pthread_mutex_destroy(&n->work);
+	free(n->chain);
+	free(n);
+}
+
+struct virtio_dev *virtio_net_dev(struct virtio_net *n)
+{
+	return n->dev;
+}
+
+const char *virtio_net_ifname(const struct virtio_net *n)
+{
+	return n->tap.ifname;
+}
+
+const char *virtio_net_mac_text(const struct virtio_net *n)
+{
+	return n->mac_text;
+}
+
+void virtio_net_poll_tap(struct virtio_net *n)
+{
+	pthread_mutex_lock(&n->work);
+	virtio_net_rx_locked(n);
+	pthread_mutex_unlock(&n->work);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Internal to virtio-net: the state shared by the device model
+ * (virtio_net.c: features, config, life cycle, transmit) and its receive
+ * path (virtio_net_rx.c). */
+#ifndef HVMON_DEV_VIRTIO_VIRTIO_NET_IMPL_H
+#define HVMON_DEV_VIRTIO_VIRTIO_NET_IMPL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/uio.h>
+
+#include "dev/tap.h"
+#include "dev/virtio/virtio_net.h"
+
+struct net_stats {
+	uint64_t rx_packets, rx_bytes;
+	uint64_t rx_dropped;       /* no receive buffer could hold the frame */
+	uint64_t tx_packets, tx_bytes;
+	uint64_t tx_errors;        /* the tap refused the frame */
+	uint64_t tx_bad_hdr;       /* header breaks the negotiated features */
+};
+
+struct virtio_net {
+	struct virtio_dev *dev;
+	struct tap tap;
+	uint8_t mac[6];
+	char mac_text[18];
+	struct iothread *io;
+
+	/* Guards everything below. Taken on the I/O thread (tap readable,
+	 * kicks) and on a vCPU thread for kicks DRIVER_OK releases. */
+	pthread_mutex_t work;
+	bool tap_watched;          /* the tap fd is in io's epoll set */
+	unsigned offloads_set;     /* TUNSETOFFLOAD in force */
+	atomic_bool offloads_stale;   /* the driver reset: set them again */
+	struct virtq_chain *chain; /* big (VIRTQ_CHAIN_MAX_SEGS): heap */
+	struct iovec iov[VIRTQ_CHAIN_MAX_SEGS];
+	struct virtq_used_elem used[VIRTIO_NET_QUEUE_SIZE];
+	uint8_t frame[VIRTIO_NET_MAX_FRAME];
+	size_t frame_len;          /* a frame read and not yet delivered */
+	struct net_stats st;
+};
+
+/* virtio_net_rx.c. Deliver waiting and newly readable frames until the
+ * tap is empty or the driver has no receive buffer left. work held. */
+void virtio_net_rx_locked(struct virtio_net *n);
+/* The tap became readable (iothread_fd_fn). */
+void virtio_net_tap_ready(void *opaque, int fd, uint32_t events);
+
+#endif

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* virtio-net receive path (virtio 1.2, 5.1.6.3 and 5.1.6.4): frames from
+ * the tap into the driver's receive buffers. */
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "dev/virtio/virtio_net_impl.h"
+#include "vmm/iothread.h"
+
+/* TUNSETOFFLOAD follows what the driver accepted: the tap must not hand us
+ * a partially checksummed or GSO frame the driver cannot take (5.1.6.4:
+ * "the device MUST NOT use ... unless negotiated"). */
+static void sync_offloads_locked(struct virtio_net *n)
+{
+	uint64_t f = virtio_dev_features(n->dev);
+	unsigned want = 0;
+
+	if (f & (1ULL << VIRTIO_NET_F_GUEST_CSUM))
+		want |= TAP_OFFLOAD_CSUM;
+	if (f & (1ULL << VIRTIO_NET_F_GUEST_TSO4))
+		want |= TAP_OFFLOAD_TSO4;
+	if (f & (1ULL << VIRTIO_NET_F_GUEST_TSO6))
+		want |= TAP_OFFLOAD_TSO6;
+	if (f & (1ULL << VIRTIO_NET_F_GUEST_ECN))
+		want |= TAP_OFFLOAD_TSO_ECN;
+	want &= n->tap.offloads;
+	if (want == n->offloads_set && !atomic_exchange(&n->offloads_stale, false))
+		return;
+	if (tap_set_offloads(&n->tap, want) == 0)
+		n->offloads_set = want;
+}
+
+static void watch_tap_locked(struct virtio_net *n, bool on)
+{
+	if (!n->io || n->tap_watched == on)
+		return;
+	if (on)
+		n->tap_watched = iothread_add_fd(n->io, n->tap.fd, EPOLLIN, virtio_net_tap_ready,
+						 n) == 0;
+	else if (iothread_del_fd(n->io, n->tap.fd) == 0)
+		n->tap_watched = false;
+}
+
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* Copy len bytes of src into the chain's writable segments; returns the
+ * bytes copied. */
+static size_t fill_chain(const struct virtq_chain *c, const uint8_t *src, size_t len)
+{
+	size_t done = 0;
+
+	for (unsigned i = 0; i < c->nsegs && done < len; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		size_t run = s->len < len - done ? s->len : len - done;
+
+		memcpy(s->hva, src + done, run);
+		done += run;
+	}
+	return done;
+}
+
+/* Where byte off of the chain's writable bytes lives (any layout, 2.6.4),
+ * NULL beyond them. */
+static uint8_t *chain_byte(const struct virtq_chain *c, uint64_t off)
+{
+	for (unsigned i = 0; i < c->nsegs; i++) {
+		if (off < c->seg[i].len)
+			return c->seg[i].hva + off;
+		off -= c->seg[i].len;
+	}
+	return NULL;
+}
+
+/* A frame that needs more buffers than the whole ring holds would wait
+ * for ever: it is dropped instead. */
+static uint16_t rx_queue_size(struct virtio_net *n)
+{
+	struct virtq vq;
+	struct virtio_queue_history h;
+	uint16_t avail;
+
+	if (virtio_dev_get_queue(n->dev, VIRTIO_NET_RX_QUEUE, &vq, &h, &avail) < 0)
+		return 0;
+	return vq.size;
+}
+
+enum deliver { DELIVERED, NO_BUFFERS, DROPPED, BROKEN };
+
+/* One frame (header included) into receive buffers. 5.1.6.3.1: buffers
+ * are device-writable only; without MRG_RXBUF one buffer must hold the
+ * whole frame, with it as many as needed and num_buffers (header offset
+ * 10, 5.1.6.4) in the first says how many. Buffers taken for a frame that
+ * does not fit go back (unpop). */
+static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t len)
+{
+	uint64_t f = virtio_dev_features(n->dev);
+	bool mrg = f & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	uint8_t *num_lo = NULL, *num_hi = NULL;
+	uint16_t k = 0;
+	size_t off = 0;
+
+	/* 5.1.6.4.1: without GUEST_CSUM flags must be 0 (the tap may mark
+	 * a frame DATA_VALID); GSO frames come only with the GUEST_ offloads
+	 * the tap was told of. num_buffers is 1 unless more are used. */
+	if (!(f & (1ULL << VIRTIO_NET_F_GUEST_CSUM)))
+		frame[0] = 0;
+	put_le16(frame + 10, 1);
+	while (off < len) {
+		int r = virtio_dev_pop(n->dev, VIRTIO_NET_RX_QUEUE, n->chain);
+		if (r < 0)
+			return BROKEN;
+		if (r == 0 || k == VIRTIO_NET_QUEUE_SIZE) {
+			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, k);
+			return k && k >= rx_queue_size(n) ? DROPPED : NO_BUFFERS;
+		}
+		const struct virtq_chain *c = n->chain;
+		if (c->readable) {
+			virtio_dev_mark_broken(n->dev, "receiveq buffer head=%u has device-readable"
+					       " descriptors (5.1.6.3.1)", c->head);
+			return BROKEN;
+		}
+		/* Without MRG_RXBUF the frame must fit one buffer; one too
+		 * small cannot take it: drop the frame, keep the buffer. With
+		 * it, each buffer holds at least the header (5.1.6.3.1). */
+		if (k == 0 && (mrg ? c->writable < VIRTIO_NET_HDR_LEN : c->writable < len)) {
+			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, 1);
+			return DROPPED;
+		}
+		if (k == 0) {
+			num_lo = chain_byte(c, 10);
+			num_hi = chain_byte(c, 11);
+		}
+		size_t done = fill_chain(c, frame + off, len - off);
+		n->used[k++] = virtq_used_of(c, (uint32_t)done);
+		off += done;
+	}
+	if (k > 1) {
+		*num_lo = (uint8_t)k;
+		*num_hi = (uint8_t)(k >> 8);
+	}
+	return virtio_dev_push_many(n->dev, VIRTIO_NET_RX_QUEUE, n->used, k) == 0 ? DELIVERED :
+										      BROKEN;
+}
+
+void virtio_net_rx_locked(struct virtio_net *n)
+{
+	bool pushed = false;
+
+	sync_offloads_locked(n);
+	for (;;) {
+		if (!n->frame_len) {
+			ssize_t r = read(n->tap.fd, n->frame, sizeof(n->frame));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				watch_tap_locked(n, true);   /* EAGAIN: wait for more */
+				break;
+			}
+			if ((size_t)r < VIRTIO_NET_HDR_LEN)
+				continue;   /* no frame in it: the tap's business */
+			n->frame_len = (size_t)r;
+		}
+		enum deliver d = deliver_frame(n, n->frame, n->frame_len);
+		if (d == NO_BUFFERS) {
+			/* 2.7.10: ask for a kick when buffers come, and look
+			 * again in case they came meanwhile. */
+			if (virtio_dev_suppress_notify(n->dev, VIRTIO_NET_RX_QUEUE, false))
+				continue;
+			watch_tap_locked(n, false);
+			break;
+		}
+		if (d == BROKEN) {
+			n->frame_len = 0;
+			watch_tap_locked(n, true);   /* reads go on, frames are dropped */
+			break;
+		}
+		if (d == DELIVERED) {
+			n->st.rx_packets++;
+			n->st.rx_bytes += n->frame_len - VIRTIO_NET_HDR_LEN;
+			pushed = true;
+		} else {
+			n->st.rx_dropped++;
+		}
+		n->frame_len = 0;
+	}
+	if (pushed)
+		virtio_dev_notify_used(n->dev, VIRTIO_NET_RX_QUEUE);
+}
+
+void virtio_net_tap_ready(void *opaque, int fd, uint32_t events)
+{
+	struct virtio_net *n = opaque;
+
+	(void)fd;
+	(void)events;
+	pthread_mutex_lock(&n->work);
+	virtio_net_rx_locked(n);
+	pthread_mutex_unlock(&n->work);
+}
