@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define INPUT_CHUNK 1024
@@ -41,6 +42,17 @@ struct chardev {
 	int ntaps;
 	chardev_data_fn sink;
 	void *sink_opaque;
+
+	/* chardev_share_stdout, guarded by lock: a partial line held back
+	 * (since part_ns), and whether the fd ends mid-line because one was
+	 * flushed. */
+	bool share;
+	uint8_t part[1024];
+	size_t part_len;
+	uint64_t part_ns;
+	bool mid_line;
+	pthread_t flusher;           /* while share: writes stale partials */
+	pthread_cond_t part_cond;    /* a partial line is held, or share ends */
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -153,6 +165,12 @@ struct chardev *chardev_open(const char *spec, char *err, size_t errlen)
 	}
 	pthread_mutex_init(&cd->lock, NULL);
 	pthread_cond_init(&cd->taps_idle, NULL);
+	/* CLOCK_MONOTONIC, as part_ns. */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&cd->part_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	return cd;
 }
 
@@ -160,11 +178,13 @@ void chardev_close(struct chardev *cd)
 {
 	if (!cd)
 		return;
+	chardev_share_stdout(cd, false);
 	if (cd->kind != CHARDEV_STDIO)
 		close(cd->out_fd);
 	if (cd->slave_fd >= 0)
 		close(cd->slave_fd);
 	pthread_cond_destroy(&cd->taps_idle);
+	pthread_cond_destroy(&cd->part_cond);
 	pthread_mutex_destroy(&cd->lock);
 	free(cd);
 }
@@ -205,6 +225,113 @@ static void write_out(struct chardev *cd, const uint8_t *buf, size_t len)
 	}
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void write_part_locked(struct chardev *cd)
+{
+	write_out(cd, cd->part, cd->part_len);
+	cd->mid_line = cd->part_len && cd->part[cd->part_len - 1] != '\n';
+	cd->part_len = 0;
+}
+
+/* Whole lines out, the rest held (chardev_share_stdout). lock held. */
+static void write_shared_locked(struct chardev *cd, const uint8_t *buf, size_t len)
+{
+	const uint8_t *nl = memrchr(buf, '\n', len);
+
+	if (nl) {
+		size_t whole = (size_t)(nl - buf) + 1;
+		if (cd->part_len)
+			write_out(cd, cd->part, cd->part_len);
+		cd->part_len = 0;
+		write_out(cd, buf, whole);
+		cd->mid_line = false;
+		buf += whole;
+		len -= whole;
+	}
+	while (len) {
+		size_t room = sizeof(cd->part) - cd->part_len;
+		size_t n = len < room ? len : room;
+		if (!cd->part_len) {
+			cd->part_ns = now_ns();
+			pthread_cond_signal(&cd->part_cond);
+		}
+		memcpy(cd->part + cd->part_len, buf, n);
+		cd->part_len += n;
+		buf += n;
+		len -= n;
+		if (cd->part_len == sizeof(cd->part))
+			write_part_locked(cd);
+	}
+}
+
+/* Writes a held partial line once it is CHARDEV_PARTIAL_MS old. */
+static void *flusher_main(void *opaque)
+{
+	struct chardev *cd = opaque;
+
+	pthread_mutex_lock(&cd->lock);
+	while (cd->share) {
+		if (!cd->part_len) {
+			pthread_cond_wait(&cd->part_cond, &cd->lock);
+			continue;
+		}
+		uint64_t due = cd->part_ns + CHARDEV_PARTIAL_MS * 1000000ull, now = now_ns();
+		if (now >= due) {
+			write_part_locked(cd);
+			continue;
+		}
+		struct timespec ts = { .tv_sec = (time_t)(due / 1000000000u),
+				       .tv_nsec = (long)(due % 1000000000u) };
+		pthread_cond_timedwait(&cd->part_cond, &cd->lock, &ts);
+	}
+	pthread_mutex_unlock(&cd->lock);
+	return NULL;
+}
+
+int chardev_share_stdout(struct chardev *cd, bool on)
+{
+	if (cd->kind != CHARDEV_STDIO || on == cd->share)
+		return 0;
+	pthread_mutex_lock(&cd->lock);
+	cd->share = on;
+	if (!on && cd->part_len)
+		write_part_locked(cd);
+	pthread_cond_broadcast(&cd->part_cond);
+	pthread_mutex_unlock(&cd->lock);
+	if (!on)
+		return pthread_join(cd->flusher, NULL) ? -1 : 0;
+	if (pthread_create(&cd->flusher, NULL, flusher_main, cd) == 0)
+		return 0;
+	pthread_mutex_lock(&cd->lock);
+	cd->share = false;
+	pthread_mutex_unlock(&cd->lock);
+	return -1;
+}
+
+void chardev_print_shared(struct chardev *cd, int fd, const char *text, size_t len)
+{
+	pthread_mutex_lock(&cd->lock);
+	if (cd->mid_line && write(fd, "\n", 1) == 1)
+		cd->mid_line = false;
+	while (len) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		text += n;
+		len -= (size_t)n;
+	}
+	pthread_mutex_unlock(&cd->lock);
+}
+
 void chardev_write(struct chardev *cd, const void *buf, size_t len)
 {
 	struct chardev_tap taps[CHARDEV_MAX_TAPS];
@@ -213,7 +340,10 @@ void chardev_write(struct chardev *cd, const void *buf, size_t len)
 	if (!len)
 		return;
 	pthread_mutex_lock(&cd->lock);
-	write_out(cd, buf, len);
+	if (cd->share)
+		write_shared_locked(cd, buf, len);
+	else
+		write_out(cd, buf, len);
 	ntaps = cd->ntaps;
 	memcpy(taps, cd->taps, sizeof(taps[0]) * (size_t)ntaps);
 	if (ntaps)

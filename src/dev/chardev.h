@@ -6,6 +6,7 @@
 #ifndef HVMON_CHARDEV_H
 #define HVMON_CHARDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,17 @@ unsigned long chardev_dropped(const struct chardev *cd);
  * its output through fd instead (the monitor prints it around the prompt);
  * STDOUT_FILENO puts it back. The caller owns fd. */
 void chardev_redirect_output(struct chardev *cd, int fd);
+
+/* A stdio console that shares stdout with monitor output printed without
+ * a prompt (batch mode, or stdin not a terminal): lines must not mix. With
+ * sharing on, the console writes whole lines at once and holds a partial
+ * one until its end comes or it is CHARDEV_PARTIAL_MS old (a thread of
+ * the chardev's writes it then: a shell prompt); chardev_print_shared
+ * puts monitor text between console lines, ending such a flushed partial
+ * line first. Turning sharing off writes what is held. */
+#define CHARDEV_PARTIAL_MS 100
+int chardev_share_stdout(struct chardev *cd, bool on);
+void chardev_print_shared(struct chardev *cd, int fd, const char *text, size_t len);
 
 /* Observers of guest output (at most CHARDEV_MAX_TAPS). Thread-safe;
  * a tap is called on the writer's thread, with no chardev lock held. */

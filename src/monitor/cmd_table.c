@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "monitor/commands.h"
@@ -172,8 +173,15 @@ int cmd_help(struct monitor *mon, int argc, char **argv)
 		const struct mon_command *c = mon_find_command(argv[1]);
 		if (!c)
 			return mon_error(mon, "unknown command '%s' (try 'help')", argv[1]);
-		mon_write_command_help(mon->out, c);
-		fflush(mon->out);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+		if (!m)
+			return mon_error(mon, "out of memory");
+		mon_write_command_help(m, c);
+		fclose(m);
+		mon_printf(mon, "%s", text);
+		free(text);
 		return 0;
 	}
 	for (int i = 0; i < mon_ncommands; i++) {

@@ -336,6 +336,22 @@ static int diagnose_one(struct monitor *mon, const struct virtio_board_dev *bd)
 	status_names(s.status, names, sizeof(names));
 	snprintf(st, sizeof(st), "status=0x%02x [%s]", s.status, names);
 
+	/* 2.5 and 4.1.4.6 / 4.2.2: the driver reached past the device's
+	 * configuration space, or wrote a field it may only read. */
+	if (s.hist.bad_config_writes || s.hist.bad_config_reads) {
+		bool in_range = s.hist.last_bad_config_off < virtio_dev_config_size(bd->dev) &&
+				s.hist.last_bad_config_len <= virtio_dev_config_size(bd->dev) -
+								s.hist.last_bad_config_off;
+		mon_printf(mon, "%s: problem=config-access-ignored: the driver made %" PRIu64
+			   " config write(s) and %" PRIu64 " config read(s) the device ignored; the"
+			   " last, a %u-byte %s at offset 0x%x, %s the %u-byte device configuration"
+			   " (2.5)\n", n, s.hist.bad_config_writes, s.hist.bad_config_reads,
+			   s.hist.last_bad_config_len, s.hist.last_bad_config_write ? "write" : "read",
+			   s.hist.last_bad_config_off,
+			   in_range ? "is to a read-only field of" : "falls outside",
+			   virtio_dev_config_size(bd->dev));
+		problems++;
+	}
 	/* 2.1.2: the device sets DEVICE_NEEDS_RESET when it cannot go on. */
 	if (s.status & VIRTIO_STATUS_NEEDS_RESET) {
 		mon_printf(mon, "%s: problem=needs-reset: the device is marked NEEDS_RESET (2.1.2): %s;"
@@ -349,7 +365,7 @@ static int diagnose_one(struct monitor *mon, const struct virtio_board_dev *bd)
 			   s.hist.features_refusal, st);
 		problems++;
 	}
-	if (problems)
+	if (s.status & (VIRTIO_STATUS_NEEDS_RESET | VIRTIO_STATUS_FAILED))
 		return problems;
 
 	if (s.status == 0) {

@@ -119,25 +119,46 @@ static void mon_handle_sigint(struct monitor *mon)
 	rl_forced_update_display();
 }
 
+/* Monitor text on f; between the console's lines when they share the
+ * terminal or file (chardev_share_stdout). */
+static void mon_vprint(struct monitor *mon, FILE *f, const char *prefix, const char *fmt,
+		       va_list ap, const char *suffix)
+{
+	if (!mon->shared_stdout) {
+		fputs(prefix, f);
+		vfprintf(f, fmt, ap);
+		fputs(suffix, f);
+		fflush(f);
+		return;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return;
+	fputs(prefix, m);
+	vfprintf(m, fmt, ap);
+	fputs(suffix, m);
+	fclose(m);
+	fflush(f);
+	chardev_print_shared(mon->m->console, fileno(f), text, len);
+	free(text);
+}
+
 void mon_printf(struct monitor *mon, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(mon->out, fmt, ap);
+	mon_vprint(mon, mon->out, "", fmt, ap, "");
 	va_end(ap);
-	fflush(mon->out);
 }
 
 int mon_error(struct monitor *mon, const char *fmt, ...)
 {
-	FILE *f = mon->batch ? stderr : mon->out;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("error: ", f);
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	mon_vprint(mon, mon->batch ? stderr : mon->out, "error: ", fmt, ap, "\n");
 	va_end(ap);
-	fflush(f);
 	return -1;
 }
 
@@ -574,6 +595,11 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 	mon->out = stdout;
 	mon->batch = opt->batch;
 	mon->readline = !opt->batch && isatty(0) && isatty(1);
+	/* Without a prompt, monitor output and a stdio console share stdout
+	 * line by line (with one, mon_input_loop prints console lines above
+	 * the prompt). */
+	mon->shared_stdout = !mon->readline && chardev_kind(m->console) == CHARDEV_STDIO &&
+			     chardev_share_stdout(m->console, true) == 0;
 	console_watch_init(mon);
 	mon->syms = mon_load_symbols(m, opt->symbols, stderr);
 	xfmt_init(&mon->xf);
@@ -588,6 +614,8 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 		mon_wait_for_guest(mon);
 
 	int status = mon_final_status(mon);
+	if (mon->shared_stdout)
+		chardev_share_stdout(m->console, false);
 	console_watch_fini(mon);
 	symtab_free(mon->syms);
 	free(mon);

@@ -25,6 +25,7 @@ struct monitor {
 	FILE *out;
 	bool batch;          /* no prompt; failing commands end hvmon */
 	bool readline;       /* interactive terminal: GNU readline */
+	bool shared_stdout;  /* a stdio console shares stdout line by line */
 	bool quit;
 	bool in_command;         /* a command is executing: no prompt on screen */
 	bool guest_ended_batch;  /* batch mode is ending because the guest did */

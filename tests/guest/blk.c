@@ -10,7 +10,6 @@
 #define VIRTIO_BLK_CFG_CAPACITY 0
 
 /* Request types and status values (5.2.6). */
-#define VIRTIO_BLK_T_IN     0
 #define VIRTIO_BLK_T_OUT    1
 #define VIRTIO_BLK_T_FLUSH  4
 #define VIRTIO_BLK_T_GET_ID 8
@@ -40,7 +39,7 @@ static uint8_t blk_data[BLK_READ_SECTORS * BLK_SECTOR] __attribute__((aligned(VQ
  * Returns the status byte, or -1 (after a line saying why) when the
  * device did not answer, and -2 under virtiostop=nonotify (posted, not
  * notified: the device is left with it). */
-static int blk_request(struct vdev *d, uint32_t type, uint64_t sector,
+int blk_request(struct vdev *d, uint32_t type, uint64_t sector,
 		       uint8_t *data, uint32_t len, bool device_writes)
 {
 	struct vq *q = &d->vq[0];
@@ -133,6 +132,10 @@ void blk_use(struct vdev *d)
 	put_str(" flush=");
 	put_dec(flush);
 	put_char('\n');
+	if (hostile != HOSTILE_NONE) {
+		hostile_blk(d);
+		return;
+	}
 
 	/* IN: sectors 0-7, summed as the initrd is (README.md). */
 	st = blk_request(d, VIRTIO_BLK_T_IN, 0, blk_data, sizeof(blk_data), true);

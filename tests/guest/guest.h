@@ -102,6 +102,10 @@ void put_str(const char *s);
 void put_hex(uint64_t v, int min_digits);
 void put_dec(uint64_t v);
 
+/* The value of the last command-line word that starts with key ("exit=");
+ * its length in *len. NULL when there is none (main.c). */
+const char *find_option(const char *cmd, size_t cmdlen, const char *key, size_t *len);
+
 /* True when the len bytes at w spell the NUL-terminated string s. */
 bool word_is(const char *w, size_t len, const char *s);
 

@@ -113,8 +113,7 @@ static bool is_space(char c)
 /* The value of the last whitespace-separated word of the command line that
  * starts with key (such as "exit="; later words override earlier ones, as
  * on Linux); its length goes to *len. NULL when there is none. */
-static const char *find_option(const char *cmd, size_t cmdlen,
-			       const char *key, size_t *len)
+const char *find_option(const char *cmd, size_t cmdlen, const char *key, size_t *len)
 {
 	size_t keylen = 0;
 	const char *found = NULL;

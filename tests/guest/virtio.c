@@ -621,12 +621,14 @@ static bool vq_setup(struct vdev *d, uint16_t index)
 		.used = (volatile uint16_t *)(page + VQ_USED_OFF),
 		.buf = page + VQ_BUF_OFF,
 	};
+	if (d->drv->use == blk_use)
+		q->size = hostile_queue_size(size);
 	d->t->queue_program(d, q);
 	return true;
 }
 
 /* The driver initialization sequence, 3.1.1, over 4.1.4.3's registers. */
-static bool vdev_init(struct vdev *d)
+bool vdev_init(struct vdev *d)
 {
 	uint64_t accept;
 	unsigned n;
@@ -654,6 +656,8 @@ static bool vdev_init(struct vdev *d)
 	/* The modern interface (6), plus what the type wants and the
 	 * device offers. */
 	accept = VIRTIO_F_VERSION_1 | (d->features & d->drv->want);
+	if (d->drv->use == blk_use)
+		accept |= d->features & hostile_features();
 	d->accepted = accept;
 	d->t->set_features(d, 0, (uint32_t)accept);
 	d->t->set_features(d, 1, (uint32_t)(accept >> 32));
@@ -700,13 +704,17 @@ bool vq_kick(struct vq *q, uint16_t head)
 	full_barrier();
 	if (stop_at == STOP_NONOTIFY)
 		return false;
-	if (q->used[0] & VIRTQ_USED_F_NO_NOTIFY)
-		return true;
+	if (!(q->used[0] & VIRTQ_USED_F_NO_NOTIFY))
+		vq_notify(q);
+	return true;
+}
+
+void vq_notify(struct vq *q)
+{
 	if (q->notify32)
 		mmio_w32(q->notify, q->index);   /* 4.2.2 QueueNotify */
 	else
 		mmio_w16(q->notify, q->index);
-	return true;
 }
 
 /* Polls for the next used element (2.7.14); its length in *len and its
@@ -976,8 +984,13 @@ void virtio_run(const char *cmd, size_t cmdlen, const char *list, size_t len,
 {
 	size_t i = 0;
 
+	size_t hlen;
+	const char *h = find_option(cmd, cmdlen, "virtiohostile=", &hlen);
+
 	if (stop)
 		stop_at = parse_stop(stop, stoplen);
+	if (h)
+		hostile_parse(h, hlen);
 	pci_scan();
 	mmio_scan(cmd, cmdlen);
 	while (i < len) {

@@ -177,6 +177,8 @@ struct vtrans {
 };
 
 /* virtio.c */
+/* The driver initialization sequence (3.1.1) up to DRIVER_OK. */
+bool vdev_init(struct vdev *d);
 uint8_t vdev_status(struct vdev *d);
 void vdev_set_status(struct vdev *d, uint8_t status);
 /* Where the device is: "00:01.0" on PCI, "mmio@0xd0000000" on MMIO. */
@@ -185,6 +187,8 @@ void put_where(const struct vdev *d);
  * (4.1.5.2) unless it asked for no notifications (2.7.10). False, with
  * no notification, under virtiostop=nonotify: the caller must not wait. */
 bool vq_kick(struct vq *q, uint16_t head);
+/* The available buffer notification alone (4.1.5.2, 4.2.2 QueueNotify). */
+void vq_notify(struct vq *q);
 /* Polls for the next used element (2.7.14); its length in *len and its
  * descriptor ID in *id. False after polls polls or when the device sets
  * NEEDS_RESET. */
@@ -196,11 +200,43 @@ static inline bool vq_wait(struct vdev *d, struct vq *q, uint32_t *id, uint32_t 
 /* The line for a vq_wait that failed: a timeout or NEEDS_RESET. */
 void vq_timeout(struct vdev *d, struct vq *q);
 
+/* One virtio-blk request as Linux lays it out (blk.c): the status byte,
+ * -1 when the device did not answer, -2 under virtiostop=nonotify. */
+int blk_request(struct vdev *d, uint32_t type, uint64_t sector, uint8_t *data, uint32_t len,
+		bool device_writes);
+#define VIRTIO_BLK_T_IN 0
+
 /* The device drivers: what each does after DRIVER_OK. */
 void blk_use(struct vdev *d);
 void rng_use(struct vdev *d);
 void console_use(struct vdev *d);
 void net_use(struct vdev *d);
+
+/* virtiohostile=<kind> (hostile.c, README.md "Hostile requests"): the
+ * blk driver breaks one rule of the spec on purpose instead of its usual
+ * requests. */
+enum hostile {
+	HOSTILE_NONE,
+	HOSTILE_OOB,       /* a data buffer outside guest RAM (2.7.5) */
+	HOSTILE_LOOP,      /* a descriptor chain that loops (2.7.5.2) */
+	HOSTILE_AVAILIDX,  /* avail->idx far ahead of the ring (2.7.6.1) */
+	HOSTILE_ORDER,     /* a readable descriptor after a writable one (2.7.4.2) */
+	HOSTILE_INDIRECT,  /* an indirect table of a bad length (2.7.5.3) */
+	HOSTILE_QSIZE,     /* queue_size above the maximum, not a power of 2 (2.7) */
+	HOSTILE_CFGWRITE,  /* config writes: read-only field, out of range (2.5) */
+	HOSTILE_RESET,     /* HOSTILE_OOB, then reset and start again (2.1.2) */
+};
+extern enum hostile hostile;
+/* Parse virtiohostile=<kind>; an unknown kind prints an error line. */
+void hostile_parse(const char *w, size_t len);
+/* The queue size to program: size, or the bad one for HOSTILE_QSIZE. */
+uint16_t hostile_queue_size(uint16_t size);
+/* Features to accept besides the driver's own (INDIRECT_DESC for
+ * HOSTILE_INDIRECT). */
+uint64_t hostile_features(void);
+/* blk after DRIVER_OK under virtiohostile=: the bad request and what the
+ * device made of it. */
+void hostile_blk(struct vdev *d);
 
 /* Feature bits the drivers[] table accepts: 5.2.3 (blk), 5.3.3
  * (console), 5.1.3 (net). */

@@ -51,7 +51,7 @@ open(sys.argv[1], "w").write("%s:%d %s\n" % (a[0], a[1], d.decode()))
 ' "$TMP/udp.got" &
 	listener=$!
 	sleep 0.3
-	printf 'run\nwait "virtio-net: isr=" 60\npause\ninfo virtio\nvq net0 0\ndiagnose net0\nquit\n' \
+	printf 'run\nwait "virtio-net: isr=0x1" 60\nsleep 100\npause\ninfo virtio\nvq net0 0\ndiagnose net0\nquit\n' \
 		>"$TMP/script"
 	timeout -k 5 90 ip netns exec "$NS" "$HVMON" --batch -x "$TMP/script" --virtio "$transport" \
 		--net tap=hvt0,mac=52:54:00:12:34:56 -m 64M -a "virtio=net exit=hlt" "$G" \

@@ -61,6 +61,11 @@ uint32_t virtio_dev_device_id(const struct virtio_dev *d)
 	return d->ops.device_id;
 }
 
+uint32_t virtio_dev_config_size(const struct virtio_dev *d)
+{
+	return d->ops.config_size;
+}
+
 void virtio_dev_set_name(struct virtio_dev *d, const char *name)
 {
 	snprintf(d->name, sizeof(d->name), "%s", name);

@@ -162,6 +162,12 @@ struct virtio_dev_history {
 	uint64_t irqs_since_isr_read;  /* queue interrupts sent since the ISR
 					  was last read or acknowledged */
 	uint64_t config_irqs;
+	/* Config space accesses the device ignored (2.5: outside the
+	 * device's configuration, or a write to a read-only one), and the
+	 * last of them. */
+	uint64_t bad_config_reads, bad_config_writes;
+	uint32_t last_bad_config_off, last_bad_config_len;
+	bool last_bad_config_write;
 };
 
 struct virtio_dev_state {
@@ -187,6 +193,8 @@ void virtio_dev_free(struct virtio_dev *d);
 void virtio_dev_set_transport(struct virtio_dev *d,
 			      const struct virtio_transport *t);
 uint32_t virtio_dev_device_id(const struct virtio_dev *d);
+/* Bytes of device-specific configuration (ops.config_size). */
+uint32_t virtio_dev_config_size(const struct virtio_dev *d);
 /* The name traces and messages use ("blk0"); the type name until set. */
 void virtio_dev_set_name(struct virtio_dev *d, const char *name);
 const char *virtio_dev_name(const struct virtio_dev *d);

@@ -62,14 +62,37 @@ static bool config_range_ok(const struct virtio_dev *d, uint32_t offset,
 	       offset <= d->ops.config_size && len <= d->ops.config_size - offset;
 }
 
+/* An access the configuration space does not take: counted for the
+ * inspector (`diagnose`), then ignored. */
+static void note_bad_config(struct virtio_dev *d, uint32_t offset, uint32_t len, bool write)
+{
+	pthread_mutex_lock(&d->lock);
+	if (write)
+		d->hist.bad_config_writes++;
+	else
+		d->hist.bad_config_reads++;
+	d->hist.last_bad_config_off = offset;
+	d->hist.last_bad_config_len = len;
+	d->hist.last_bad_config_write = write;
+	if (virtio_tracing())
+		virtio_trace(d->name, "config %s at +0x%x len %u ignored (%s)",
+			     write ? "write" : "read", offset, len,
+			     config_range_ok(d, offset, len) ? "read-only" : "out of range");
+	pthread_mutex_unlock(&d->lock);
+}
+
 int virtio_dev_config_read(struct virtio_dev *d, uint32_t offset, void *data,
 			   uint32_t len)
 {
-	if (len > CONFIG_MAX_ACCESS)
+	if (len > CONFIG_MAX_ACCESS) {
+		note_bad_config(d, offset, len, false);
 		return -1;
+	}
 	memset(data, 0, len);
-	if (!config_range_ok(d, offset, len))
+	if (!config_range_ok(d, offset, len)) {
+		note_bad_config(d, offset, len, false);
 		return -1;
+	}
 	pthread_mutex_lock(&d->lock);
 	d->ops.config_read(d->opaque, offset, data, len);
 	pthread_mutex_unlock(&d->lock);
@@ -79,8 +102,10 @@ int virtio_dev_config_read(struct virtio_dev *d, uint32_t offset, void *data,
 int virtio_dev_config_write(struct virtio_dev *d, uint32_t offset,
 			    const void *data, uint32_t len)
 {
-	if (!config_range_ok(d, offset, len) || !d->ops.config_write)
+	if (!config_range_ok(d, offset, len) || !d->ops.config_write) {
+		note_bad_config(d, offset, len, true);
 		return -1;
+	}
 	pthread_mutex_lock(&d->lock);
 	d->ops.config_write(d->opaque, offset, data, len);
 	/* 2.5: a new generation whenever two reads could see different

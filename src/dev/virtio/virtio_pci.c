@@ -316,21 +316,12 @@ static void kick_ready(void *opaque, int fd, uint32_t events)
 		virtio_dev_queue_notify(k->p->dev, k->q);
 }
 
-/* The device's config space is [0, size): find size by probing. */
-static uint32_t probe_config_size(struct virtio_dev *d)
+/* The device's config space, as much as the BAR's window shows. */
+static uint32_t window_config_size(struct virtio_dev *d)
 {
-	uint32_t lo = 0, hi = VIRTIO_PCI_DEVICE_MAX;   /* lo fits, hi+1 not */
-	uint8_t b;
+	uint32_t n = virtio_dev_config_size(d);
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo + 1) / 2;
-
-		if (virtio_dev_config_read(d, mid - 1, &b, 1) == 0)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return lo;
+	return n < VIRTIO_PCI_DEVICE_MAX ? n : VIRTIO_PCI_DEVICE_MAX;
 }
 
 uint64_t virtio_pci_bar_addr(const struct virtio_pci *p)
@@ -389,7 +380,7 @@ struct virtio_pci *virtio_pci_new(struct virtio_dev *dev,
 	p->cfg = *cfg;
 	p->device_id = virtio_dev_device_id(dev);
 	p->nq = (uint16_t)virtio_dev_reg_read(dev, VIRTIO_REG_NUM_QUEUES);
-	p->config_size = probe_config_size(dev);
+	p->config_size = window_config_size(dev);
 	p->nvec = p->nq + 1u < VIRTIO_PCI_MAX_VECTORS ? p->nq + 1u : VIRTIO_PCI_MAX_VECTORS;
 	p->int_line = (uint8_t)cfg->intx.gsi;
 	p->win_handle = -1;

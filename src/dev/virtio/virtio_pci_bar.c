@@ -152,8 +152,10 @@ static void bar_io(struct virtio_pci *p, uint64_t off, void *data, unsigned len,
 		memset(data, 0, len);
 		*(uint8_t *)data = virtio_dev_isr_read(p->dev, true);
 		vpci_intx_isr_read(p);
-	} else if (off >= VIRTIO_PCI_DEVICE_OFF &&
-		   off < VIRTIO_PCI_DEVICE_OFF + (uint64_t)p->config_size) {
+	} else if (p->config_size && off >= VIRTIO_PCI_DEVICE_OFF &&
+		   off < VIRTIO_PCI_DEVICE_OFF + VIRTIO_PCI_DEVICE_MAX) {
+		/* The capability says config_size bytes (4.1.4.6); the core
+		 * refuses, and counts, accesses beyond them. */
 		uint32_t rel = (uint32_t)(off - VIRTIO_PCI_DEVICE_OFF);
 
 		if (is_write)

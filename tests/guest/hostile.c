@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* virtiohostile=<kind> (README.md, "Hostile requests"): the blk driver
+ * breaks one rule of virtio 1.2 on purpose, as a buggy or malicious driver
+ * would, and reports what the device did. A device must not touch memory
+ * outside guest RAM or crash its VMM: it marks itself DEVICE_NEEDS_RESET
+ * (2.1.2) or ignores the access, and stays usable after a reset. */
+#include "virtio.h"
+
+#define VIRTIO_F_INDIRECT_DESC (1ULL << 28)
+#define VIRTQ_DESC_F_INDIRECT 4
+#define HOSTILE_BAD_QSIZE 1000          /* > any maximum, not a power of 2 */
+#define HOSTILE_OOB_ADDR 0x100000000000ULL   /* 16 TiB: no guest has RAM there */
+#define HOSTILE_CFG_BEYOND 0x80         /* past blk's 60 bytes, inside both windows */
+
+enum hostile hostile;
+
+static const char *const names[] = {
+	[HOSTILE_OOB] = "oob", [HOSTILE_LOOP] = "loop", [HOSTILE_AVAILIDX] = "availidx",
+	[HOSTILE_ORDER] = "order", [HOSTILE_INDIRECT] = "indirect", [HOSTILE_QSIZE] = "qsize",
+	[HOSTILE_CFGWRITE] = "cfgwrite", [HOSTILE_RESET] = "reset",
+};
+
+void hostile_parse(const char *w, size_t len)
+{
+	for (unsigned i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+		if (word_is(w, len, names[i])) {
+			hostile = (enum hostile)i;
+			return;
+		}
+	put_str("virtio: error: unknown virtiohostile=");
+	for (size_t i = 0; i < len; i++)
+		put_char(w[i]);
+	put_char('\n');
+}
+
+uint16_t hostile_queue_size(uint16_t size)
+{
+	return hostile == HOSTILE_QSIZE ? HOSTILE_BAD_QSIZE : size;
+}
+
+uint64_t hostile_features(void)
+{
+	return hostile == HOSTILE_INDIRECT ? VIRTIO_F_INDIRECT_DESC : 0;
+}
+
+static void say(const char *what)
+{
+	put_str("virtio-blk: hostile ");
+	put_str(names[hostile]);
+	put_str(": ");
+	put_str(what);
+}
+
+/* The request was posted: wait for the device's verdict. */
+static void verdict(struct vdev *d, struct vq *q)
+{
+	uint32_t id, len;
+
+	if (vq_wait(d, q, &id, &len)) {
+		say("answered status=");
+		put_dec(q->buf[16]);
+		put_str(" len=");
+		put_dec(len);
+		put_char('\n');
+		return;
+	}
+	say(vdev_status(d) & VS_NEEDS_RESET ? "device needs reset status=0x" :
+					       "no answer, status=0x");
+	put_hex(vdev_status(d), 2);
+	put_char('\n');
+}
+
+/* A 4 KiB read of sector 0 with header at buf, status at buf + 16. */
+static void read_header(struct vq *q)
+{
+	for (unsigned i = 0; i < 16; i++)
+		q->buf[i] = 0;
+	q->buf[16] = 0xff;
+}
+
+static void post_bad(struct vdev *d)
+{
+	struct vq *q = &d->vq[0];
+	uintptr_t hdr = (uintptr_t)q->buf, status = hdr + 16;
+
+	read_header(q);
+	switch (hostile) {
+	case HOSTILE_OOB:
+	case HOSTILE_RESET:
+		q->desc[0] = (struct virtq_desc){ hdr, 16, VIRTQ_DESC_F_NEXT, 1 };
+		q->desc[1] = (struct virtq_desc){ HOSTILE_OOB_ADDR, 4096,
+						  VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
+		q->desc[2] = (struct virtq_desc){ status, 1, VIRTQ_DESC_F_WRITE, 0 };
+		break;
+	case HOSTILE_LOOP:
+		q->desc[0] = (struct virtq_desc){ hdr, 16, VIRTQ_DESC_F_NEXT, 1 };
+		q->desc[1] = (struct virtq_desc){ hdr, 16, VIRTQ_DESC_F_NEXT, 0 };
+		break;
+	case HOSTILE_ORDER:
+		q->desc[0] = (struct virtq_desc){ status, 1, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 1 };
+		q->desc[1] = (struct virtq_desc){ hdr, 16, 0, 0 };
+		break;
+	case HOSTILE_INDIRECT:
+		/* 2.7.5.3: the table length must be a multiple of 16. */
+		q->desc[0] = (struct virtq_desc){ hdr + 0x100, 20, VIRTQ_DESC_F_INDIRECT, 0 };
+		break;
+	default:
+		q->desc[0] = (struct virtq_desc){ hdr, 16, VIRTQ_DESC_F_NEXT, 1 };
+		q->desc[1] = (struct virtq_desc){ status, 1, VIRTQ_DESC_F_WRITE, 0 };
+		break;
+	}
+	if (hostile != HOSTILE_AVAILIDX) {
+		vq_kick(q, 0);
+		return;
+	}
+	/* 2.7.6.1: idx runs ahead by more than the ring holds. */
+	q->avail[2 + q->avail_idx % q->size] = 0;
+	q->avail_idx += 100;
+	q->avail[1] = q->avail_idx;
+	vq_notify(q);
+}
+
+void hostile_blk(struct vdev *d)
+{
+	struct vq *q = &d->vq[0];
+
+	if (hostile == HOSTILE_QSIZE) {
+		/* The queue was programmed with the bad size at set-up. */
+		say("queue_size written as 1000, status=0x");
+		put_hex(vdev_status(d), 2);
+		put_char('\n');
+		return;
+	}
+	if (hostile == HOSTILE_CFGWRITE) {
+		/* 5.2.4: capacity is read-only; 0x80 is past the structure. */
+		uint32_t cap = mmio_r32(d->device);
+		mmio_w32(d->device, 0xdeadbeef);
+		mmio_w32(d->device + HOSTILE_CFG_BEYOND, 0x12345678);
+		say(mmio_r32(d->device) == cap ? "capacity unchanged" : "error: capacity changed");
+		put_str(", read status=");
+		read_header(q);
+		put_dec((uint64_t)blk_request(d, VIRTIO_BLK_T_IN, 0, q->buf + 0x200, 512, true));
+		put_char('\n');
+		return;
+	}
+	post_bad(d);
+	verdict(d, q);
+	if (hostile != HOSTILE_RESET)
+		return;
+	/* 2.1.2: after NEEDS_RESET the driver resets the device and starts
+	 * again; the device must work as new. */
+	if (!vdev_init(d))
+		return;
+	say("re-initialized, read status=");
+	put_dec((uint64_t)blk_request(d, VIRTIO_BLK_T_IN, 0, q->buf + 0x200, 512, true));
+	/* 4.1.4.5 / 4.2.2: take the interrupt, as a driver would. */
+	put_str(" isr=0x");
+	put_hex(d->t->isr(d), 1);
+	put_char('\n');
+}
