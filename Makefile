@@ -63,29 +63,33 @@ integration: $(BUILD)/hvmon guest
 check: deps
 	$(MAKE) all unit guest
 	-$(MAKE) guest-kit
-	BUILD=$(BUILD) tests/run-tests.sh
+	BUILD=$(BUILD) GUEST=$(GUEST_DIR) tests/run-tests.sh
 
 # The suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all unit guest
-	BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run-tests.sh
+	BUILD=build-asan GUEST=$(GUEST_DIR) ASAN_OPTIONS=detect_leaks=1 tests/run-tests.sh
 
 # Debian's kernel to userspace under hvmon; needs hardware KVM (skips,
 # saying why, where the host emulates guest kernel code).
-check-linux: all guest-kit
-	BUILD=$(BUILD) sh tests/linux/check-linux.sh; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
+check-linux: deps
+	$(MAKE) all guest-kit
+	BUILD=$(BUILD) GUEST=$(GUEST_DIR) sh tests/linux/check-linux.sh; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 
 # Fetch Debian's kernel and build the busybox initrd into build/guest/,
 # with the real System.map from the -dbg package (HVMON_WITH_DBG=0 skips
 # that 858 MB download; the debugger then uses the kernel's kallsyms).
 HVMON_WITH_DBG ?= 1
+GUEST_DIR ?= build/guest
 guest-kit: deps
-	HVMON_WITH_DBG=$(HVMON_WITH_DBG) scripts/guest-kit.sh build/guest
+	HVMON_WITH_DBG=$(HVMON_WITH_DBG) scripts/guest-kit.sh $(GUEST_DIR)
 
 # earlyprintk: on slow hosts Linux's serial console driver registers late.
+# The packages first (make -j would otherwise compile without them).
 RUN_APPEND ?= console=ttyS0 earlyprintk=ttyS0 nokaslr
-run: deps all guest-kit
-	$(BUILD)/hvmon -a "$(RUN_APPEND)" $(BUILD)/guest/vmlinuz $(BUILD)/guest/initrd.img
+run: deps
+	$(MAKE) all guest-kit
+	$(BUILD)/hvmon -a "$(RUN_APPEND)" $(GUEST_DIR)/vmlinuz $(GUEST_DIR)/initrd.img
 
 clean:
 	rm -rf build build-asan

@@ -227,6 +227,28 @@ echo "hvmon-initrd: net:" $(ls /sys/class/net)
 echo "hvmon-initrd: dev:" $(ls /dev/vd* /dev/hvc* 2>/dev/null)
 case " $(cat /proc/cmdline) " in
 *" hvmon.test=1 "*)
+	# tests/linux/check-linux.sh: use each virtio device the way a user
+	# would and say what happened, one "hvmon-initrd: NAME: ..." line each.
+	if [ -b /dev/vda ]; then
+		echo "hvmon-initrd: vda: size=$(cat /sys/block/vda/size) marker=$(head -c 17 /dev/vda)"
+		echo hvmon-linux-wrote-this | dd of=/dev/vda bs=512 seek=1 conv=sync,fsync 2>/dev/null &&
+			echo "hvmon-initrd: vda: wrote sector 1"
+	fi
+	for c in /dev/hvc0 /dev/hvc1; do
+		[ -c "$c" ] && echo "hvmon-initrd: hello on $c" >"$c" && echo "hvmon-initrd: ${c#/dev/}: written"
+	done
+	if [ -c /dev/hwrng ]; then
+		echo "hvmon-initrd: hwrng: $(cat /sys/class/misc/hw_random/rng_current)" \
+			"bytes=$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
+	fi
+	for n in /sys/class/net/*; do
+		n=${n##*/}
+		[ "$n" = lo ] && continue
+		ip link set "$n" up && ip addr add 10.0.2.15/24 dev "$n" &&
+			ping -c 1 -W 10 10.0.2.2 >/dev/null 2>&1 &&
+			echo "hvmon-initrd: $n: ping 10.0.2.2 ok mac=$(cat /sys/class/net/$n/address)"
+		break
+	done
 	echo "hvmon-initrd: test done"
 	sync
 	reboot -f

@@ -102,6 +102,26 @@ static int bad(const char *fmt, const char *arg)
 	return HVMON_EXIT_USAGE;
 }
 
+/* How the user spelled the option getopt_long complained about: "-z" for
+ * a short one (optopt; argv[optind - 1] may hold several of them, or the
+ * previous option's argument), else the long option's name. */
+static const char *option_name(int opt, const char *arg)
+{
+	static char buf[64];
+
+	if (opt > 0 && opt < 256) {
+		snprintf(buf, sizeof(buf), "-%c", opt);
+		return buf;
+	}
+	for (const struct option *o = long_options; o->name; o++)
+		if (o->val == opt) {
+			snprintf(buf, sizeof(buf), "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(arg, "="), arg);
+	return buf;
+}
+
 /* --disk FILE[,ro][,id=NAME]: the options follow the file name, as with
  * QEMU's -drive. The string stays in argv, so pieces point into it. */
 static int parse_disk(char *arg, struct machine_config *cfg)
@@ -185,7 +205,10 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 			if (!parse_size(optarg, &cfg->ram_size))
 				return bad("bad memory size '%s' (e.g. 256M, 1G)", optarg);
 			if (cfg->ram_size < MACHINE_MIN_RAM)
-				return bad("memory size %s is too small: hvmon needs at least 16M", optarg);
+				return bad(strspn(optarg, "0123456789") == strlen(optarg) ?
+					   "memory size %s is too small: hvmon needs at least 16M (a "
+					   "number without a suffix is bytes: say 512M)" :
+					   "memory size %s is too small: hvmon needs at least 16M", optarg);
 			if (cfg->ram_size > MACHINE_MAX_RAM)
 				return bad("memory size %s is too large: at most 64G", optarg);
 			/* KVM maps guest RAM in whole pages. */
@@ -267,9 +290,15 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 			printf("hvmon %s\n", HVMON_VERSION);
 			return HVMON_EXIT_OK;
 		case ':':
-			return bad("option %s needs an argument", argv[optind - 1]);
+			return bad("option %s needs an argument", option_name(optopt, argv[optind - 1]));
 		default:
-			return bad("unknown option '%s' (try --help)", argv[optind - 1]);
+			/* '?' with optopt set: a known long option given an
+			 * argument it does not take, or an unknown short one. */
+			if (optopt >= 256)
+				return bad("option %s takes no argument",
+					   option_name(optopt, argv[optind - 1]));
+			return bad("unknown option '%s' (try --help)",
+				   option_name(optopt, argv[optind - 1]));
 		}
 	}
 	if (opt->batch && !console_given)
@@ -316,6 +345,11 @@ static int check_readable(const char *what, const char *path)
 		fprintf(stderr, "hvmon: cannot read %s %s: it is a directory\n", what, path);
 		return -1;
 	}
+	/* A FIFO or a device would block the open or never end: files only. */
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "hvmon: cannot read %s %s: not a regular file\n", what, path);
+		return -1;
+	}
 	return 0;
 }
 
@@ -323,8 +357,13 @@ static void print_banner(const struct machine *m)
 {
 	const struct boot_info *b = &m->boot;
 	fprintf(stderr, "hvmon: %s booted via %s", m->cfg.kernel, boot_proto_name(b->proto));
+	/* Through PVH the host's decompression is what boots; through the
+	 * 64-bit protocol the kernel decompresses itself, and hvmon's copy
+	 * only gives the debugger its symbols. */
 	if (b->compression && strcmp(b->compression, "none"))
-		fprintf(stderr, " (payload %s, decompressed on the host)", b->compression);
+		fprintf(stderr, b->proto == BOOT_PVH ? " (payload %s, decompressed on the host)" :
+			" (payload %s, decompressed by the kernel; on the host for symbols)",
+			b->compression);
 	fprintf(stderr, ", %llu MiB RAM, %d vCPU\n",
 		(unsigned long long)(m->cfg.ram_size >> 20), m->cfg.ncpus);
 	if (chardev_kind(m->console) == CHARDEV_PTY)
@@ -340,8 +379,11 @@ int main(int argc, char **argv)
 	/* A console or monitor pipe whose reader went away is an error on
 	 * write(), not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
-	if (argc == 2 && !strcmp(argv[1], "probe"))
+	if (argc >= 2 && !strcmp(argv[1], "probe")) {
+		if (argc > 2)
+			return bad("'probe' takes no arguments (got '%s')", argv[2]);
 		return kvm_probe_print(stdout) ? HVMON_EXIT_INTERNAL : HVMON_EXIT_OK;
+	}
 	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "help"))
 		return print_monitor_help(argc == 3 ? argv[2] : NULL);
 

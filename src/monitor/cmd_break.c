@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* Breakpoints and watchpoints: break, hbreak, watch, delete, info break. */
+#include <limits.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "monitor/commands.h"
 #include "monitor/parse.h"
@@ -12,6 +14,20 @@
 static bool pause_for_change(struct monitor *mon)
 {
 	return vcpu_pause_all(&mon->m->vm) > 0;
+}
+
+/* docs/design.md 1: under kvm_pvm an int3 executed in ring 3 goes to the
+ * guest's IDT without an exit, so hvmon cannot catch it. Said when the
+ * selected vCPU is in ring 3 (CPL = CS.RPL). */
+static void warn_ring3(struct monitor *mon)
+{
+	struct kvm_sregs s;
+	struct vcpu *v = mon->m->vm.vcpu[mon->selected_cpu];
+
+	if (kvm_host_is_pvm() && ioctl(v->fd, KVM_GET_SREGS, &s) == 0 && (s.cs.selector & 3) == 3)
+		mon_printf(mon, "note: vCPU %d is in ring 3, and on this host (kvm_pvm) an int3 in"
+			   " ring 3 goes straight to the guest's IDT: hvmon sees this breakpoint"
+			   " only where the guest runs it in ring 0\n", v->id);
 }
 
 int cmd_break(struct monitor *mon, int argc, char **argv)
@@ -29,9 +45,11 @@ int cmd_break(struct monitor *mon, int argc, char **argv)
 		pthread_mutex_unlock(&vm->ctl_lock);
 		char sym[160];
 		mon_symbolize(mon, addr, sym, sizeof(sym));
-		if (id > 0)
+		if (id > 0) {
 			mon_printf(mon, "breakpoint %d at 0x%llx%s%s%s\n", id, (unsigned long long)addr,
 				   sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
+			warn_ring3(mon);
+		}
 		else if (existing)
 			rc = mon_error(mon, "breakpoint %d is already at 0x%llx", existing,
 				       (unsigned long long)addr);
@@ -119,6 +137,8 @@ int cmd_delete(struct monitor *mon, int argc, char **argv)
 	uint64_t id;
 	if (argc != 2 || (strcmp(argv[1], "all") && !parse_u64(argv[1], &id)))
 		return mon_error(mon, "usage: delete N|all");
+	if (strcmp(argv[1], "all") && (id == 0 || id > INT_MAX))
+		return mon_error(mon, "no breakpoint %s", argv[1]);
 	struct vm *vm = &mon->m->vm;
 	bool was_running = pause_for_change(mon);
 	int rc = 0;

@@ -51,6 +51,7 @@ int cmd_pause(struct monitor *mon, int argc, char **argv)
 		mon_printf(mon, "already paused\n");
 		return 0;
 	}
+	vm_note_user_pause(vm);   /* `wait stop` now reports this pause */
 	/* How long the kick took to park every vCPU: the latency a user
 	 * feels, and what the tests hold to docs/design.md's promise. */
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -120,7 +121,8 @@ int cmd_wait(struct monitor *mon, int argc, char **argv)
 		return mon_error(mon, "usage: wait \"TEXT\" [SECONDS] | wait stop [SECONDS]");
 	double timeout = WAIT_DEFAULT_SECONDS;
 	if (argc == 3 && !parse_seconds(argv[2], &timeout))
-		return mon_error(mon, "wait: bad timeout '%s' (seconds, e.g. 30 or 0.5)", argv[2]);
+		return mon_error(mon, "wait: bad timeout '%s' (seconds up to a year, e.g. 30 or 0.5)",
+				 argv[2]);
 	if (!strcmp(argv[1], "stop"))
 		return wait_stop(mon, timeout);
 	if (!argv[1][0])

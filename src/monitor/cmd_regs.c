@@ -46,8 +46,12 @@ static int regs_write(struct monitor *mon, struct vcpu *v, int argc, char **argv
 			return mon_error(mon, "unknown register '%s'", argv[i]);
 		if (mon_eval(mon, eq + 1, &val) < 0)
 			return -1;
-		if (!reg_set(&rf, argv[i], val))
+		enum reg_set_result r = reg_set(&rf, argv[i], val);
+		if (r == REG_READ_ONLY)
 			return mon_error(mon, "register '%s' is read-only here (segment state)", argv[i]);
+		if (r == REG_TOO_WIDE)
+			return mon_error(mon, "0x%llx does not fit in %s", (unsigned long long)val,
+					 argv[i]);
 	}
 	/* Only after every assignment parsed, and all or nothing: the
 	 * special registers (which KVM may refuse) go first, and are put
@@ -63,6 +67,10 @@ static int regs_write(struct monitor *mon, struct vcpu *v, int argc, char **argv
 			ioctl(v->fd, KVM_SET_SREGS, &old_sregs);
 		return mon_error(mon, "KVM_SET_REGS: %s", strerror(e));
 	}
+	/* What KVM holds now (it may have adjusted a value, such as a
+	 * reserved RFLAGS bit). */
+	if (ioctl(v->fd, KVM_GET_REGS, &rf.regs) < 0 || ioctl(v->fd, KVM_GET_SREGS, &rf.sregs) < 0)
+		return mon_error(mon, "cannot read vCPU %d registers back: %s", v->id, strerror(errno));
 	for (int i = 1; i < argc; i++) {
 		uint64_t val;
 		reg_get(&rf, argv[i], &val);
@@ -112,6 +120,11 @@ int cmd_msr(struct monitor *mon, int argc, char **argv)
 	int n = ioctl(v->fd, write ? KVM_SET_MSRS : KVM_GET_MSRS, &m);
 	if (n != 1)
 		return mon_error(mon, "KVM refused to %s MSR 0x%llx", write ? "write" : "read",
+				 (unsigned long long)idx);
+	/* After a write, what the MSR reads now: some (the TSC) move on,
+	 * some keep only their writable bits. */
+	if (write && ioctl(v->fd, KVM_GET_MSRS, &m) != 1)
+		return mon_error(mon, "MSR 0x%llx was written but does not read back",
 				 (unsigned long long)idx);
 	mon_printf(mon, "msr[0x%llx]=0x%llx\n", (unsigned long long)idx,
 		   (unsigned long long)m.h.entries[0].data);

@@ -74,6 +74,9 @@ int cmd_step(struct monitor *mon, int argc, char **argv)
  * Ctrl-C paused it. With min_rsp, a hit in a deeper frame (RSP below it:
  * a recursive call reaching the same address) is not the one wanted, and
  * the guest runs on. */
+/* How long next, until and finish wait in a script (batch mode, -x). */
+#define RUN_TO_SCRIPT_SECONDS 600.0
+
 static int run_to(struct monitor *mon, uint64_t addr, const char *why, uint64_t min_rsp)
 {
 	struct vm *vm = &mon->m->vm;
@@ -91,7 +94,10 @@ static int run_to(struct monitor *mon, uint64_t addr, const char *why, uint64_t 
 			return mon_error(mon, "%s: no free breakpoint slot", why);
 		if (!vcpu_resume_all(vm))
 			return mon_error(mon, "the guest has ended; nothing to run");
-		bool interrupted = mon_wait_until_stopped_quiet(mon);
+		/* A script must not hang on a place never reached; at the
+		 * prompt, Ctrl-C ends the wait. */
+		bool interrupted = mon_wait_until_stopped_quiet(mon, mon->readline ? 0 :
+									RUN_TO_SCRIPT_SECONDS);
 		pthread_mutex_lock(&vm->ctl_lock);
 		struct vm_stop_event last = vm->last_stop;
 		pthread_mutex_unlock(&vm->ctl_lock);
@@ -102,6 +108,9 @@ static int run_to(struct monitor *mon, uint64_t addr, const char *why, uint64_t 
 			continue;
 		}
 		mon_show_events(mon);
+		if (interrupted && !mon->readline)
+			return mon_error(mon, "%s: 0x%llx not reached within %g s", why,
+					 (unsigned long long)addr, RUN_TO_SCRIPT_SECONDS);
 		return 0;
 	}
 }

@@ -69,15 +69,10 @@ bool mon_take_sigint(void)
 	return any;
 }
 
-void mon_wait_until_stopped(struct monitor *mon)
-{
-	mon_wait_until_stopped_quiet(mon);
-	mon_show_events(mon);
-}
-
-bool mon_wait_until_stopped_quiet(struct monitor *mon)
+bool mon_wait_until_stopped_quiet(struct monitor *mon, double timeout_s)
 {
 	struct vm *vm = &mon->m->vm;
+	struct timespec deadline = deadline_after(CLOCK_MONOTONIC, timeout_s);
 	bool interrupted = false;
 	for (;;) {
 		struct timespec ts = deadline_after(CLOCK_REALTIME, 0.100);
@@ -92,6 +87,13 @@ bool mon_wait_until_stopped_quiet(struct monitor *mon)
 			break;
 		if (mon_take_sigint()) {
 			mon_printf(mon, "^C\n");
+			char *args[] = { "pause", NULL };
+			cmd_pause(mon, 1, args);
+			interrupted = true;
+			break;
+		}
+		if (timeout_s > 0 && deadline_passed(CLOCK_MONOTONIC, &deadline)) {
+			mon_printf(mon, "no stop within %g s: pausing\n", timeout_s);
 			char *args[] = { "pause", NULL };
 			cmd_pause(mon, 1, args);
 			interrupted = true;

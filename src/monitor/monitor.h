@@ -83,11 +83,11 @@ int mon_execute(struct monitor *mon, char *line);
 
 /* Print the stop events the machine queued. */
 void mon_show_events(struct monitor *mon);
-/* Block until the machine stops by itself (breakpoint, fault, guest end)
- * or Ctrl-C pauses it; then show what happened. */
-void mon_wait_until_stopped(struct monitor *mon);
-/* The same without showing the events; true when Ctrl-C ended the wait. */
-bool mon_wait_until_stopped_quiet(struct monitor *mon);
+/* Block until the machine stops by itself (breakpoint, fault, guest end),
+ * Ctrl-C pauses it or timeout_s (> 0) passes, which pauses it too. The
+ * events are left queued. True when Ctrl-C or the timeout ended the wait
+ * (said in one line). */
+bool mon_wait_until_stopped_quiet(struct monitor *mon, double timeout_s);
 
 /* Consume a pending Ctrl-C typed at the terminal; true when there was one
  * (long-running commands poll it). */

@@ -118,6 +118,9 @@ bool parse_seconds(const char *s, double *out)
 		v /= 1000.0;
 	else if (*end && strcmp(end, "s"))
 		return false;
+	/* A deadline must fit a time_t: a year is plenty for any wait. */
+	if (v > PARSE_SECONDS_MAX)
+		return false;
 	*out = v;
 	return true;
 }

@@ -24,7 +24,9 @@ bool parse_u64(const char *s, uint64_t *out);
  * overflow. */
 bool parse_size(const char *s, uint64_t *out);
 
-/* A duration in seconds, possibly fractional ("2", "0.5", "30s", "250ms"). */
+/* A duration in seconds, possibly fractional ("2", "0.5", "30s", "250ms"),
+ * at most PARSE_SECONDS_MAX (a year). */
+#define PARSE_SECONDS_MAX (365.0 * 24 * 3600)
 bool parse_seconds(const char *s, double *out);
 
 #endif

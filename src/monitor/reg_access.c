@@ -73,28 +73,36 @@ bool reg_get(const struct reg_file *rf, const char *name, uint64_t *val)
 	return true;
 }
 
-bool reg_set(struct reg_file *rf, const char *name, uint64_t val)
+enum reg_set_result reg_set(struct reg_file *rf, const char *name, uint64_t val)
 {
 	const struct reg_desc *d = reg_find(name);
 	if (!d)
-		return false;
+		return REG_UNKNOWN;
 	void *p = reg_base(rf, d);
 	switch (d->kind) {
 	case R64: *(uint64_t *)p = val; break;
 	/* SDM vol. 1, 3.4.1.1: a 32-bit result zero-extends into the 64-bit register. */
-	case R32: *(uint64_t *)p = val & 0xffffffffu; break;
+	case R32:
+		if (val > 0xffffffffu)
+			return REG_TOO_WIDE;
+		*(uint64_t *)p = val;
+		break;
 	/* Segment selectors, bases and limits come with hidden descriptor
 	 * state; changing one piece alone would be a lie, so they are read-only. */
 	case SEL: case SEGBASE: case SEGLIMIT:
-		return false;
+		return REG_READ_ONLY;
 	case TABBASE: ((struct kvm_dtable *)p)->base = val; break;
-	case TABLIMIT: ((struct kvm_dtable *)p)->limit = (uint16_t)val; break;
+	case TABLIMIT:
+		if (val > 0xffff)
+			return REG_TOO_WIDE;
+		((struct kvm_dtable *)p)->limit = (uint16_t)val;
+		break;
 	}
 	if (d->in_sregs)
 		rf->sregs_dirty = true;
 	else
 		rf->regs_dirty = true;
-	return true;
+	return REG_SET_OK;
 }
 
 const char *reg_complete(const char *prefix, int *iter)

@@ -16,9 +16,11 @@ struct reg_file {
 /* Read register name (case-insensitive: rax, eax, rip, rflags, cr3, efer,
  * cs, cs.base, gdt.base, ...) from rf. False when there is no such name. */
 bool reg_get(const struct reg_file *rf, const char *name, uint64_t *val);
-/* Write it (marking the right half dirty). False when unknown or read-only;
- * 32-bit names (eax) write the low half and clear the top, as the CPU does. */
-bool reg_set(struct reg_file *rf, const char *name, uint64_t val);
+/* Set register name to val. REG_TOO_WIDE when val does not fit the
+ * register (eax and the other 32-bit names, a 16-bit table limit):
+ * nothing is truncated behind the user's back. */
+enum reg_set_result { REG_SET_OK, REG_UNKNOWN, REG_READ_ONLY, REG_TOO_WIDE };
+enum reg_set_result reg_set(struct reg_file *rf, const char *name, uint64_t val);
 
 /* Successive register names starting with prefix (TAB completion), then
  * NULL. Set *iter to 0 first. */

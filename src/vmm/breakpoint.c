@@ -133,6 +133,17 @@ static bool bp_image_gpa(const struct vm *vm, uint64_t gva, uint64_t *gpa)
 	return false;
 }
 
+/* The guest-physical byte b's address names now: through v's page
+ * tables, or before the kernel has built them (a breakpoint on
+ * start_kernel set at the PVH entry) through the ELF's own placement of
+ * its segments. False when neither gives RAM. */
+static bool bp_resolve(struct vm *vm, struct vcpu *v, const struct breakpoint *b, uint64_t *gpa)
+{
+	if (vcpu_translate(v, b->gva, gpa) == 0 && gmem_ptr(&vm->mem, *gpa, 1))
+		return true;
+	return bp_image_gpa(vm, b->gva, gpa) && gmem_ptr(&vm->mem, *gpa, 1);
+}
+
 void bp_plant_all(struct vm *vm, struct vcpu *v)
 {
 	struct bp_table *t = &vm->bps;
@@ -146,18 +157,11 @@ void bp_plant_all(struct vm *vm, struct vcpu *v)
 		if (!b->id)
 			continue;
 		uint64_t gpa;
-		uint8_t *p = NULL;
-		/* The vCPU's own page tables first; before the kernel has built
-		 * them (a breakpoint on start_kernel set at the PVH entry), the
-		 * ELF's own placement of its segments. */
-		if (vcpu_translate(v, b->gva, &gpa) == 0)
-			p = gmem_ptr(&vm->mem, gpa, 1);
-		if (!p && bp_image_gpa(vm, b->gva, &gpa))
-			p = gmem_ptr(&vm->mem, gpa, 1);
-		if (!p) {
+		if (!bp_resolve(vm, v, b, &gpa)) {
 			b->unplanted_why = "address not mapped to guest RAM";
 			continue;
 		}
+		uint8_t *p = gmem_ptr(&vm->mem, gpa, 1);
 		/* Two breakpoints can alias one physical byte through different
 		 * mappings: plant it once, so lifting restores the original. */
 		bool shared = false;
@@ -191,12 +195,38 @@ void bp_lift_all(struct vm *vm)
 	t->planted = false;
 }
 
-struct breakpoint *bp_planted_at(struct bp_table *t, uint64_t gva)
+struct breakpoint *bp_planted_at(struct vm *vm, struct vcpu *v, uint64_t la)
 {
-	struct breakpoint *b = bp_find_gva(t, gva);
+	struct bp_table *t = &vm->bps;
+	uint64_t gpa;
+
+	if (!t->planted)
+		return NULL;
+	struct breakpoint *b = bp_find_gva(t, la);
 	/* One that failed to plant has no int3 there: a trap at its address
 	 * is the guest's own. */
-	return b && t->planted && !b->unplanted_why ? b : NULL;
+	if (b && !b->unplanted_why)
+		return b;
+	if (vcpu_translate(v, la, &gpa) < 0)
+		return NULL;
+	for (int i = 0; i < BP_MAX; i++)
+		if (t->bp[i].id && !t->bp[i].unplanted_why && t->bp[i].gpa == gpa)
+			return &t->bp[i];
+	return NULL;
+}
+
+struct breakpoint *bp_at(struct vm *vm, struct vcpu *v, uint64_t la)
+{
+	struct bp_table *t = &vm->bps;
+	uint64_t here, there;
+
+	struct breakpoint *b = bp_find_gva(t, la);
+	if (b || vcpu_translate(v, la, &here) < 0)
+		return b;
+	for (int i = 0; i < BP_MAX; i++)
+		if (t->bp[i].id && bp_resolve(vm, v, &t->bp[i], &there) && there == here)
+			return &t->bp[i];
+	return NULL;
 }
 
 /* DR7 (SDM vol. 3B 18.2.4): per slot i a global-enable bit G(i) at 2i+1,

@@ -83,7 +83,14 @@ void bp_plant_all(struct vm *vm, struct vcpu *v);
 /* Restore every original byte. */
 void bp_lift_all(struct vm *vm);
 
-/* Is gva (a linear address where a vCPU trapped) one of ours, planted? */
-struct breakpoint *bp_planted_at(struct bp_table *t, uint64_t gva);
+/* Is linear address la, where vCPU v trapped, one of ours, planted? One
+ * set at la, or one planted at the guest-physical byte la maps to through
+ * v's paging now: a kernel symbol (virtual) hit while its code runs at its
+ * physical address before paging is on, or a physical address set before
+ * paging and hit through the kernel's mapping. */
+struct breakpoint *bp_planted_at(struct vm *vm, struct vcpu *v, uint64_t la);
+/* Is the instruction vCPU v is at (linear la) under a breakpoint, set
+ * there or reaching the same guest-physical byte? For stepping off. */
+struct breakpoint *bp_at(struct vm *vm, struct vcpu *v, uint64_t la);
 
 #endif

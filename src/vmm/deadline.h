@@ -22,4 +22,12 @@ static inline struct timespec deadline_after(clockid_t clk, double seconds)
 	return ts;
 }
 
+/* Is deadline d (on clock clk) in the past? */
+static inline int deadline_passed(clockid_t clk, const struct timespec *d)
+{
+	struct timespec now;
+	clock_gettime(clk, &now);
+	return now.tv_sec > d->tv_sec || (now.tv_sec == d->tv_sec && now.tv_nsec >= d->tv_nsec);
+}
+
 #endif

@@ -84,3 +84,8 @@ int kvm_probe_print(FILE *out)
 	close(fd);
 	return 0;
 }
+
+bool kvm_host_is_pvm(void)
+{
+	return access("/sys/module/kvm_pvm", F_OK) == 0;
+}

@@ -5,6 +5,7 @@
 #ifndef HVMON_KVM_H
 #define HVMON_KVM_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct kvm_cap_info {
@@ -22,6 +23,11 @@ int kvm_open(char *err, size_t errlen);
 
 /* KVM_CHECK_EXTENSION on a system or VM fd: the value, 0 when absent. */
 int kvm_check_cap(int fd, int cap);
+
+/* Is /dev/kvm served by kvm_pvm, the software hypervisor that emulates
+ * guest ring-0 code (docs/design.md 1)? There a ring-3 int3 goes straight
+ * to the guest's IDT, never to the VMM. */
+bool kvm_host_is_pvm(void);
 
 /* `hvmon probe`: the API version and every capability of interest, one
  * per line as "NAME=VALUE". Returns 0, or 1 when /dev/kvm is unusable. */

@@ -126,7 +126,7 @@ bool vcpu_resume_all(struct vm *vm)
 			uint64_t rip;
 			int bits;
 			if (vcpu_linear_rip(vm->vcpu[i], &rip, &bits) == 0 &&
-			    (bp_find_gva(&vm->bps, rip) || hwbp_exec_at(&vm->bps, rip)))
+			    (bp_at(vm, vm->vcpu[i], rip) || hwbp_exec_at(&vm->bps, rip)))
 				on_bp = vm->vcpu[i];
 		}
 		if (on_bp) {

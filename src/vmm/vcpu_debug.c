@@ -99,7 +99,7 @@ static void vcpu_fill_location(struct vcpu *v, struct vm_stop_event *ev)
 /* ctl_lock held. A hit on one of ours stops the machine. */
 static bool vcpu_hit_breakpoint_locked(struct vcpu *v, uint64_t pc, struct vm_stop_event *ev)
 {
-	struct breakpoint *b = bp_planted_at(&v->vm->bps, pc);
+	struct breakpoint *b = bp_planted_at(v->vm, v, pc);
 	if (!b)
 		return false;
 	b->hits++;
@@ -155,7 +155,7 @@ bool vcpu_int3_emulation_failure(struct vcpu *v, const struct vm_stop_event *fau
 		return false;
 	struct vm *vm = v->vm;
 	pthread_mutex_lock(&vm->ctl_lock);
-	bool ours = vm->bps.planted && bp_planted_at(&vm->bps, fault->rip);
+	bool ours = bp_planted_at(vm, v, fault->rip) != NULL;
 	bool handled = false;
 	if (ours) {
 		handled = vcpu_hit_breakpoint_locked(v, fault->rip, ev);

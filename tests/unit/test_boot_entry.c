@@ -41,7 +41,7 @@ static bool make_vm(void)
 {
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
-		fprintf(stderr, "test_boot_entry: /dev/kvm unavailable, skipped\n");
+		fprintf(stderr, "test_boot_entry: skipped: no /dev/kvm\n");
 		return false;
 	}
 	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);

@@ -3,10 +3,12 @@
 
 #include "unit.h"
 #include "vmm/breakpoint.h"
+#include "vmm/vm.h"
 
 START_TEST(software_table)
 {
-	struct bp_table t;
+	static struct vm vm;   /* only its breakpoint table is used */
+	struct bp_table *tp = &vm.bps, t;
 	memset(&t, 0, sizeof(t));
 	int existing = -1;
 	int a = bp_add(&t, 0x1000, false, "a", &existing);
@@ -16,8 +18,9 @@ START_TEST(software_table)
 	ck_assert_int_eq(bp_add(&t, 0x1000, false, "again", &existing), -1);
 	ck_assert_int_eq(existing, 1);
 	ck_assert_ptr_nonnull(bp_find_gva(&t, 0x2000));
-	/* Not planted: a trap there is not ours. */
-	ck_assert_ptr_null(bp_planted_at(&t, 0x1000));
+	/* Not planted: a trap there is not ours (no translation needed). */
+	*tp = t;
+	ck_assert_ptr_null(bp_planted_at(&vm, NULL, 0x1000));
 	bp_delete_temporary(&t);
 	ck_assert_ptr_null(bp_find_gva(&t, 0x2000));
 	ck_assert(bp_delete(&t, a));
