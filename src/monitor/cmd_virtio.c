@@ -65,12 +65,6 @@ static const struct bit_name console_bits[] = {
 	{ 0, "SIZE" }, { 1, "MULTIPORT" }, { 2, "EMERG_WRITE" }, { 0, NULL },
 };
 
-/* 2.1 Device Status Field. */
-static const struct bit_name status_bits[] = {
-	{ 0, "ACKNOWLEDGE" }, { 1, "DRIVER" }, { 3, "FEATURES_OK" }, { 2, "DRIVER_OK" },
-	{ 6, "NEEDS_RESET" }, { 7, "FAILED" }, { 0, NULL },
-};
-
 static const char *lookup_bit(const struct bit_name *t, unsigned bit)
 {
 	for (; t && t->name; t++)
@@ -107,17 +101,6 @@ static void feature_names(uint32_t device_id, uint64_t f, char *buf, size_t len)
 	}
 }
 
-static void status_names(uint8_t status, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (const struct bit_name *b = status_bits; b->name && used < len; b++)
-		if (status & (1u << b->bit)) {
-			int w = snprintf(buf + used, len - used, "%s%s", used ? " " : "", b->name);
-			used += w > 0 ? (size_t)w : 0;
-		}
-}
 
 /* A little-endian u16 of a ring in guest RAM; false when not RAM. */
 static bool ring_u16(struct monitor *mon, uint64_t gpa, uint16_t *out)
@@ -174,7 +157,7 @@ static void info_one(struct monitor *mon, const struct virtio_board_dev *bd)
 	virtio_dev_backend_info(bd->dev, backend, sizeof(backend));
 	if (backend[0])
 		mon_printf(mon, "%s.backend %s\n", n, backend);
-	status_names(s.status, names, sizeof(names));
+	virtio_status_text(s.status, names, sizeof(names));
 	mon_printf(mon, "%s.status=0x%02x [%s]\n", n, s.status, names);
 	feature_names(s.device_id, s.device_features, names, sizeof(names));
 	mon_printf(mon, "%s.device_features=0x%" PRIx64 " [%s]\n", n, s.device_features, names);
@@ -333,7 +316,7 @@ static int diagnose_one(struct monitor *mon, const struct virtio_board_dev *bd)
 
 	virtio_dev_get_state(bd->dev, &s);
 	virtio_board_irq_view(bd, &irq);
-	status_names(s.status, names, sizeof(names));
+	virtio_status_text(s.status, names, sizeof(names));
 	snprintf(st, sizeof(st), "status=0x%02x [%s]", s.status, names);
 
 	/* 2.5 and 4.1.4.6 / 4.2.2: the driver reached past the device's

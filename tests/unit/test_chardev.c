@@ -204,6 +204,36 @@ START_TEST(stdio_backend)
 }
 END_TEST
 
+/* A stdio console sharing stdout with the monitor (batch mode): monitor
+ * text goes between guest lines, never inside one; a partial line is
+ * written after CHARDEV_PARTIAL_MS and then ended before monitor text. */
+START_TEST(shared_stdout_keeps_lines_apart)
+{
+	struct chardev *cd = chardev_open("stdio", NULL, 0);
+	int p[2];
+	char got[128];
+
+	ck_assert_ptr_nonnull(cd);
+	ck_assert_int_eq(pipe(p), 0);
+	chardev_redirect_output(cd, p[1]);
+	ck_assert_int_eq(chardev_share_stdout(cd, true), 0);
+	chardev_write(cd, "guest li", 8);
+	chardev_print_shared(cd, p[1], "mon\n", 4);
+	chardev_write(cd, "ne\nnext", 7);
+	usleep((CHARDEV_PARTIAL_MS + 150) * 1000);   /* "next" goes out alone */
+	chardev_print_shared(cd, p[1], "mon2\n", 5);
+	chardev_write(cd, "!", 1);
+	ck_assert_int_eq(chardev_share_stdout(cd, false), 0);   /* writes the held "!" */
+	ssize_t n = read(p[0], got, sizeof(got) - 1);
+	ck_assert_int_gt(n, 0);
+	got[n] = '\0';
+	ck_assert_str_eq(got, "mon\nguest line\nnext\nmon2\n!");
+	chardev_close(cd);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
 static Suite *chardev_suite(void)
 {
 	Suite *s = suite_create("chardev");
@@ -216,6 +246,7 @@ static Suite *chardev_suite(void)
 	tcase_add_test(tc, file_backend);
 	tcase_add_test(tc, bad_specs);
 	tcase_add_test(tc, stdio_backend);
+	tcase_add_test(tc, shared_stdout_keeps_lines_apart);
 	suite_add_tcase(s, tc);
 	return s;
 }

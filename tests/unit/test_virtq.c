@@ -566,6 +566,68 @@ START_TEST(bad_ring_config)
 }
 END_TEST
 
+/* A device that took buffers for a frame that does not fit gives them
+ * back: the next pops return the same chains, and avail_event asks the
+ * driver again for the first one (2.7.10). */
+START_TEST(unpop_gives_chains_back)
+{
+	enable(1ULL << VIRTIO_F_EVENT_IDX);
+	for (uint16_t i = 0; i < 3; i++) {
+		tdrv_desc(&t, i, TDRV_BUF + 0x100 * i, 64, VIRTQ_DESC_F_WRITE, 0);
+		tdrv_publish(&t, i);
+	}
+	ck_assert_int_eq(virtq_pop(&vq, c), 1);
+	ck_assert_int_eq(virtq_pop(&vq, c), 1);
+	ck_assert_uint_eq(tdrv_avail_event(&t), 2);
+	virtq_unpop(&vq, 2);
+	ck_assert_uint_eq(vq.last_avail_idx, 0);
+	ck_assert_uint_eq(vq.stats.pops, 0);
+	ck_assert_uint_eq(tdrv_avail_event(&t), 0);
+	ck_assert_int_eq(virtq_pop(&vq, c), 1);
+	ck_assert_uint_eq(c->head, 0);
+	/* More than are in flight is clamped: nothing pushed can come back. */
+	ck_assert_int_eq(virtq_push(&vq, c, 10), 0);
+	virtq_unpop(&vq, 5);
+	ck_assert_uint_eq(vq.last_avail_idx, 1);
+	ck_assert_int_eq(virtq_pop(&vq, c), 1);
+	ck_assert_uint_eq(c->head, 1);
+}
+END_TEST
+
+/* Several used elements, then one move of used->idx (a frame over
+ * several receive buffers, 5.1.6.4): all checked before any is written. */
+START_TEST(push_many_publishes_at_once)
+{
+	struct virtq_used_elem e[3];
+
+	enable(0);
+	for (uint16_t i = 0; i < 3; i++) {
+		tdrv_desc(&t, i, TDRV_BUF + 0x100 * i, 64, VIRTQ_DESC_F_WRITE, 0);
+		tdrv_publish(&t, i);
+	}
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(virtq_pop(&vq, c), 1);
+		e[i] = virtq_used_of(c, i == 2 ? 1000 : 64);   /* clamped to 64 */
+	}
+	ck_assert_uint_eq(e[2].len, 64);
+	/* More elements than chains in flight: nothing is published. */
+	ck_assert_int_eq(virtq_push_many(&vq, e, 4), -1);
+	ck_assert_uint_eq(tdrv_used_idx(&t), 0);
+	/* One of an older epoch (popped before a reset) spoils the batch. */
+	e[1].epoch--;
+	ck_assert_int_eq(virtq_push_many(&vq, e, 3), -1);
+	ck_assert_uint_eq(tdrv_used_idx(&t), 0);
+	e[1].epoch++;
+	ck_assert_int_eq(virtq_push_many(&vq, e, 3), 0);
+	ck_assert_uint_eq(tdrv_used_idx(&t), 3);
+	for (uint16_t i = 0; i < 3; i++) {
+		ck_assert_uint_eq(tdrv_used_id(&t, i), i);
+		ck_assert_uint_eq(tdrv_used_len(&t, i), 64);
+	}
+	ck_assert_uint_eq(vq.stats.pushes, 3);
+}
+END_TEST
+
 static Suite *virtq_suite(void)
 {
 	Suite *s = suite_create("virtq");
@@ -582,6 +644,8 @@ static Suite *virtq_suite(void)
 	tcase_add_test(tc, notify_suppression_flags);
 	tcase_add_test(tc, notify_suppression_event_idx);
 	tcase_add_test(tc, peek_does_not_consume);
+	tcase_add_test(tc, unpop_gives_chains_back);
+	tcase_add_test(tc, push_many_publishes_at_once);
 	suite_add_tcase(s, tc);
 
 	TCase *bad = tcase_create("hostile");

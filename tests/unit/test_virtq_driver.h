@@ -18,8 +18,12 @@
 #define TDRV_USED  0x4000ULL    /* used ring */
 #define TDRV_BUF   0x10000ULL   /* buffers from here */
 
+/* One queue's driver side. The first queue's tdrv owns the guest RAM
+ * (mem); more queues of the same device share it (tdrv_init_queue). */
 struct tdrv {
 	struct guest_mem mem;
+	struct guest_mem *gm;            /* the RAM the rings are in */
+	uint64_t desc, avail, used;      /* ring parts */
 	uint16_t size;
 	uint16_t avail_idx;
 };
@@ -27,6 +31,22 @@ struct tdrv {
 static inline void tdrv_init(struct tdrv *t, uint16_t size)
 {
 	ck_assert_int_eq(gmem_init(&t->mem, TDRV_RAM), 0);
+	t->gm = &t->mem;
+	t->desc = TDRV_DESC;
+	t->avail = TDRV_AVAIL;
+	t->used = TDRV_USED;
+	t->size = size;
+	t->avail_idx = 0;
+}
+
+/* Another queue in first's RAM, its rings at base (16 KiB from it). */
+static inline void tdrv_init_queue(struct tdrv *t, struct tdrv *first, uint16_t size,
+				   uint64_t base)
+{
+	t->gm = first->gm;
+	t->desc = base;
+	t->avail = base + 0x2000;
+	t->used = base + 0x3000;
 	t->size = size;
 	t->avail_idx = 0;
 }
@@ -34,14 +54,14 @@ static inline void tdrv_init(struct tdrv *t, uint16_t size)
 static inline void tdrv_w16(struct tdrv *t, uint64_t gpa, uint16_t v)
 {
 	v = htole16(v);
-	ck_assert_int_eq(gmem_write(&t->mem, gpa, &v, 2), 0);
+	ck_assert_int_eq(gmem_write(t->gm, gpa, &v, 2), 0);
 }
 
 static inline uint16_t tdrv_r16(struct tdrv *t, uint64_t gpa)
 {
 	uint16_t v;
 
-	ck_assert_int_eq(gmem_read(&t->mem, gpa, &v, 2), 0);
+	ck_assert_int_eq(gmem_read(t->gm, gpa, &v, 2), 0);
 	return le16toh(v);
 }
 
@@ -49,7 +69,7 @@ static inline uint32_t tdrv_r32(struct tdrv *t, uint64_t gpa)
 {
 	uint32_t v;
 
-	ck_assert_int_eq(gmem_read(&t->mem, gpa, &v, 4), 0);
+	ck_assert_int_eq(gmem_read(t->gm, gpa, &v, 4), 0);
 	return le32toh(v);
 }
 
@@ -62,52 +82,52 @@ static inline void tdrv_desc_at(struct tdrv *t, uint64_t table, unsigned idx,
 		.addr = htole64(addr), .len = htole32(len),
 		.flags = htole16(flags), .next = htole16(next),
 	};
-	ck_assert_int_eq(gmem_write(&t->mem, table + 16ULL * idx, &d, 16), 0);
+	ck_assert_int_eq(gmem_write(t->gm, table + 16ULL * idx, &d, 16), 0);
 }
 
 static inline void tdrv_desc(struct tdrv *t, unsigned idx, uint64_t addr,
 			     uint32_t len, uint16_t flags, uint16_t next)
 {
-	tdrv_desc_at(t, TDRV_DESC, idx, addr, len, flags, next);
+	tdrv_desc_at(t, t->desc, idx, addr, len, flags, next);
 }
 
 /* 2.7.13.2-3: put head in the next ring slot, then bump avail->idx. */
 static inline void tdrv_publish(struct tdrv *t, uint16_t head)
 {
-	tdrv_w16(t, TDRV_AVAIL + 4 + 2ULL * (t->avail_idx % t->size), head);
+	tdrv_w16(t, t->avail + 4 + 2ULL * (t->avail_idx % t->size), head);
 	t->avail_idx++;
-	tdrv_w16(t, TDRV_AVAIL + 2, t->avail_idx);
+	tdrv_w16(t, t->avail + 2, t->avail_idx);
 }
 
 static inline void tdrv_set_avail_idx(struct tdrv *t, uint16_t idx)
 {
 	t->avail_idx = idx;
-	tdrv_w16(t, TDRV_AVAIL + 2, idx);
+	tdrv_w16(t, t->avail + 2, idx);
 }
 
 static inline uint16_t tdrv_used_idx(struct tdrv *t)
 {
-	return tdrv_r16(t, TDRV_USED + 2);
+	return tdrv_r16(t, t->used + 2);
 }
 
 static inline uint32_t tdrv_used_id(struct tdrv *t, uint16_t i)
 {
-	return tdrv_r32(t, TDRV_USED + 4 + 8ULL * (i % t->size));
+	return tdrv_r32(t, t->used + 4 + 8ULL * (i % t->size));
 }
 
 static inline uint32_t tdrv_used_len(struct tdrv *t, uint16_t i)
 {
-	return tdrv_r32(t, TDRV_USED + 8 + 8ULL * (i % t->size));
+	return tdrv_r32(t, t->used + 8 + 8ULL * (i % t->size));
 }
 
 static inline void tdrv_set_used_event(struct tdrv *t, uint16_t v)
 {
-	tdrv_w16(t, TDRV_AVAIL + 4 + 2ULL * t->size, v);
+	tdrv_w16(t, t->avail + 4 + 2ULL * t->size, v);
 }
 
 static inline uint16_t tdrv_avail_event(struct tdrv *t)
 {
-	return tdrv_r16(t, TDRV_USED + 4 + 8ULL * t->size);
+	return tdrv_r16(t, t->used + 4 + 8ULL * t->size);
 }
 
 #endif

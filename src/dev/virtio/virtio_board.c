@@ -8,6 +8,7 @@
 
 #include "dev/chardev.h"
 #include "dev/pci_host.h"
+#include "dev/tap.h"
 #include "dev/virtio/virtio_blk.h"
 #include "dev/virtio/virtio_console.h"
 #include "dev/virtio/virtio_mmio.h"
@@ -284,8 +285,11 @@ int virtio_board_add_console(struct virtio_board *b, struct chardev *cd,
 int virtio_board_add_net(struct virtio_board *b, const char *ifname,
 			 const uint8_t *mac, char *err, size_t errlen)
 {
-	struct virtio_net *net = virtio_net_new(&b->vm->mem, ifname, mac, b->io, err, errlen);
+	struct tap tap;
 
+	if (tap_open(&tap, ifname, VIRTIO_NET_HDR_LEN, err, errlen) < 0)
+		return -1;
+	struct virtio_net *net = virtio_net_new(&b->vm->mem, &tap, mac, b->io, err, errlen);
 	if (!net)
 		return -1;
 	char label[96];

@@ -66,6 +66,25 @@ uint32_t virtio_dev_config_size(const struct virtio_dev *d)
 	return d->ops.config_size;
 }
 
+const char *virtio_status_text(uint8_t status, char *buf, size_t len)
+{
+	static const struct { uint8_t bit; const char *name; } bits[] = {
+		{ VIRTIO_STATUS_ACKNOWLEDGE, "ACKNOWLEDGE" }, { VIRTIO_STATUS_DRIVER, "DRIVER" },
+		{ VIRTIO_STATUS_FEATURES_OK, "FEATURES_OK" }, { VIRTIO_STATUS_DRIVER_OK, "DRIVER_OK" },
+		{ VIRTIO_STATUS_NEEDS_RESET, "NEEDS_RESET" }, { VIRTIO_STATUS_FAILED, "FAILED" },
+	};
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]) && used < len; i++)
+		if (status & bits[i].bit) {
+			int w = snprintf(buf + used, len - used, "%s%s", used ? " " : "", bits[i].name);
+			used += w > 0 ? (size_t)w : 0;
+		}
+	return buf;
+}
+
 void virtio_dev_set_name(struct virtio_dev *d, const char *name)
 {
 	snprintf(d->name, sizeof(d->name), "%s", name);
@@ -304,9 +323,15 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 			reset_locked(d);
 		else
 			driver_ok = write_status_locked(d, (uint8_t)value);
-		if (virtio_tracing())
-			virtio_trace(d->name, "status 0x%02x -> 0x%02x%s", (unsigned)(uint8_t)value,
-				     d->status, (uint8_t)value == 0 ? " (reset)" : "");
+		if (virtio_tracing()) {
+			char names[96];
+			virtio_trace(d->name, "status=0x%02x [%s]%s%s", d->status,
+				     virtio_status_text(d->status, names, sizeof(names)),
+				     (uint8_t)value == 0 ? " (reset)" : "",
+				     (value & VIRTIO_STATUS_FEATURES_OK) &&
+				     !(d->status & VIRTIO_STATUS_FEATURES_OK) ?
+				     " (FEATURES_OK refused)" : "");
+		}
 		break;
 	case VIRTIO_REG_QUEUE_SEL: d->queue_sel = (uint16_t)value; break;
 	case VIRTIO_REG_DEVICE_FEATURE:

@@ -195,6 +195,10 @@ void virtio_dev_set_transport(struct virtio_dev *d,
 uint32_t virtio_dev_device_id(const struct virtio_dev *d);
 /* Bytes of device-specific configuration (ops.config_size). */
 uint32_t virtio_dev_config_size(const struct virtio_dev *d);
+/* "ACKNOWLEDGE DRIVER FEATURES_OK" for a status byte (2.1), in the
+ * order a driver sets the bits; "" for 0. Returns buf. */
+const char *virtio_status_text(uint8_t status, char *buf, size_t len);
+
 /* The name traces and messages use ("blk0"); the type name until set. */
 void virtio_dev_set_name(struct virtio_dev *d, const char *name);
 const char *virtio_dev_name(const struct virtio_dev *d);

@@ -255,26 +255,30 @@ static const char *reg_name(uint64_t off)
 	return NULL;
 }
 
-void virtio_mmio_io(void *opaque, uint64_t offset, void *data, unsigned len,
-		    bool is_write)
+static void trace_access(struct virtio_mmio *m, uint64_t offset, const void *data,
+			 unsigned len, bool is_write)
 {
-	struct virtio_mmio *m = opaque;
-	unsigned tlen = len < 8 ? len : 8;   /* what a trace line shows */
 	uint64_t val = 0;
 
-	if (is_write && virtio_tracing())
-		memcpy(&val, data, tlen);
-	mmio_io(m, offset, data, len, is_write);
-	if (!virtio_tracing())
-		return;
-	if (!is_write)
-		memcpy(&val, data, tlen);
+	memcpy(&val, data, len < 8 ? len : 8);
 	if (offset >= VIRTIO_MMIO_CONFIG)
 		virtio_trace_access(virtio_dev_name(m->dev), "config", NULL,
 				    offset - VIRTIO_MMIO_CONFIG, len, is_write, val);
 	else
 		virtio_trace_access(virtio_dev_name(m->dev), "mmio", reg_name(offset), offset, len,
 				    is_write, val);
+}
+
+void virtio_mmio_io(void *opaque, uint64_t offset, void *data, unsigned len,
+		    bool is_write)
+{
+	struct virtio_mmio *m = opaque;
+	/* A write is shown before what it causes, a read with its value. */
+	if (is_write && virtio_tracing())
+		trace_access(m, offset, data, len, true);
+	mmio_io(m, offset, data, len, is_write);
+	if (!is_write && virtio_tracing())
+		trace_access(m, offset, data, len, false);
 }
 
 static void kick_ready(void *opaque, int fd, uint32_t events)

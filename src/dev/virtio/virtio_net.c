@@ -255,7 +255,7 @@ static void default_mac(const char *ifname, uint8_t mac[6])
 	mac[5] = (uint8_t)h;
 }
 
-struct virtio_net *virtio_net_new(const struct guest_mem *mem, const char *ifname,
+struct virtio_net *virtio_net_new(const struct guest_mem *mem, struct tap *tap,
 				  const uint8_t *mac, struct iothread *io, char *err,
 				  size_t errlen)
 {
@@ -263,16 +263,13 @@ struct virtio_net *virtio_net_new(const struct guest_mem *mem, const char *ifnam
 
 	if (!n) {
 		snprintf(err, errlen, "out of memory creating virtio-net");
+		tap_close(tap);
 		return NULL;
 	}
 	pthread_mutex_init(&n->work, NULL);
 	atomic_init(&n->offloads_stale, false);
 	n->io = io;
-	if (tap_open(&n->tap, ifname, VIRTIO_NET_HDR_LEN, err, errlen) < 0) {
-		pthread_mutex_destroy(&n->work);
-		free(n);
-		return NULL;
-	}
+	n->tap = *tap;
 	if (mac)
 		memcpy(n->mac, mac, 6);
 	else

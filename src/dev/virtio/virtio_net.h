@@ -64,12 +64,16 @@
 #define VIRTIO_NET_MAX_FRAME  (VIRTIO_NET_HDR_LEN + 65536 + 64)
 
 struct iothread;
+struct tap;
 struct virtio_net;
 
-/* Attach to (or create) the tap ifname. mac NULL: 52:54:00 plus three
- * bytes from the name. io: the I/O thread that reads the tap (NULL: only
- * virtio_net_poll_tap does). NULL with one line in err. */
-struct virtio_net *virtio_net_new(const struct guest_mem *mem, const char *ifname,
+/* A device over tap (opened with tap_open and VIRTIO_NET_HDR_LEN; the
+ * device owns it from here, and closes it on failure too; any fd that
+ * reads and writes whole frames with the header in front will do). mac
+ * NULL: 52:54:00 plus three bytes from the tap's name. io: the I/O thread
+ * that reads the tap (NULL: only virtio_net_poll_tap does). NULL with one
+ * line in err. */
+struct virtio_net *virtio_net_new(const struct guest_mem *mem, struct tap *tap,
 				  const uint8_t *mac, struct iothread *io, char *err,
 				  size_t errlen);
 /* After the vCPUs and the I/O thread have stopped. */

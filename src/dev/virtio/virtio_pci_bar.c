@@ -3,6 +3,7 @@
  * (4.1.4.5), device configuration (4.1.4.6), notifications (4.1.4.4) and
  * the MSI-X table and PBA (PCI Local Bus 3.0, 6.8.2). Layout in
  * virtio_pci.h. Every access is the guest's: any offset, any width. */
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -193,7 +194,13 @@ static void trace_bar(const struct virtio_pci *p, uint64_t off, unsigned len, bo
 
 	if (off < VIRTIO_PCI_COMMON_LEN) {
 		const struct common_field *f = common_field_at(off);
-		virtio_trace_access(dev, "common", f ? f->name : NULL, off, len, is_write, val);
+		char name[40];
+		/* A 64-bit field written as halves (4.1.3.1): which one. */
+		if (f && f->width == 8 && len == 4)
+			snprintf(name, sizeof(name), "%s.%s", f->name, off == f->off ? "lo" : "hi");
+		else if (f)
+			snprintf(name, sizeof(name), "%s", f->name);
+		virtio_trace_access(dev, "common", f ? name : NULL, off, len, is_write, val);
 	} else if (off == VIRTIO_PCI_ISR_OFF) {
 		virtio_trace_access(dev, "isr", "isr", off, len, is_write, val);
 	} else if (off >= VIRTIO_PCI_DEVICE_OFF && off < VIRTIO_PCI_NOTIFY_OFF) {
@@ -222,9 +229,10 @@ void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,
 
 	if (len == 0 || len > 8)
 		return;
-	bool trace = virtio_tracing();
-	uint64_t val = trace && is_write ? vpci_get_le(data, len) : 0;
+	/* A write is shown before what it causes, a read with its value. */
+	if (is_write && virtio_tracing())
+		trace_bar(p, off, len, true, vpci_get_le(data, len));
 	bar_io(p, off, data, len, is_write);
-	if (trace)
-		trace_bar(p, off, len, is_write, is_write ? val : vpci_get_le(data, len));
+	if (!is_write && virtio_tracing())
+		trace_bar(p, off, len, false, vpci_get_le(data, len));
 }
