@@ -20,7 +20,7 @@ MAIN_OBJ := $(BUILD)/obj/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit integration asan clean deps guest guest-kit run check-linux
+.PHONY: all check unit integration asan clean deps guest guest-kit run check-linux bench
 all: $(BUILD)/hvmon $(BUILD)/hvmon.1
 
 $(BUILD)/obj/%.o: %.c
@@ -75,6 +75,12 @@ asan: deps
 check-linux: deps
 	$(MAKE) all guest-kit
 	BUILD=$(BUILD) GUEST=$(GUEST_DIR) sh tests/linux/check-linux.sh; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
+
+# hvmon against QEMU, as ratios (bench/README.md). Not part of check.
+bench: deps
+	scripts/install-bench-deps.sh
+	$(MAKE) all guest
+	for b in bench/*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
 
 # Fetch Debian's kernel and build the busybox initrd into build/guest/,
 # with the real System.map from the -dbg package (HVMON_WITH_DBG=0 skips

@@ -212,6 +212,11 @@ void rng_use(struct vdev *d);
 void console_use(struct vdev *d);
 void net_use(struct vdev *d);
 
+/* virtiobench=N (README.md, "Benchmark"): blk makes N 4 KiB reads and
+ * nothing else; waits poll the used ring only (at most BENCH_POLLS). */
+#define BENCH_POLLS 100000000u
+extern unsigned bench_requests;
+
 /* virtiohostile=<kind> (hostile.c, README.md "Hostile requests"): the
  * blk driver breaks one rule of the spec on purpose instead of its usual
  * requests. */
