@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "vmm/vcpu.h"
+#include "vmm/wakeup.h"
 
 atomic_bool exit_trace_active;
 
@@ -24,18 +23,11 @@ static struct {
 	uint64_t taken, dropped;
 } trace = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-static int trace_efd = -1;
-static pthread_once_t trace_efd_once = PTHREAD_ONCE_INIT;
-
-static void trace_efd_create(void)
-{
-	trace_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-}
+static struct wakeup trace_wake = WAKEUP_INIT;
 
 int exit_trace_fd(void)
 {
-	pthread_once(&trace_efd_once, trace_efd_create);
-	return trace_efd;
+	return wakeup_fd(&trace_wake);
 }
 
 static bool starts_with_digit(const char *s)
@@ -246,21 +238,15 @@ void exit_trace_offer(int vcpu, const struct exit_record *r)
 	}
 	pthread_mutex_unlock(&trace.lock);
 	/* One wake-up per batch: the monitor empties the queue on each. */
-	uint64_t one = 1;
-	if (was_empty && trace_efd >= 0 && write(trace_efd, &one, sizeof(one)) < 0) {
-		/* The counter is saturated: a wake-up is pending anyway. */
-	}
+	if (was_empty)
+		wakeup_signal(&trace_wake);
 }
 
 int exit_trace_take(struct exit_trace_item *out, int n)
 {
 	/* Consume the wake-up before emptying the queue, so a record queued
 	 * after the queue was emptied raises a new one. */
-	uint64_t v;
-	int fd = exit_trace_fd();
-	if (fd >= 0 && read(fd, &v, sizeof(v)) < 0) {
-		/* EAGAIN: no wake-up pending; the queue is read anyway. */
-	}
+	wakeup_consume(&trace_wake);
 	pthread_mutex_lock(&trace.lock);
 	int got = 0;
 	while (got < n && trace.len) {

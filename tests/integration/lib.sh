@@ -49,6 +49,31 @@ run_hvmon() {
 	cat "$out.err" >>"$out"
 }
 
+# Disks for the test guest's blk driver (tests/guest/README.md, "Virtio").
+# new_disk FILE: 64 KiB (128 sectors) of random content; sets want_sum to
+# the guest's checksum of its first 4 KiB (little-endian u32 words summed
+# modulo 2^32, as for the initrd).
+new_disk() {
+	head -c 65536 /dev/urandom >"$1"
+	want_sum=$(head -c 4096 "$1" | od -An -v -tu4 -w4 |
+		awk '{ s = (s + $1) % 4294967296 } END { printf "0x%08x", s }')
+}
+
+# pattern_hex: the sector the guest writes, byte i = 0xa5 ^ (i & 0xff),
+# as one line of hex.
+pattern_hex() {
+	i=0
+	while [ $i -lt 512 ]; do
+		printf '%02x' $(((i & 255) ^ 165))
+		i=$((i + 1))
+	done
+}
+
+# sector_hex FILE N: sector N of FILE as one line of hex.
+sector_hex() {
+	dd if="$1" bs=512 skip="$2" count=1 2>/dev/null | od -An -v -tx1 | tr -d ' \n'
+}
+
 finish() {
 	if [ "$failures" -eq 0 ]; then exit 0; fi
 	echo "$failures check(s) failed"

@@ -5,51 +5,16 @@ the guest console on the pty hvmon creates and names, typing commands and
 Ctrl-C, reading what comes back."""
 import os
 import pty
-import re
 import select
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptyterm import Term, check  # noqa: E402
+import ptyterm  # noqa: E402
+
 hvmon = os.environ.get("HVMON", "build/hvmon")
 guest = os.path.join(os.environ.get("TESTGUEST", "build/testguest"), "testguest.elf")
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        failures += 1
-
-
-class Term:
-    """A reader over an fd that keeps everything seen."""
-
-    def __init__(self, fd):
-        self.fd, self.seen, self.pos = fd, b"", 0
-
-    def expect(self, pattern, timeout=15.0):
-        """Wait for pattern (regex, bytes) after the last match."""
-        end = time.monotonic() + timeout
-        rx = re.compile(pattern)
-        while True:
-            m = rx.search(self.seen, self.pos)
-            if m:
-                self.pos = m.end()
-                return m
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
-            r, _, _ = select.select([self.fd], [], [], left)
-            if r:
-                try:
-                    data = os.read(self.fd, 4096)
-                except OSError:
-                    return None
-                if not data:
-                    return None
-                self.seen += data
-
 
 home = os.environ.get("TMPDIR", "/tmp") + "/hvmon-pty-home-%d" % os.getpid()
 os.makedirs(home, exist_ok=True)
@@ -131,4 +96,4 @@ os.write(master, b"quit\r")
 time.sleep(0.5)
 wpid, st = os.waitpid(pid, 0)
 check(os.waitstatus_to_exitcode(st) == 0, "stdio console: quit exits 0")
-sys.exit(1 if failures else 0)
+sys.exit(1 if ptyterm.failures else 0)

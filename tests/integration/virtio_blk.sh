@@ -16,24 +16,10 @@ if ! "$HVMON" --help 2>&1 | grep -q -- '--disk'; then
 	exit 77
 fi
 
-# A 64 KiB image (128 sectors) of random content, a pristine copy, and
-# the guest's checksum of its first 4 KiB (little-endian u32 words summed
-# modulo 2^32, as for the initrd in boot_protocols.sh).
-head -c 65536 /dev/urandom >"$TMP/disk.img"
+# A random image, a pristine copy, its checksum and the written pattern (lib.sh).
+new_disk "$TMP/disk.img"
 cp "$TMP/disk.img" "$TMP/orig.img"
-want_sum=$(head -c 4096 "$TMP/disk.img" | od -An -v -tu4 -w4 |
-	awk '{ s = (s + $1) % 4294967296 } END { printf "0x%08x", s }')
-# The sector the guest writes: byte i = 0xa5 ^ (i & 0xff), i = 0..511, as hex.
-i=0
-while [ $i -lt 512 ]; do
-	printf '%02x' $(((i & 255) ^ 165))
-	i=$((i + 1))
-done >"$TMP/pattern.hex"
-
-# sector_hex FILE N: sector N of FILE as one line of hex.
-sector_hex() {
-	dd if="$1" bs=512 skip="$2" count=1 2>/dev/null | od -An -v -tx1 | tr -d ' \n'
-}
+pattern_hex >"$TMP/pattern.hex"
 
 # check_common NAME OUT: the lines every boot with a disk has.
 check_common() {

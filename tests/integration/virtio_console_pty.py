@@ -6,50 +6,17 @@ monitor's `console hvc0`, with the guest echoing what it got."""
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
 import time
 import tty
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptyterm import Term, check  # noqa: E402
+import ptyterm  # noqa: E402
+
 hvmon = os.environ.get("HVMON", "build/hvmon")
 guest = os.path.join(os.environ.get("TESTGUEST", "build/testguest"), "testguest.elf")
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        failures += 1
-
-
-class Term:
-    """A reader over an fd that keeps everything seen."""
-
-    def __init__(self, fd):
-        self.fd, self.seen, self.pos = fd, b"", 0
-
-    def expect(self, pattern, timeout=30.0):
-        end = time.monotonic() + timeout
-        rx = re.compile(pattern)
-        while True:
-            m = rx.search(self.seen, self.pos)
-            if m:
-                self.pos = m.end()
-                return m
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
-            r, _, _ = select.select([self.fd], [], [], left)
-            if r:
-                try:
-                    data = os.read(self.fd, 4096)
-                except OSError:
-                    return None
-                if not data:
-                    return None
-                self.seen += data
 
 
 def open_pty(path):
@@ -132,4 +99,4 @@ check(typed, "input typed at the hvc pty")
 check(b"virtio-console: got 13 bytes typed-at-pty" in text, "the guest received the typed line")
 check(hvc is not None and b"echo: typed-at-pty" in hvc.seen, "the echo came back on the pty")
 check(b"virtio-console: isr=0x1" in text, "ISR shows the queue interrupt")
-sys.exit(1 if failures else 0)
+sys.exit(1 if ptyterm.failures else 0)

@@ -20,17 +20,8 @@ run_hvmon 10 "$TMP/bad.out" --virtio isa --rng "$G"
 expect_status "$status" 2 "--virtio isa refused"
 expect_line "$TMP/bad.out" "unknown virtio transport 'isa'" "--virtio isa: says why"
 
-head -c 65536 /dev/urandom >"$TMP/disk.img"
-want_sum=$(head -c 4096 "$TMP/disk.img" | od -An -v -tu4 -w4 |
-	awk '{ s = (s + $1) % 4294967296 } END { printf "0x%08x", s }')
-i=0
-while [ $i -lt 512 ]; do
-	printf '%02x' $(((i & 255) ^ 165))
-	i=$((i + 1))
-done >"$TMP/pattern.hex"
-sector_hex() {
-	dd if="$1" bs=512 skip="$2" count=1 2>/dev/null | od -An -v -tx1 | tr -d ' \n'
-}
+new_disk "$TMP/disk.img"   # lib.sh
+pattern_hex >"$TMP/pattern.hex"
 
 # check NAME OUT: blk then rng, both over MMIO.
 check() {
@@ -96,9 +87,7 @@ else
 	grep '^rng0' "$TMP/pvh.out"
 fi
 
-head -c 65536 /dev/urandom >"$TMP/disk.img"
-want_sum=$(head -c 4096 "$TMP/disk.img" | od -An -v -tu4 -w4 |
-	awk '{ s = (s + $1) % 4294967296 } END { printf "0x%08x", s }')
+new_disk "$TMP/disk.img"
 run_hvmon 60 "$TMP/l64.out" --batch --virtio mmio --boot linux64 \
 	--disk "$TMP/disk.img,id=hvmon-disk0" --rng -m 64M -a "virtio=blk,rng exit=i8042" \
 	"$TESTGUEST/testguest.bzImage"

@@ -14,7 +14,7 @@
 
 #include "dev/virtio/virtio_blk.h"
 #include "dev/virtio/virtio_dev.h"
-#include "test_virtq_driver.h"
+#include "test_virtio_driver.h"
 #include "unit.h"
 #include "vmm/iothread.h"
 
@@ -36,7 +36,7 @@ static char path[64];
 static struct tdrv t;
 static struct virtio_blk *b;
 static struct virtio_dev *d;
-static unsigned irqs;
+static struct tvd_irqs irqs;
 static uint16_t used_seen;
 
 static uint8_t pat(uint64_t sector, unsigned i)
@@ -65,48 +65,22 @@ static void host_read(uint64_t off, void *buf, size_t len)
 	close(fd);
 }
 
-static void stub_irq(void *opaque, uint16_t q, uint16_t vector)
-{
-	(void)opaque;
-	(void)q;
-	(void)vector;
-	irqs++;
-}
-
-static void stub_config_irq(void *opaque, uint16_t vector)
-{
-	(void)opaque;
-	(void)vector;
-}
-
 static void wr(enum virtio_reg r, uint32_t v)
 {
-	virtio_dev_reg_write(d, r, v);
+	tvd_wr(d, r, v);
 }
 
 static uint8_t status(void)
 {
-	return (uint8_t)virtio_dev_reg_read(d, VIRTIO_REG_STATUS);
+	return tvd_status(d);
 }
 
-/* 3.1.1, as test_virtio_dev.c's driver does it. */
+/* 3.1.1 (test_virtio_driver.h). */
 static void bring_up(uint64_t features)
 {
-	wr(VIRTIO_REG_STATUS, 0);
-	wr(VIRTIO_REG_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 0);
-	wr(VIRTIO_REG_DRIVER_FEATURE, (uint32_t)features);
-	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 1);
-	wr(VIRTIO_REG_DRIVER_FEATURE, (uint32_t)(features >> 32));
-	wr(VIRTIO_REG_STATUS, status() | VIRTIO_STATUS_FEATURES_OK);
-	ck_assert(status() & VIRTIO_STATUS_FEATURES_OK);
-	wr(VIRTIO_REG_QUEUE_SEL, 0);
-	wr(VIRTIO_REG_QUEUE_SIZE, QSIZE);
-	wr(VIRTIO_REG_QUEUE_DESC_LO, TDRV_DESC);
-	wr(VIRTIO_REG_QUEUE_DRIVER_LO, TDRV_AVAIL);
-	wr(VIRTIO_REG_QUEUE_DEVICE_LO, TDRV_USED);
-	wr(VIRTIO_REG_QUEUE_READY, 1);
-	wr(VIRTIO_REG_STATUS, status() | VIRTIO_STATUS_DRIVER_OK);
+	ck_assert(tvd_negotiate(d, features));
+	tvd_queue(d, 0, &t);
+	tvd_driver_ok(d);
 	ck_assert_uint_eq(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
 }
 
@@ -128,15 +102,12 @@ static void open_dev(bool ro, const char *id)
 	ck_assert_msg(b != NULL, "%s", err);
 	d = virtio_blk_realize(b, &t.mem);
 	ck_assert_ptr_nonnull(d);
-	struct virtio_transport tr = { .queue_interrupt = stub_irq,
-				       .config_interrupt = stub_config_irq };
-	virtio_dev_set_transport(d, &tr);
+	tvd_stub_transport(d, &irqs);
 	restart(VIRTIO_DEV_CORE_FEATURES | ALL_BLK_FEATURES);
 }
 
 static void setup(void)
 {
-	irqs = 0;
 	tdrv_init(&t, QSIZE);
 	make_image(NSECT * 512);
 	open_dev(false, ID);
@@ -286,7 +257,7 @@ START_TEST(read_sectors)
 	ck_assert_int_eq(gmem_read(&t.mem, DATA, buf, sizeof(buf)), 0);
 	for (unsigned i = 0; i < sizeof(buf); i++)
 		ck_assert_uint_eq(buf[i], pat(3 + i / 512, i % 512));
-	ck_assert_uint_ge(irqs, 1);
+	ck_assert_uint_ge(irqs.queue, 1);
 
 	/* Any framing (2.6.4): the header in two pieces, the data in two,
 	 * the second sharing its descriptor with the status byte. */

@@ -10,7 +10,7 @@
 
 #include "dev/chardev.h"
 #include "dev/virtio/virtio_console.h"
-#include "test_virtq_driver.h"
+#include "test_virtio_driver.h"
 #include "unit.h"
 
 #define QSIZE 8
@@ -23,46 +23,11 @@ static struct tdrv rx, tx;
 static struct chardev *cd;
 static struct virtio_console *con;
 static struct virtio_dev *d;
-static unsigned irqs;
-
-static void stub_irq(void *opaque, uint16_t q, uint16_t vector)
-{
-	(void)opaque;
-	(void)q;
-	(void)vector;
-	irqs++;
-}
-
-static void stub_config_irq(void *opaque, uint16_t vector)
-{
-	(void)opaque;
-	(void)vector;
-}
-
-static void wr(enum virtio_reg r, uint32_t v)
-{
-	virtio_dev_reg_write(d, r, v);
-}
-
-static uint8_t status(void)
-{
-	return (uint8_t)virtio_dev_reg_read(d, VIRTIO_REG_STATUS);
-}
-
-static void queue(uint16_t q, const struct tdrv *t)
-{
-	wr(VIRTIO_REG_QUEUE_SEL, q);
-	wr(VIRTIO_REG_QUEUE_SIZE, QSIZE);
-	wr(VIRTIO_REG_QUEUE_DESC_LO, (uint32_t)t->desc);
-	wr(VIRTIO_REG_QUEUE_DRIVER_LO, (uint32_t)t->avail);
-	wr(VIRTIO_REG_QUEUE_DEVICE_LO, (uint32_t)t->used);
-	wr(VIRTIO_REG_QUEUE_READY, 1);
-}
+static struct tvd_irqs irqs;
 
 static void setup(void)
 {
 	char err[128];
-	struct virtio_transport tr = { stub_irq, stub_config_irq, NULL };
 
 	strcpy(path, "/tmp/hvmon-con-XXXXXX");
 	close(mkstemp(path));
@@ -74,19 +39,12 @@ static void setup(void)
 	con = virtio_console_new(&rx.mem, cd, NULL, err, sizeof(err));
 	ck_assert_ptr_nonnull(con);
 	d = virtio_console_dev(con);
-	virtio_dev_set_transport(d, &tr);
-	irqs = 0;
-	/* 3.1.1 with EMERG_WRITE accepted. */
-	wr(VIRTIO_REG_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 0);
-	wr(VIRTIO_REG_DRIVER_FEATURE, 1u << VIRTIO_CONSOLE_F_EMERG_WRITE);
-	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 1);
-	wr(VIRTIO_REG_DRIVER_FEATURE, 1);   /* VERSION_1 */
-	wr(VIRTIO_REG_STATUS, status() | VIRTIO_STATUS_FEATURES_OK);
-	ck_assert(status() & VIRTIO_STATUS_FEATURES_OK);
-	queue(VIRTIO_CONSOLE_RX_QUEUE, &rx);
-	queue(VIRTIO_CONSOLE_TX_QUEUE, &tx);
-	wr(VIRTIO_REG_STATUS, status() | VIRTIO_STATUS_DRIVER_OK);
+	tvd_stub_transport(d, &irqs);
+	ck_assert(tvd_negotiate(d, (1ULL << VIRTIO_F_VERSION_1) |
+				   (1ULL << VIRTIO_CONSOLE_F_EMERG_WRITE)));
+	tvd_queue(d, VIRTIO_CONSOLE_RX_QUEUE, &rx);
+	tvd_queue(d, VIRTIO_CONSOLE_TX_QUEUE, &tx);
+	tvd_driver_ok(d);
 }
 
 static void teardown(void)
@@ -130,7 +88,7 @@ START_TEST(emerg_write_and_transmit)
 	ck_assert_uint_eq(tdrv_used_idx(&tx), 1);
 	ck_assert_uint_eq(tdrv_used_id(&tx, 0), 0);
 	ck_assert_uint_eq(tdrv_used_len(&tx, 0), 0);   /* nothing written back */
-	ck_assert_uint_eq(irqs, 1);
+	ck_assert_uint_eq(irqs.queue, 1);
 }
 END_TEST
 

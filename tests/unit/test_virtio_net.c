@@ -13,7 +13,7 @@
 
 #include "dev/tap.h"
 #include "dev/virtio/virtio_net.h"
-#include "test_virtq_driver.h"
+#include "test_virtio_driver.h"
 #include "unit.h"
 
 #define QSIZE 8
@@ -26,70 +26,27 @@ static struct tdrv rx, tx;
 static int wire;                 /* the network's end */
 static struct virtio_net *n;
 static struct virtio_dev *d;
-static unsigned irqs;
+static struct tvd_irqs irqs;
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-
-static void stub_irq(void *opaque, uint16_t q, uint16_t vector)
-{
-	(void)opaque;
-	(void)q;
-	(void)vector;
-	irqs++;
-}
-
-static void stub_config_irq(void *opaque, uint16_t vector)
-{
-	(void)opaque;
-	(void)vector;
-}
-
-static void wr(enum virtio_reg r, uint32_t v)
-{
-	virtio_dev_reg_write(d, r, v);
-}
-
-static uint8_t status(void)
-{
-	return (uint8_t)virtio_dev_reg_read(d, VIRTIO_REG_STATUS);
-}
-
-static void queue(uint16_t q, const struct tdrv *t)
-{
-	wr(VIRTIO_REG_QUEUE_SEL, q);
-	wr(VIRTIO_REG_QUEUE_SIZE, QSIZE);
-	wr(VIRTIO_REG_QUEUE_DESC_LO, (uint32_t)t->desc);
-	wr(VIRTIO_REG_QUEUE_DRIVER_LO, (uint32_t)t->avail);
-	wr(VIRTIO_REG_QUEUE_DEVICE_LO, (uint32_t)t->used);
-	wr(VIRTIO_REG_QUEUE_READY, 1);
-}
 
 static bool negotiate(uint64_t features)
 {
-	features |= F(VIRTIO_F_VERSION_1);
-	wr(VIRTIO_REG_STATUS, 0);
-	wr(VIRTIO_REG_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 0);
-	wr(VIRTIO_REG_DRIVER_FEATURE, (uint32_t)features);
-	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 1);
-	wr(VIRTIO_REG_DRIVER_FEATURE, (uint32_t)(features >> 32));
-	wr(VIRTIO_REG_STATUS, status() | VIRTIO_STATUS_FEATURES_OK);
-	return status() & VIRTIO_STATUS_FEATURES_OK;
+	return tvd_negotiate(d, features | F(VIRTIO_F_VERSION_1));
 }
 
 static void bring_up(uint64_t features)
 {
 	ck_assert(negotiate(features));
-	queue(VIRTIO_NET_RX_QUEUE, &rx);
-	queue(VIRTIO_NET_TX_QUEUE, &tx);
-	wr(VIRTIO_REG_STATUS, status() | VIRTIO_STATUS_DRIVER_OK);
-	ck_assert_uint_eq(status() & VIRTIO_STATUS_NEEDS_RESET, 0);
+	tvd_queue(d, VIRTIO_NET_RX_QUEUE, &rx);
+	tvd_queue(d, VIRTIO_NET_TX_QUEUE, &tx);
+	tvd_driver_ok(d);
+	ck_assert_uint_eq(tvd_status(d) & VIRTIO_STATUS_NEEDS_RESET, 0);
 }
 
 static void setup(void)
 {
 	char err[128];
 	int sv[2];
-	struct virtio_transport tr = { stub_irq, stub_config_irq, NULL };
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv), 0);
 	struct tap tap = { .fd = sv[0], .ifname = "test0", .offloads = 0 };
@@ -99,8 +56,7 @@ static void setup(void)
 	n = virtio_net_new(&rx.mem, &tap, mac, NULL, err, sizeof(err));
 	ck_assert_msg(n != NULL, "%s", err);
 	d = virtio_net_dev(n);
-	virtio_dev_set_transport(d, &tr);
-	irqs = 0;
+	tvd_stub_transport(d, &irqs);
 }
 
 static void teardown(void)
@@ -133,7 +89,7 @@ START_TEST(config_and_features)
 	ck_assert_mem_eq(cfg, mac, 6);
 	ck_assert_uint_eq(cfg[6], VIRTIO_NET_S_LINK_UP);
 	ck_assert_str_eq(virtio_net_mac_text(n), "52:54:00:12:34:56");
-	wr(VIRTIO_REG_DEVICE_FEATURE_SEL, 0);
+	tvd_wr(d, VIRTIO_REG_DEVICE_FEATURE_SEL, 0);
 	uint32_t f = virtio_dev_reg_read(d, VIRTIO_REG_DEVICE_FEATURE);
 	/* A "tap" without TUNSETOFFLOAD: no receive offloads offered. */
 	ck_assert_uint_eq(f & F(VIRTIO_NET_F_GUEST_CSUM), 0);
@@ -166,7 +122,7 @@ START_TEST(transmit_one_writev)
 	ck_assert_uint_eq(tdrv_used_idx(&tx), 1);
 	ck_assert_uint_eq(tdrv_used_id(&tx, 0), 3);
 	ck_assert_uint_eq(tdrv_used_len(&tx, 0), 0);   /* 5.1.6.2.2 */
-	ck_assert_uint_eq(irqs, 1);
+	ck_assert_uint_eq(irqs.queue, 1);
 }
 END_TEST
 
@@ -208,7 +164,7 @@ START_TEST(receive_one_buffer)
 	ck_assert_uint_eq(got[10], 1);
 	ck_assert_uint_eq(got[11], 0);
 	ck_assert_mem_eq(got + VIRTIO_NET_HDR_LEN, buf + VIRTIO_NET_HDR_LEN, 64);
-	ck_assert_uint_eq(irqs, 1);
+	ck_assert_uint_eq(irqs.queue, 1);
 }
 END_TEST
 
@@ -232,7 +188,7 @@ START_TEST(receive_merged_buffers)
 	ck_assert_uint_eq(got[10], 3);
 	ck_assert_int_eq(gmem_read(&rx.mem, RXBUF + 0x200, got, 22), 0);
 	ck_assert_mem_eq(got, buf + 80, 22);
-	ck_assert_uint_eq(irqs, 1);
+	ck_assert_uint_eq(irqs.queue, 1);
 }
 END_TEST
 

@@ -6,10 +6,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "vmm/exit_stats.h"
+#include "vmm/wakeup.h"
 
 atomic_bool virtio_trace_active;
 
@@ -22,18 +21,11 @@ static struct {
 	uint64_t taken, dropped;
 } trace = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-static int trace_efd = -1;
-static pthread_once_t trace_efd_once = PTHREAD_ONCE_INIT;
-
-static void trace_efd_create(void)
-{
-	trace_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-}
+static struct wakeup trace_wake = WAKEUP_INIT;
 
 int virtio_trace_fd(void)
 {
-	pthread_once(&trace_efd_once, trace_efd_create);
-	return trace_efd;
+	return wakeup_fd(&trace_wake);
 }
 
 void virtio_trace(const char *dev, const char *fmt, ...)
@@ -63,12 +55,8 @@ void virtio_trace(const char *dev, const char *fmt, ...)
 		wake = trace.len == 1;
 	}
 	pthread_mutex_unlock(&trace.lock);
-	if (wake) {
-		uint64_t one = 1;
-		if (write(virtio_trace_fd(), &one, sizeof(one)) < 0) {
-			/* Only a saturated counter fails: the monitor is awake. */
-		}
-	}
+	if (wake)
+		wakeup_signal(&trace_wake);
 }
 
 void virtio_trace_access(const char *dev, const char *space, const char *reg,
@@ -109,12 +97,9 @@ bool virtio_trace_filter(char *buf, unsigned len)
 
 int virtio_trace_take(char (*out)[VIRTIO_TRACE_LINE], int n)
 {
-	uint64_t drain;
 	int got = 0;
 
-	if (read(virtio_trace_fd(), &drain, sizeof(drain)) < 0) {
-		/* EAGAIN: nothing signalled; the queue is checked anyway. */
-	}
+	wakeup_consume(&trace_wake);
 	pthread_mutex_lock(&trace.lock);
 	while (got < n && trace.len) {
 		memcpy(out[got++], trace.q[trace.head], VIRTIO_TRACE_LINE);
@@ -124,12 +109,8 @@ int virtio_trace_take(char (*out)[VIRTIO_TRACE_LINE], int n)
 	trace.taken += (uint64_t)got;
 	bool more = trace.len > 0;
 	pthread_mutex_unlock(&trace.lock);
-	if (more) {
-		uint64_t one = 1;
-		if (write(virtio_trace_fd(), &one, sizeof(one)) < 0) {
-			/* As above. */
-		}
-	}
+	if (more)
+		wakeup_signal(&trace_wake);
 	return got;
 }
 
