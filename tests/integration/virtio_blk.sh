@@ -79,6 +79,24 @@ expect_line "$TMP/ro.out" "virtio-blk: write sector 1 status=1" "ro: write answe
 expect_no_line "$TMP/ro.out" "virtio-blk: flush" "ro: no flush after a refused write"
 if cmp -s "$TMP/ro.img" "$TMP/orig.img"; then ok "ro: file unchanged"; else fail "ro: file changed"; fi
 
+# Flushed data survives hvmon being killed: no write waits in hvmon.
+cp "$TMP/orig.img" "$TMP/kill.img"
+"$HVMON" --batch --disk "$TMP/kill.img" -m 64M -a "virtio=blk exit=hlt" "$G" \
+	>"$TMP/kill.out" 2>&1 </dev/null &
+hv=$!
+for _ in $(seq 100); do
+	grep -q "virtio-blk: flush status=0" "$TMP/kill.out" && break
+	sleep 0.1
+done
+kill -9 "$hv"
+wait "$hv" 2>/dev/null
+expect_line "$TMP/kill.out" "virtio-blk: flush status=0" "kill: the guest flushed"
+if [ "$(sector_hex "$TMP/kill.img" 1)" = "$(cat "$TMP/pattern.hex")" ]; then
+	ok "kill: sector 1 is on the host after kill -9"
+else
+	fail "kill: sector 1 lost with hvmon"
+fi
+
 # Stuck probes: the guest halts with the device frozen; the monitor sees it.
 # stuck STEP PATTERN WHAT: boot with virtiostop=STEP, `info virtio` has PATTERN.
 stuck() {
