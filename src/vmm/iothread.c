@@ -10,7 +10,11 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#define IOTHREAD_MAX_FDS 32
+#define IOTHREAD_MAX_FDS 128
+#define IOTHREAD_MAX_DEFERRED 64
+/* epoll data of the thread's own eventfds, past the watch slots. */
+#define SLOT_STOP  IOTHREAD_MAX_FDS
+#define SLOT_DEFER (IOTHREAD_MAX_FDS + 1)
 
 struct iothread_watch {
 	int fd;
@@ -18,13 +22,21 @@ struct iothread_watch {
 	void *opaque;
 };
 
+struct iothread_deferred {
+	void (*fn)(void *opaque);
+	void *opaque;
+};
+
 struct iothread {
 	int epfd;
 	int stopfd;                 /* eventfd that wakes the loop to exit */
+	int deferfd;                /* eventfd: deferred calls are waiting */
 	pthread_t thread;
 	bool started;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;       /* guards watch and deferred */
 	struct iothread_watch watch[IOTHREAD_MAX_FDS];
+	struct iothread_deferred deferred[IOTHREAD_MAX_DEFERRED];
+	int ndeferred;
 };
 
 struct iothread *iothread_new(void)
@@ -34,15 +46,18 @@ struct iothread *iothread_new(void)
 		return NULL;
 	t->epfd = epoll_create1(EPOLL_CLOEXEC);
 	t->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (t->epfd < 0 || t->stopfd < 0) {
+	t->deferfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->epfd < 0 || t->stopfd < 0 || t->deferfd < 0) {
 		iothread_free(t);
 		return NULL;
 	}
 	pthread_mutex_init(&t->lock, NULL);
 	for (int i = 0; i < IOTHREAD_MAX_FDS; i++)
 		t->watch[i].fd = -1;
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = IOTHREAD_MAX_FDS };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = SLOT_STOP };
 	epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->stopfd, &ev);
+	ev.data.u32 = SLOT_DEFER;
+	epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->deferfd, &ev);
 	return t;
 }
 
@@ -82,6 +97,46 @@ int iothread_del_fd(struct iothread *t, int fd)
 	return rc;
 }
 
+int iothread_defer(struct iothread *t, void (*fn)(void *opaque), void *opaque)
+{
+	uint64_t one = 1;
+	int rc = 0;
+
+	pthread_mutex_lock(&t->lock);
+	bool queued = false;
+	for (int i = 0; i < t->ndeferred; i++)
+		queued |= t->deferred[i].fn == fn && t->deferred[i].opaque == opaque;
+	if (!t->started)
+		rc = -EAGAIN;
+	else if (!queued && t->ndeferred == IOTHREAD_MAX_DEFERRED)
+		rc = -ENOSPC;
+	else if (!queued)
+		t->deferred[t->ndeferred++] = (struct iothread_deferred){ fn, opaque };
+	pthread_mutex_unlock(&t->lock);
+	if (rc == 0 && write(t->deferfd, &one, sizeof(one)) < 0) {
+		/* A saturated counter: the loop is woken anyway. */
+	}
+	return rc;
+}
+
+/* Take the waiting calls and make them, outside the lock. */
+static void run_deferred(struct iothread *t)
+{
+	struct iothread_deferred calls[IOTHREAD_MAX_DEFERRED];
+	uint64_t v;
+
+	if (read(t->deferfd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: nothing signalled; the list is looked at anyway. */
+	}
+	pthread_mutex_lock(&t->lock);
+	int n = t->ndeferred;
+	memcpy(calls, t->deferred, sizeof(calls[0]) * (size_t)n);
+	t->ndeferred = 0;
+	pthread_mutex_unlock(&t->lock);
+	for (int i = 0; i < n; i++)
+		calls[i].fn(calls[i].opaque);
+}
+
 static void *iothread_main(void *arg)
 {
 	struct iothread *t = arg;
@@ -94,8 +149,12 @@ static void *iothread_main(void *arg)
 			break;
 		for (int i = 0; i < n; i++) {
 			uint32_t slot = evs[i].data.u32;
-			if (slot == IOTHREAD_MAX_FDS)
+			if (slot == SLOT_STOP)
 				return NULL;
+			if (slot == SLOT_DEFER) {
+				run_deferred(t);
+				continue;
+			}
 			pthread_mutex_lock(&t->lock);
 			struct iothread_watch w = t->watch[slot];
 			pthread_mutex_unlock(&t->lock);
@@ -136,5 +195,7 @@ void iothread_free(struct iothread *t)
 		close(t->epfd);
 	if (t->stopfd >= 0)
 		close(t->stopfd);
+	if (t->deferfd >= 0)
+		close(t->deferfd);
 	free(t);
 }

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* Guest memory bounds, the bus, and the register formatter: the pieces of
- * the VMM that need no /dev/kvm. */
+/* Guest memory bounds, the bus, the register formatter and the I/O
+ * thread's deferred calls: the pieces of the VMM that need no /dev/kvm. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "monitor/regs_format.h"
 #include "unit.h"
 #include "vmm/bus.h"
 #include "vmm/guest_mem.h"
+#include "vmm/iothread.h"
 
 START_TEST(gmem_small_ram_is_one_region)
 {
@@ -167,6 +172,43 @@ START_TEST(register_dump_is_parseable)
 }
 END_TEST
 
+struct deferred_probe {
+	pthread_t ran_on;
+	atomic_int runs;
+};
+
+static void deferred_fn(void *opaque)
+{
+	struct deferred_probe *pr = opaque;
+
+	pr->ran_on = pthread_self();
+	atomic_fetch_add(&pr->runs, 1);
+}
+
+/* iothread_defer: the call runs on the I/O thread, once however often it
+ * was asked before it ran; before the thread starts the caller is told
+ * to do the work itself. */
+START_TEST(iothread_defer_runs_there_once)
+{
+	struct iothread *t = iothread_new();
+	struct deferred_probe pr = { .runs = 0 };
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(iothread_defer(t, deferred_fn, &pr), -EAGAIN);
+	ck_assert_int_eq(iothread_start(t), 0);
+	/* Hold the loop busy so the two requests meet in the queue. */
+	ck_assert_int_eq(iothread_defer(t, deferred_fn, &pr), 0);
+	ck_assert_int_eq(iothread_defer(t, deferred_fn, &pr), 0);
+	for (int i = 0; i < 200 && atomic_load(&pr.runs) == 0; i++)
+		usleep(1000);
+	usleep(20000);
+	ck_assert_int_ge(atomic_load(&pr.runs), 1);
+	ck_assert_int_le(atomic_load(&pr.runs), 2);
+	ck_assert(!pthread_equal(pr.ran_on, pthread_self()));
+	iothread_free(t);
+}
+END_TEST
+
 static Suite *vmm_core_suite(void)
 {
 	Suite *s = suite_create("vmm_core");
@@ -177,6 +219,7 @@ static Suite *vmm_core_suite(void)
 	tcase_add_test(tc, flag_names);
 	tcase_add_test(tc, mode_words);
 	tcase_add_test(tc, register_dump_is_parseable);
+	tcase_add_test(tc, iothread_defer_runs_there_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -349,10 +349,16 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 				ready[q / 64] |= 1ULL << (q % 64);
 	pthread_mutex_unlock(&d->lock);
 	/* 2.1.2: nothing is consumed before DRIVER_OK. Buffers the driver
-	 * made available (and kicked) earlier are processed now. */
-	for (uint16_t q = 0; q < d->ops.num_queues; q++)
-		if (ready[q / 64] & (1ULL << (q % 64)))
+	 * made available (and kicked) earlier are processed now, on the
+	 * transport's device thread where it has one. */
+	for (uint16_t q = 0; q < d->ops.num_queues; q++) {
+		if (!(ready[q / 64] & (1ULL << (q % 64))))
+			continue;
+		if (d->transport.release)
+			d->transport.release(d->transport.opaque, q);
+		else
 			d->ops.queue_notified(d->opaque, q);
+	}
 }
 
 void virtio_dev_backend_info(struct virtio_dev *d, char *buf, size_t len)

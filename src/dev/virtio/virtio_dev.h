@@ -133,10 +133,15 @@ struct virtio_dev_ops {
 };
 
 /* A transport's interrupt paths; vector is the MSI-X vector the driver
- * chose (VIRTQ_NO_VECTOR when none). Called with the device mutex held. */
+ * chose (VIRTQ_NO_VECTOR when none). Called with the device mutex held.
+ * release (may be NULL) hands a queue whose buffers DRIVER_OK releases to
+ * the thread the transport's kicks run on, which then calls
+ * virtio_dev_queue_release; it is called on the vCPU thread that wrote
+ * DRIVER_OK, without the mutex. Without it the backend runs right there. */
 struct virtio_transport {
 	void (*queue_interrupt)(void *opaque, uint16_t q, uint16_t vector);
 	void (*config_interrupt)(void *opaque, uint16_t vector);
+	void (*release)(void *opaque, uint16_t q);
 	void *opaque;
 };
 
@@ -227,6 +232,11 @@ void virtio_dev_isr_ack(struct virtio_dev *d, uint8_t bits);
  * does not need a reset (2.1.2). Kicks before DRIVER_OK are not lost: the
  * DRIVER_OK write notifies every ready queue. */
 void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q);
+
+/* Transport side: give queue q to the backend, as a notification would,
+ * without counting one (the buffers made available before DRIVER_OK,
+ * 2.1.2). Only while the queue is ready and the device live. */
+void virtio_dev_queue_release(struct virtio_dev *d, uint16_t q);
 
 /* Backend side. pop: 1 chain, 0 nothing (or not DRIVER_OK, or
  * NEEDS_RESET), -1 the driver broke a ring rule: the device is now

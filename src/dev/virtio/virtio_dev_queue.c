@@ -41,6 +41,17 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
 		d->ops.queue_notified(d->opaque, q);
 }
 
+void virtio_dev_queue_release(struct virtio_dev *d, uint16_t q)
+{
+	if (q >= d->ops.num_queues)
+		return;
+	pthread_mutex_lock(&d->lock);
+	bool deliver = d->queue[q].vq.ready && live_locked(d);
+	pthread_mutex_unlock(&d->lock);
+	if (deliver)
+		d->ops.queue_notified(d->opaque, q);
+}
+
 int virtio_dev_pop(struct virtio_dev *d, uint16_t q, struct virtq_chain *c)
 {
 	int r = 0;
