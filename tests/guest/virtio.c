@@ -73,11 +73,13 @@
 #define VC_DEVICE_FEATURE        0x04   /* le32, read-only */
 #define VC_DRIVER_FEATURE_SELECT 0x08   /* le32 */
 #define VC_DRIVER_FEATURE        0x0c   /* le32 */
+#define VC_CONFIG_MSIX_VECTOR    0x10   /* le16 */
 #define VC_NUM_QUEUES            0x12   /* le16, read-only */
 #define VC_DEVICE_STATUS         0x14   /* u8 */
 #define VC_CONFIG_GENERATION     0x15   /* u8, read-only */
 #define VC_QUEUE_SELECT          0x16   /* le16 */
 #define VC_QUEUE_SIZE            0x18   /* le16 */
+#define VC_QUEUE_MSIX_VECTOR     0x1a   /* le16 */
 #define VC_QUEUE_ENABLE          0x1c   /* le16 */
 #define VC_QUEUE_NOTIFY_OFF      0x1e   /* le16, read-only */
 #define VC_QUEUE_DESC            0x20   /* le64 */
@@ -404,6 +406,55 @@ next:
 	return true;
 }
 
+/* ---- MSI-X (PCI Local Bus 3.0, 6.8.2; virtio 1.2, 4.1.5.1.2) ----
+ * virtiomsix=on|masked: enable MSI-X with a table entry for the
+ * configuration (0) and each queue (q + 1), aimed at the boot CPU's LAPIC
+ * (vectors 0x40 up, fixed, edge), entry mask bits set with "masked". Interrupts stay off (cli): a delivered MSI waits in the
+ * LAPIC, a masked one in the device's pending bit array. */
+#define PCI_CAP_ID_MSIX   0x11
+#define MSIX_ENABLE       0x80000000u   /* Message Control bit 15, in the cap's dword */
+#define MSI_ADDR_LAPIC    0xfee00000u
+
+static enum { MSIX_OFF, MSIX_ON, MSIX_MASKED } msix_mode;
+
+static bool vdev_msix(struct vdev *d)
+{
+	unsigned devfn = d->fn->devfn, ptr = pci_read8(devfn, PCI_CAP_PTR) & 0xfc;
+	const char *err = NULL;
+
+	for (unsigned n = 0; ptr >= 0x40 && n < PCI_MAX_CAPS; n++) {
+		uint32_t head = pci_read32(devfn, ptr);
+		if ((head & 0xff) != PCI_CAP_ID_MSIX) {
+			ptr = (head >> 8) & 0xfc;
+			continue;
+		}
+		unsigned entries = ((head >> 16) & 0x7ff) + 1, used = d->drv->nqueues + 1;
+		uint32_t table = pci_read32(devfn, ptr + 4);
+		uint64_t base = bar_address(d->fn, table & 7, &err);
+		if (!base || entries < used) {
+			vdev_error(d, err ? err : "too few MSI-X table entries");
+			return false;
+		}
+		uintptr_t t = (uintptr_t)(base + (table & ~7u));
+		for (unsigned e = 0; e < used; e++) {
+			mmio_w32(t + 16 * e, MSI_ADDR_LAPIC);
+			mmio_w32(t + 16 * e + 4, 0);
+			mmio_w32(t + 16 * e + 8, 0x40 + e);
+			mmio_w32(t + 16 * e + 12, msix_mode == MSIX_MASKED);
+		}
+		pci_write32(devfn, ptr, head | MSIX_ENABLE);
+		d->msix = true;
+		put_str("virtio: ");
+		put_where(d);
+		put_str(" msix entries=");
+		put_dec(entries);
+		put_str(msix_mode == MSIX_MASKED ? " masked\n" : " unmasked\n");
+		return true;
+	}
+	vdev_error(d, "no MSI-X capability");
+	return false;
+}
+
 /* virtio-pci: the common configuration structure (4.1.4.3). */
 static uint8_t pci_get_status(struct vdev *d)
 {
@@ -453,6 +504,14 @@ static void pci_queue_program(struct vdev *d, struct vq *q)
 	mmio_w64(d->common + VC_QUEUE_DESC, (uintptr_t)q->desc);
 	mmio_w64(d->common + VC_QUEUE_DRIVER, (uintptr_t)q->avail);
 	mmio_w64(d->common + VC_QUEUE_DEVICE, (uintptr_t)q->used);
+	/* 4.1.5.1.2: vectors after the reset of 3.1.1 step 1, before the
+	 * queue is enabled; config changes on vector 0. */
+	if (d->msix) {
+		mmio_w16(d->common + VC_CONFIG_MSIX_VECTOR, 0);
+		mmio_w16(d->common + VC_QUEUE_MSIX_VECTOR, (uint16_t)(q->index + 1));
+		if (mmio_r16(d->common + VC_QUEUE_MSIX_VECTOR) != q->index + 1)
+			vdev_error(d, "queue MSI-X vector not taken");
+	}
 	mmio_w16(d->common + VC_QUEUE_ENABLE, 1);
 }
 
@@ -954,7 +1013,8 @@ static void drive(const char *name, size_t len)
 		nvdevs++;
 		d->t = &pci_trans;
 		pci_fns[d->fn - pci_fns].claimed = true;
-		if (vdev_map(d) && vdev_init(d) && stop_at != STOP_DRIVER_OK)
+		if (vdev_map(d) && (msix_mode == MSIX_OFF || vdev_msix(d)) && vdev_init(d) &&
+		    stop_at != STOP_DRIVER_OK)
 			drv->use(d);
 		return;
 	}
@@ -1000,6 +1060,13 @@ void virtio_run(const char *cmd, size_t cmdlen, const char *list, size_t len,
 		stop_at = parse_stop(stop, stoplen);
 	if (h)
 		hostile_parse(h, hlen);
+	const char *mx = find_option(cmd, cmdlen, "virtiomsix=", &hlen);
+	if (mx && word_is(mx, hlen, "on"))
+		msix_mode = MSIX_ON;
+	else if (mx && word_is(mx, hlen, "masked"))
+		msix_mode = MSIX_MASKED;
+	else if (mx)
+		put_str("virtio: error: virtiomsix= takes on or masked\n");
 	const char *b = find_option(cmd, cmdlen, "virtiobench=", &hlen);
 	for (size_t i = 0; b && i < hlen && b[i] >= '0' && b[i] <= '9' && bench_requests < 1000000; i++)
 		bench_requests = bench_requests * 10 + (unsigned)(b[i] - '0');

@@ -157,6 +157,7 @@ struct vdev {
 	uint32_t notify_mult;
 	uint64_t features;        /* offered by the device */
 	uint64_t accepted;        /* written to driver_feature */
+	bool msix;                /* virtiomsix=: MSI-X enabled, queue q on vector q + 1 */
 	struct vq vq[2];
 };
 

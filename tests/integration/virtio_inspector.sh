@@ -102,4 +102,18 @@ o=$TMP/noisr.out
 expect_line "$o" "rng0: problem=isr-not-read: queue 0 published used entries" \
 	"noisr: diagnose says used entries published but the ISR was not read"
 expect_line "$o" "isr_reads=0 irqs_since_isr_read=1" "noisr: info virtio shows the unread interrupt"
+
+# MSI-X (virtiomsix=, 4.1.5.1.2): vectors shown; a masked one is named.
+inspect msix "virtio-rng: isr=" "exit=hlt virtio=rng virtiomsix=on"
+o=$TMP/msix.out
+expect_line "$o" "virtio: 00:01.0 msix entries=2 unmasked" "msix: the guest enabled MSI-X"
+expect_line "$o" "dev=rng0 transport=pci bdf=00:01.0" "msix: info virtio"
+expect_line "$o" "irq=msix vectors=2" "msix: info virtio shows MSI-X"
+expect_line "$o" "rng0.q0 size=8 ready=1 notifies=1 interrupts=1 suppressed=0 vector=1" \
+	"msix: the queue's vector"
+expect_line "$o" "rng0: ok: no problem seen" "msix: nothing wrong"
+inspect masked "virtio-rng: isr=" "exit=hlt virtio=rng virtiomsix=masked"
+o=$TMP/masked.out
+expect_line "$o" "rng0: problem=vector-masked: queue 0 published used entries but MSI-X vector 1 is masked" \
+	"masked: diagnose names the masked vector"
 finish
