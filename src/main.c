@@ -58,9 +58,11 @@ static void usage(FILE *f)
 		"      --hvc pty|file:PATH\n"
 		"                         a virtio-console: the guest's hvcN\n"
 		"      --rng              a virtio-rng\n"
-		"      --virtio pci|mmio  their transport (default pci; mmio appends\n"
+		"      --virtio pci|mmio[,packed]\n"
+		"                         their transport (default pci; mmio appends\n"
 		"                         virtio_mmio.device=SIZE@ADDR:IRQ to the kernel\n"
-		"                         command line for each)\n"
+		"                         command line for each); packed: offer packed\n"
+		"                         virtqueues (VIRTIO_F_RING_PACKED) as well\n"
 		"  -h, --help             this text\n"
 		"      --version          hvmon's version\n"
 		"\n"
@@ -191,6 +193,27 @@ static int parse_net(char *arg, struct machine_config *cfg)
 	return 0;
 }
 
+/* --virtio pci|mmio[,packed] (or just packed: on PCI). */
+static int parse_virtio(char *arg, struct machine_config *cfg)
+{
+	for (char *w = arg, *next; w; w = next) {
+		next = strchr(w, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(w, "pci"))
+			cfg->virtio_mmio = false;
+		else if (!strcmp(w, "mmio"))
+			cfg->virtio_mmio = true;
+		else if (!strcmp(w, "packed"))
+			cfg->virtio_packed = true;
+		else {
+			bad("unknown virtio transport '%s' (pci or mmio, and packed)", w);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Parse argv into cfg and opt. Returns -1 to go on, else an exit status. */
 static int parse_args(int argc, char **argv, struct machine_config *cfg,
 		      struct monitor_options *opt)
@@ -276,12 +299,8 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 				return HVMON_EXIT_USAGE;
 			break;
 		case OPT_VIRTIO:
-			if (!strcmp(optarg, "pci"))
-				cfg->virtio_mmio = false;
-			else if (!strcmp(optarg, "mmio"))
-				cfg->virtio_mmio = true;
-			else
-				return bad("unknown virtio transport '%s' (pci or mmio)", optarg);
+			if (parse_virtio(optarg, cfg) < 0)
+				return HVMON_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);

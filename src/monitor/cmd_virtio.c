@@ -240,6 +240,39 @@ static void show_pending(struct monitor *mon, struct virtio_dev *dev, uint16_t q
 	free(c);
 }
 
+static const char *event_flags_text(uint16_t f)
+{
+	switch (f & 3) {
+	case VIRTQ_EVENT_ENABLE:  return "enable";
+	case VIRTQ_EVENT_DISABLE: return "disable";
+	case VIRTQ_EVENT_DESC:    return "desc";
+	default:                  return "reserved";
+	}
+}
+
+/* 2.8: the ring, both positions with their wrap counters, and the two
+ * event suppression structures (2.8.10) as they are in guest RAM now. */
+static void show_packed(struct monitor *mon, const struct virtq *vq)
+{
+	uint16_t desc, flags;
+
+	mon_printf(mon, "format=packed\n");
+	mon_printf(mon, "desc_ring=0x%" PRIx64 "\ndriver_event=0x%" PRIx64 "\ndevice_event=0x%" PRIx64 "\n",
+		   vq->desc_gpa, vq->avail_gpa, vq->used_gpa);
+	mon_printf(mon, "device.next_avail=%u avail_wrap=%d\n", vq->avail_pos, vq->avail_wrap);
+	mon_printf(mon, "device.next_used=%u used_wrap=%d\n", vq->used_pos, vq->used_wrap);
+	if (ring_u16(mon, vq->avail_gpa, &desc) && ring_u16(mon, vq->avail_gpa + 2, &flags))
+		mon_printf(mon, "driver_event.flags=%s off=%u wrap=%u\n", event_flags_text(flags),
+			   desc & 0x7fff, desc >> 15);
+	if (ring_u16(mon, vq->used_gpa, &desc) && ring_u16(mon, vq->used_gpa + 2, &flags))
+		mon_printf(mon, "device_event.flags=%s\n", event_flags_text(flags));
+	/* The descriptor at the device's read position: what it waits on. */
+	uint16_t f;
+	if (ring_u16(mon, vq->desc_gpa + 16ULL * vq->avail_pos + 14, &f))
+		mon_printf(mon, "desc[%u].flags=0x%04x avail=%d used=%d\n", vq->avail_pos, f,
+			   !!(f & VIRTQ_DESC_F_AVAIL), !!(f & VIRTQ_DESC_F_USED));
+}
+
 int cmd_vq(struct monitor *mon, int argc, char **argv)
 {
 	struct virtio_board_dev bd;
@@ -259,12 +292,18 @@ int cmd_vq(struct monitor *mon, int argc, char **argv)
 
 	mon_printf(mon, "dev=%s q=%u\n", bd.name, (unsigned)q);
 	mon_printf(mon, "size=%u\nready=%d\n", vq.size, vq.ready);
-	/* 2.7: Descriptor Area, Driver Area (avail), Device Area (used). */
-	mon_printf(mon, "desc=0x%" PRIx64 "\navail=0x%" PRIx64 "\nused=0x%" PRIx64 "\n",
-		   vq.desc_gpa, vq.avail_gpa, vq.used_gpa);
 	vector_text(vq.msix_vector, vec, sizeof(vec));
-	mon_printf(mon, "vector=%s\n", vec);
-	if (vq.ready) {
+	if (vq.ready && vq.packed) {
+		show_packed(mon, &vq);
+		mon_printf(mon, "vector=%s\n", vec);
+	} else {
+		/* 2.7: Descriptor Area, Driver Area (avail), Device Area (used). */
+		mon_printf(mon, "format=split\n");
+		mon_printf(mon, "desc=0x%" PRIx64 "\navail=0x%" PRIx64 "\nused=0x%" PRIx64 "\n",
+			   vq.desc_gpa, vq.avail_gpa, vq.used_gpa);
+		mon_printf(mon, "vector=%s\n", vec);
+	}
+	if (vq.ready && !vq.packed) {
 		uint16_t v;
 		/* 2.7.6 struct virtq_avail, 2.7.8 struct virtq_used. */
 		if (ring_u16(mon, vq.avail_gpa, &v))
@@ -281,7 +320,7 @@ int cmd_vq(struct monitor *mon, int argc, char **argv)
 	mon_printf(mon, "pending=%u\n",
 		   vq.ready ? (unsigned)(uint16_t)(avail - vq.last_avail_idx) : 0u);
 	mon_printf(mon, "event_idx=%d indirect=%d\n", vq.event_idx, vq.indirect);
-	if (vq.ready && vq.event_idx) {
+	if (vq.ready && vq.event_idx && !vq.packed) {
 		uint16_t v;
 		/* 2.7.7.2 used_event ends the avail ring; 2.7.10.2
 		 * avail_event ends the used ring. */

@@ -59,7 +59,8 @@ static int machine_virtio(struct machine *m, char *err, size_t errlen)
 	const struct machine_config *c = &m->cfg;
 
 	m->virtio = virtio_board_new(&m->vm, m->pci, m->io,
-				     c->virtio_mmio ? VIRTIO_ON_MMIO : VIRTIO_ON_PCI, err, errlen);
+				     c->virtio_mmio ? VIRTIO_ON_MMIO : VIRTIO_ON_PCI,
+				     c->virtio_packed, err, errlen);
 	if (!m->virtio)
 		return -1;
 	for (int i = 0; i < c->ndisks; i++)

@@ -38,6 +38,7 @@ struct machine_config {
 	/* virtio: every device kind is repeatable; devices are created in
 	 * the order disks, nets, consoles, rngs */
 	bool virtio_mmio;         /* --virtio mmio: devices on virtio-mmio (4.2) */
+	bool virtio_packed;       /* --virtio ...,packed: offer packed rings (2.8) */
 	int ndisks;               /* --disk FILE[,ro][,id=NAME] */
 	struct machine_disk {
 		const char *path;

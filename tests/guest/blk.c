@@ -45,24 +45,17 @@ int blk_request(struct vdev *d, uint32_t type, uint64_t sector,
 	struct vq *q = &d->vq[0];
 	struct virtio_blk_req_hdr *h = (struct virtio_blk_req_hdr *)q->buf;
 	volatile uint8_t *status = q->buf + sizeof(*h);
-	uint16_t n = 0;
+	struct vbuf b[3];
+	unsigned n = 0;
 	uint32_t id, used;
 
 	*h = (struct virtio_blk_req_hdr){ .type = type, .sector = sector };
 	*status = 0xff;   /* no valid status: tells a missed write apart */
-	q->desc[n++] = (struct virtq_desc){
-		.addr = (uintptr_t)h, .len = sizeof(*h), .flags = VIRTQ_DESC_F_NEXT, .next = 1,
-	};
+	b[n++] = (struct vbuf){ (uintptr_t)h, sizeof(*h), false };
 	if (len)
-		q->desc[n++] = (struct virtq_desc){
-			.addr = (uintptr_t)data, .len = len,
-			.flags = VIRTQ_DESC_F_NEXT | (device_writes ? VIRTQ_DESC_F_WRITE : 0),
-			.next = 2,
-		};
-	q->desc[n] = (struct virtq_desc){
-		.addr = (uintptr_t)status, .len = 1, .flags = VIRTQ_DESC_F_WRITE,
-	};
-	if (!vq_kick(q, 0))
+		b[n++] = (struct vbuf){ (uintptr_t)data, len, device_writes };
+	b[n++] = (struct vbuf){ (uintptr_t)status, 1, true };
+	if (!vq_post(q, 0, b, n))
 		return -2;
 	if (!vq_wait(d, q, &id, &used)) {
 		vq_timeout(d, q);

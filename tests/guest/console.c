@@ -22,8 +22,8 @@ static bool console_send(struct vdev *d, const uint8_t *buf, uint32_t len)
 
 	for (uint32_t i = 0; i < len; i++)
 		q->buf[i] = buf[i];
-	q->desc[0] = (struct virtq_desc){ .addr = (uintptr_t)q->buf, .len = len };
-	if (!vq_kick(q, 0))
+	struct vbuf b = { (uintptr_t)q->buf, len, false };
+	if (!vq_post(q, 0, &b, 1))
 		return false;
 	if (!vq_wait(d, q, &id, &used)) {
 		vq_timeout(d, q);
@@ -45,10 +45,8 @@ void console_use(struct vdev *d)
 	}
 	/* 5.3.6.1: receive buffers are device-writable; post one first so
 	 * typed input has somewhere to go. */
-	rx->desc[0] = (struct virtq_desc){
-		.addr = (uintptr_t)rx->buf, .len = CONSOLE_RX_BYTES, .flags = VIRTQ_DESC_F_WRITE,
-	};
-	if (!vq_kick(rx, 0))
+	struct vbuf rb = { (uintptr_t)rx->buf, CONSOLE_RX_BYTES, true };
+	if (!vq_post(rx, 0, &rb, 1))
 		return;
 	if (!console_send(d, (const uint8_t *)hello, sizeof(hello) - 1))
 		return;

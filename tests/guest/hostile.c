@@ -84,21 +84,23 @@ static void post_bad(struct vdev *d)
 	uintptr_t hdr = (uintptr_t)q->buf, status = hdr + 16;
 
 	read_header(q);
+	/* Buffers any ring format can carry go through vq_post; the rest are
+	 * split-ring shapes, written by hand. */
+	if (hostile == HOSTILE_OOB || hostile == HOSTILE_RESET) {
+		struct vbuf b[3] = { { hdr, 16, false }, { HOSTILE_OOB_ADDR, 4096, true },
+				     { status, 1, true } };
+		vq_post(q, 0, b, 3);
+		return;
+	}
+	if (hostile == HOSTILE_ORDER) {
+		struct vbuf b[2] = { { status, 1, true }, { hdr, 16, false } };
+		vq_post(q, 0, b, 2);
+		return;
+	}
 	switch (hostile) {
-	case HOSTILE_OOB:
-	case HOSTILE_RESET:
-		q->desc[0] = (struct virtq_desc){ hdr, 16, VIRTQ_DESC_F_NEXT, 1 };
-		q->desc[1] = (struct virtq_desc){ HOSTILE_OOB_ADDR, 4096,
-						  VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
-		q->desc[2] = (struct virtq_desc){ status, 1, VIRTQ_DESC_F_WRITE, 0 };
-		break;
 	case HOSTILE_LOOP:
 		q->desc[0] = (struct virtq_desc){ hdr, 16, VIRTQ_DESC_F_NEXT, 1 };
 		q->desc[1] = (struct virtq_desc){ hdr, 16, VIRTQ_DESC_F_NEXT, 0 };
-		break;
-	case HOSTILE_ORDER:
-		q->desc[0] = (struct virtq_desc){ status, 1, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 1 };
-		q->desc[1] = (struct virtq_desc){ hdr, 16, 0, 0 };
 		break;
 	case HOSTILE_INDIRECT:
 		/* 2.7.5.3: the table length must be a multiple of 16. */
@@ -141,6 +143,11 @@ void hostile_blk(struct vdev *d)
 		read_header(q);
 		put_dec((uint64_t)blk_request(d, VIRTIO_BLK_T_IN, 0, q->buf + 0x200, 512, true));
 		put_char('\n');
+		return;
+	}
+	if (q->packed && hostile != HOSTILE_OOB && hostile != HOSTILE_RESET &&
+	    hostile != HOSTILE_ORDER) {
+		say("split rings only\n");
 		return;
 	}
 	post_bad(d);

@@ -111,9 +111,8 @@ static bool net_send(struct vdev *d, uint32_t payload)
 	struct vq *q = &d->vq[NET_TX];
 	uint32_t id, len;
 
-	q->desc[0] = (struct virtq_desc){ .addr = (uintptr_t)tx_buf,
-					  .len = NET_HDR + ETH_HLEN + payload };
-	if (!vq_kick(q, 0))
+	struct vbuf b = { (uintptr_t)tx_buf, NET_HDR + ETH_HLEN + payload, false };
+	if (!vq_post(q, 0, &b, 1))
 		return false;
 	if (!vq_wait(d, q, &id, &len)) {
 		vq_timeout(d, q);
@@ -206,9 +205,8 @@ static bool send_udp(struct vdev *d, bool offload)
 
 static void rx_post(struct vq *q, uint16_t id)
 {
-	q->desc[id] = (struct virtq_desc){ .addr = (uintptr_t)rx_bufs[id], .len = NET_BUF,
-					   .flags = VIRTQ_DESC_F_WRITE };
-	vq_kick(q, id);
+	struct vbuf b = { (uintptr_t)rx_bufs[id], NET_BUF, true };
+	vq_post(q, id, &b, 1);
 }
 
 enum want { WANT_ARP_REPLY, WANT_ECHO_REPLY };

@@ -13,12 +13,8 @@ void rng_use(struct vdev *d)
 
 	for (unsigned i = 0; i < RNG_BYTES; i++)
 		q->buf[i] = 0;
-	q->desc[0] = (struct virtq_desc){
-		.addr = (uintptr_t)q->buf,
-		.len = RNG_BYTES,
-		.flags = VIRTQ_DESC_F_WRITE,
-	};
-	if (!vq_kick(q, 0))
+	struct vbuf b = { (uintptr_t)q->buf, RNG_BYTES, true };
+	if (!vq_post(q, 0, &b, 1))
 		return;
 	if (!vq_wait(d, q, &id, &len)) {
 		vq_timeout(d, q);

@@ -102,6 +102,8 @@ static const char *const stop_names[] = {
 };
 
 enum stop_step stop_at;
+/* virtioring=packed: accept VIRTIO_F_RING_PACKED where offered. */
+static bool ring_packed;
 
 /* ---- register access ---- */
 
@@ -679,6 +681,11 @@ static bool vq_setup(struct vdev *d, uint16_t index)
 		.avail = (volatile uint16_t *)(page + VQ_AVAIL_OFF),
 		.used = (volatile uint16_t *)(page + VQ_USED_OFF),
 		.buf = page + VQ_BUF_OFF,
+		/* 2.8.1: both wrap counters start at 1. The page is zero, as
+		 * 2.8.13 wants the ring. */
+		.packed = d->accepted & VIRTIO_F_RING_PACKED,
+		.avail_wrap = true,
+		.used_wrap = true,
 	};
 	if (d->drv->use == blk_use)
 		q->size = hostile_queue_size(size);
@@ -717,6 +724,8 @@ bool vdev_init(struct vdev *d)
 	accept = VIRTIO_F_VERSION_1 | (d->features & d->drv->want);
 	if (d->drv->use == blk_use)
 		accept |= d->features & hostile_features();
+	if (ring_packed)
+		accept |= d->features & VIRTIO_F_RING_PACKED;
 	d->accepted = accept;
 	d->t->set_features(d, 0, (uint32_t)accept);
 	d->t->set_features(d, 1, (uint32_t)(accept >> 32));
@@ -747,6 +756,56 @@ bool vdev_init(struct vdev *d)
 	put_hex(d->features, 1);
 	put_str(" ok\n");
 	return true;
+}
+
+/* 2.8.21.1: each descriptor with flags AVAIL = the wrap counter and USED
+ * its inverse, the first one's flags last, after a barrier; then, unless
+ * the Device Event Suppression structure says DISABLE, the notification. */
+static bool vq_post_packed(struct vq *q, uint16_t id, const struct vbuf *b, unsigned n)
+{
+	volatile struct pvirtq_desc *ring = (volatile struct pvirtq_desc *)q->desc;
+	uint16_t first = q->next_avail, first_flags = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		volatile struct pvirtq_desc *d = &ring[q->next_avail];
+		uint16_t f = (q->avail_wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED) |
+			     (b[i].write ? VIRTQ_DESC_F_WRITE : 0) |
+			     (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0);
+		d->addr = b[i].addr;
+		d->len = b[i].len;
+		d->id = id;
+		if (i == 0)
+			first_flags = f;
+		else
+			d->flags = f;
+		if (++q->next_avail == q->size) {
+			q->next_avail = 0;
+			q->avail_wrap = !q->avail_wrap;
+		}
+	}
+	q->sgs[id] = (uint8_t)n;
+	compiler_barrier();
+	ring[first].flags = first_flags;
+	full_barrier();
+	if (stop_at == STOP_NONOTIFY)
+		return false;
+	if ((q->used[1] & 3) != RING_EVENT_FLAGS_DISABLE)
+		vq_notify(q);
+	return true;
+}
+
+bool vq_post(struct vq *q, uint16_t id, const struct vbuf *b, unsigned n)
+{
+	if (q->packed)
+		return vq_post_packed(q, id, b, n);
+	for (unsigned i = 0; i < n; i++)
+		q->desc[id + i] = (struct virtq_desc){
+			.addr = b[i].addr, .len = b[i].len,
+			.flags = (b[i].write ? VIRTQ_DESC_F_WRITE : 0) |
+				 (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0),
+			.next = (uint16_t)(id + i + 1),
+		};
+	return vq_kick(q, id);
 }
 
 /* Makes descriptor head available (2.7.13) and notifies the device
@@ -781,9 +840,41 @@ void vq_notify(struct vq *q)
  * sets NEEDS_RESET. */
 unsigned bench_requests;
 
+/* 2.8.22: the descriptor at next_used is used when its USED flag matches
+ * the wrap counter; then skip the buffer's list. */
+static bool packed_used(struct vq *q)
+{
+	volatile struct pvirtq_desc *d = (volatile struct pvirtq_desc *)q->desc + q->next_used;
+
+	return !!(d->flags & VIRTQ_DESC_F_USED) == q->used_wrap;
+}
+
+static void packed_take(struct vq *q, uint32_t *id, uint32_t *len)
+{
+	volatile struct pvirtq_desc *d = (volatile struct pvirtq_desc *)q->desc + q->next_used;
+
+	compiler_barrier();
+	*id = d->id;
+	*len = d->len;
+	q->next_used += *id < VQ_SIZE_MAX && q->sgs[*id] ? q->sgs[*id] : 1;
+	if (q->next_used >= q->size) {
+		q->next_used -= q->size;
+		q->used_wrap = !q->used_wrap;
+	}
+}
+
 bool vq_wait_n(struct vdev *d, struct vq *q, uint32_t *id, uint32_t *len, unsigned polls)
 {
 	const volatile uint32_t *elem;
+
+	if (q->packed) {
+		for (unsigned n = 0; !packed_used(q); n++)
+			if (n == (bench_requests ? BENCH_POLLS : polls) ||
+			    (!bench_requests && (vdev_status(d) & VS_NEEDS_RESET)))
+				return false;
+		packed_take(q, id, len);
+		return true;
+	}
 
 	/* virtiobench=: poll the ring alone, so the only exits are the
 	 * requests' own (bench/virtio_blk.sh counts them). */
@@ -1060,6 +1151,11 @@ void virtio_run(const char *cmd, size_t cmdlen, const char *list, size_t len,
 		stop_at = parse_stop(stop, stoplen);
 	if (h)
 		hostile_parse(h, hlen);
+	const char *ring = find_option(cmd, cmdlen, "virtioring=", &hlen);
+	if (ring && word_is(ring, hlen, "packed"))
+		ring_packed = true;
+	else if (ring && !word_is(ring, hlen, "split"))
+		put_str("virtio: error: virtioring= takes split or packed\n");
 	const char *mx = find_option(cmd, cmdlen, "virtiomsix=", &hlen);
 	if (mx && word_is(mx, hlen, "on"))
 		msix_mode = MSIX_ON;

@@ -134,17 +134,45 @@ struct vdrv {
 	void (*use)(struct vdev *d);
 };
 
+/* A packed ring descriptor (2.8.13) and its flags (2.8.1); the event
+ * suppression structures (2.8.14) are two le16: desc, flags. */
+struct pvirtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t id;
+	uint16_t flags;
+};
+#define VIRTQ_DESC_F_AVAIL (1u << 7)
+#define VIRTQ_DESC_F_USED  (1u << 15)
+#define RING_EVENT_FLAGS_DISABLE 1
+#define VIRTIO_F_RING_PACKED (1ULL << 34)
+
 struct vq {
 	uint16_t index, size;
 	bool notify32;            /* virtio-mmio QueueNotify: 32-bit write */
+	bool packed;              /* VIRTIO_F_RING_PACKED negotiated (2.8) */
+	/* Split (2.7). */
 	uint16_t avail_idx;       /* next free avail ring slot (free-running) */
 	uint16_t used_seen;       /* used->idx last consumed */
 	struct virtq_desc *desc;
 	volatile uint16_t *avail; /* flags, idx, ring[size], used_event */
 	volatile uint16_t *used;  /* flags, idx, then {le32 id, le32 len}[] */
+	/* Packed (2.8): positions and wrap counters (2.8.1), the list length
+	 * of each buffer ID to skip (2.8.6); the ring at desc, the Driver and
+	 * Device Event Suppression structures at avail and used. */
+	uint16_t next_avail, next_used;
+	bool avail_wrap, used_wrap;
+	uint8_t sgs[VQ_SIZE_MAX];
 	uint8_t *buf;
 	uintptr_t notify;
 };
+
+/* One element of a buffer for vq_post. */
+struct vbuf {
+	uint64_t addr;
+	uint32_t len;
+	bool write;               /* device-writable */
+}; 
 
 struct vtrans;
 
@@ -184,9 +212,14 @@ uint8_t vdev_status(struct vdev *d);
 void vdev_set_status(struct vdev *d, uint8_t status);
 /* Where the device is: "00:01.0" on PCI, "mmio@0xd0000000" on MMIO. */
 void put_where(const struct vdev *d);
-/* Makes descriptor head available (2.7.13) and notifies the device
- * (4.1.5.2) unless it asked for no notifications (2.7.10). False, with
- * no notification, under virtiostop=nonotify: the caller must not wait. */
+/* Make a buffer of n elements available under id (split: chained from
+ * descriptor id, 2.7.13; packed: at the ring's next free descriptors, ID
+ * id, 2.8.21) and notify the device (4.1.5.2) unless it asked for no
+ * notifications (2.7.10, 2.8.10). False, with no notification, under
+ * virtiostop=nonotify: the caller must not wait. */
+bool vq_post(struct vq *q, uint16_t id, const struct vbuf *b, unsigned n);
+/* Split rings only: make the chain already written at descriptor head
+ * available and notify (hostile.c builds its own chains). */
 bool vq_kick(struct vq *q, uint16_t head);
 /* The available buffer notification alone (4.1.5.2, 4.2.2 QueueNotify). */
 void vq_notify(struct vq *q);

@@ -40,9 +40,10 @@ nsx ip addr add 10.0.2.2/24 dev hvt0
 nsx ip link set hvt0 up
 host_mac=$(nsx cat /sys/class/net/hvt0/address)
 
-# exchange TRANSPORT: one guest run against the persistent tap hvt0.
+# exchange TRANSPORT [GUEST-ARGS]: one guest run against the persistent
+# tap hvt0.
 exchange() {
-	transport=$1 o=$TMP/$1.out
+	transport=$1 gx=${2:-} o=$TMP/$1.out
 	rm -f "$TMP/udp.got"
 	nsx /usr/bin/python3 -c '
 import socket, sys
@@ -57,7 +58,7 @@ open(sys.argv[1], "w").write("%s:%d %s\n" % (a[0], a[1], d.decode()))
 	printf 'run\nwait "virtio-net: isr=0x1" 60\nsleep 100\npause\ninfo virtio\nvq net0 0\ndiagnose net0\nquit\n' \
 		>"$TMP/script"
 	timeout -k 5 90 ip netns exec "$NS" "$HVMON" --batch -x "$TMP/script" --virtio "$transport" \
-		--net tap=hvt0,mac=52:54:00:12:34:56 -m 64M -a "virtio=net exit=hlt" "$G" \
+		--net tap=hvt0,mac=52:54:00:12:34:56 -m 64M -a "virtio=net exit=hlt $gx" "$G" \
 		>"$o" 2>&1 </dev/null
 	status=$?
 	wait "$listener"
@@ -92,6 +93,7 @@ open(sys.argv[1], "w").write("%s:%d %s\n" % (a[0], a[1], d.decode()))
 }
 exchange pci
 exchange mmio
+exchange pci,packed virtioring=packed   # 2.8, receive buffers out of the same ring
 
 # A tap that does not exist is created (non-persistent) and goes with hvmon.
 printf 'echo up\nsleep 3000\nquit\n' >"$TMP/script2"

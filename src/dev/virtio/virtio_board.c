@@ -44,6 +44,7 @@ struct virtio_board {
 	struct pci_host *host;
 	struct iothread *io;
 	enum virtio_transport_kind kind;
+	bool packed;                 /* offer VIRTIO_F_RING_PACKED */
 	struct pci_window *win;      /* PCI only */
 	struct kvm_events *kev;      /* PCI only */
 	int ndevs;
@@ -84,7 +85,7 @@ static void board_signal_msi(void *opaque, uint64_t addr, uint32_t data)
 
 struct virtio_board *virtio_board_new(struct vm *vm, struct pci_host *host,
 				      struct iothread *io,
-				      enum virtio_transport_kind kind,
+				      enum virtio_transport_kind kind, bool packed,
 				      char *err, size_t errlen)
 {
 	struct virtio_board *b = calloc(1, sizeof(*b));
@@ -93,7 +94,8 @@ struct virtio_board *virtio_board_new(struct vm *vm, struct pci_host *host,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	*b = (struct virtio_board){ .vm = vm, .host = host, .io = io, .kind = kind };
+	*b = (struct virtio_board){ .vm = vm, .host = host, .io = io, .kind = kind,
+				    .packed = packed };
 	if (kind == VIRTIO_ON_MMIO)
 		return b;
 	b->win = pci_window_new(PCI_WINDOW_BASE, PCI_WINDOW_SIZE);
@@ -203,6 +205,8 @@ static int board_attach(struct virtio_board *b, const char *label, struct virtio
 	snprintf(d->name, sizeof(d->name), "%s%d", virtio_kind_name(id, kind, sizeof(kind)), index);
 	snprintf(d->label, sizeof(d->label), "%s", label);
 	virtio_dev_set_name(vdev, d->name);
+	if (b->packed)
+		virtio_dev_offer(vdev, 1ULL << VIRTIO_F_RING_PACKED);
 	int r = b->kind == VIRTIO_ON_PCI ? attach_pci(b, d, err, errlen)
 					 : attach_mmio(b, d, err, errlen);
 	if (r < 0) {

@@ -44,11 +44,11 @@ uint64_t virtio_mmio_board_addr(int n);
  * malloc'd; NULL on allocation failure or n out of range. */
 char *virtio_mmio_board_cmdline(const char *base, int n);
 
-/* Before any vCPU runs; host is only used on PCI. NULL with a reason in
- * err. */
+/* Before any vCPU runs; host is only used on PCI. packed: every device
+ * offers VIRTIO_F_RING_PACKED (2.8) too. NULL with a reason in err. */
 struct virtio_board *virtio_board_new(struct vm *vm, struct pci_host *host,
 				      struct iothread *io,
-				      enum virtio_transport_kind kind,
+				      enum virtio_transport_kind kind, bool packed,
 				      char *err, size_t errlen);
 /* After the vCPUs and the I/O thread have stopped, before the VM's fds
  * close. NULL is fine. */

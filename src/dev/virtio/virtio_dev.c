@@ -56,6 +56,11 @@ void virtio_dev_set_transport(struct virtio_dev *d,
 	d->transport = *t;
 }
 
+void virtio_dev_offer(struct virtio_dev *d, uint64_t features)
+{
+	d->device_features |= features;
+}
+
 uint32_t virtio_dev_device_id(const struct virtio_dev *d)
 {
 	return d->ops.device_id;

@@ -197,6 +197,9 @@ struct virtio_dev *virtio_dev_new(const struct virtio_dev_ops *ops,
 void virtio_dev_free(struct virtio_dev *d);
 void virtio_dev_set_transport(struct virtio_dev *d,
 			      const struct virtio_transport *t);
+/* Offer more feature bits (VIRTIO_F_RING_PACKED where the machine wants
+ * it), before any driver runs. */
+void virtio_dev_offer(struct virtio_dev *d, uint64_t features);
 uint32_t virtio_dev_device_id(const struct virtio_dev *d);
 /* Bytes of device-specific configuration (ops.config_size). */
 uint32_t virtio_dev_config_size(const struct virtio_dev *d);
@@ -246,7 +249,8 @@ int virtio_dev_pop(struct virtio_dev *d, uint16_t q, struct virtq_chain *c);
 int virtio_dev_push_many(struct virtio_dev *d, uint16_t q, const struct virtq_used_elem *e,
 			 unsigned n);
 /* virtq_unpop on queue q. */
-void virtio_dev_unpop(struct virtio_dev *d, uint16_t q, uint16_t n);
+void virtio_dev_unpop(struct virtio_dev *d, uint16_t q, const struct virtq_used_elem *e,
+		      uint16_t n);
 /* 0, or -1 when the element was dropped (see virtq_push). */
 int virtio_dev_push(struct virtio_dev *d, uint16_t q,
 		    const struct virtq_chain *c, uint32_t len);

@@ -88,12 +88,13 @@ int virtio_dev_push_many(struct virtio_dev *d, uint16_t q, const struct virtq_us
 	return r;
 }
 
-void virtio_dev_unpop(struct virtio_dev *d, uint16_t q, uint16_t n)
+void virtio_dev_unpop(struct virtio_dev *d, uint16_t q, const struct virtq_used_elem *e,
+		      uint16_t n)
 {
 	if (q >= d->ops.num_queues)
 		return;
 	pthread_mutex_lock(&d->lock);
-	virtq_unpop(&d->queue[q].vq, n);
+	virtq_unpop(&d->queue[q].vq, e, n);
 	pthread_mutex_unlock(&d->lock);
 }
 

@@ -112,11 +112,16 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 		frame[0] = 0;
 	put_le16(frame + 10, 1);
 	while (off < len) {
+		/* More buffers than any ring holds: the frame cannot fit. */
+		if (k == VIRTIO_NET_QUEUE_SIZE) {
+			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, n->used, k);
+			return DROPPED;
+		}
 		int r = virtio_dev_pop(n->dev, VIRTIO_NET_RX_QUEUE, n->chain);
 		if (r < 0)
 			return BROKEN;
-		if (r == 0 || k == VIRTIO_NET_QUEUE_SIZE) {
-			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, k);
+		if (r == 0) {
+			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, n->used, k);
 			return k && k >= rx_queue_size(n) ? DROPPED : NO_BUFFERS;
 		}
 		const struct virtq_chain *c = n->chain;
@@ -129,7 +134,8 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 		 * small cannot take it: drop the frame, keep the buffer. With
 		 * it, each buffer holds at least the header (5.1.6.3.1). */
 		if (k == 0 && (mrg ? c->writable < VIRTIO_NET_HDR_LEN : c->writable < len)) {
-			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, 1);
+			n->used[0] = virtq_used_of(c, 0);
+			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, n->used, 1);
 			return DROPPED;
 		}
 		if (k == 0) {

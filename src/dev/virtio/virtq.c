@@ -34,10 +34,8 @@ void virtq_reset(struct virtq *vq, uint16_t max_size)
 	};
 }
 
-/* One ring part: aligned (2.7.1) and inside one RAM region. */
-static uint8_t *map_part(const struct guest_mem *mem, const char *name,
-			 uint64_t gpa, uint64_t bytes, uint64_t align,
-			 char *err, size_t errlen)
+uint8_t *virtq_map_part(const struct guest_mem *mem, const char *name, uint64_t gpa,
+		       uint64_t bytes, uint64_t align, char *err, size_t errlen)
 {
 	uint8_t *p;
 
@@ -60,26 +58,33 @@ int virtq_enable(struct virtq *vq, const struct guest_mem *mem,
 		 uint16_t max_size, uint64_t features, char *err, size_t errlen)
 {
 	uint16_t sz = vq->size;
+	bool packed = features & (1ULL << VIRTIO_F_RING_PACKED);
 
 	/* 2.7: "Queue Size value is always a power of 2. The maximum Queue
-	 * Size value is 32768." 4.1.4.3 / 4.2.2: the driver may only lower
-	 * the size from the maximum the device offers. */
-	if (sz == 0 || (sz & (sz - 1)))
+	 * Size value is 32768." 2.8: a packed queue's need not be. 4.1.4.3 /
+	 * 4.2.2: the driver may only lower the size from the maximum the
+	 * device offers. */
+	if (sz == 0 || (!packed && (sz & (sz - 1))))
 		return fail(err, errlen, "queue size %u is not a power of 2 (2.7)", sz);
 	if (sz > max_size || sz > VIRTQ_MAX_SIZE)
 		return fail(err, errlen, "queue size %u is larger than the maximum %u the device offers (4.1.4.3)",
 			    sz, max_size);
+	vq->event_idx = features & (1ULL << VIRTIO_F_EVENT_IDX);
+	vq->indirect = features & (1ULL << VIRTIO_F_INDIRECT_DESC);
+	vq->packed = packed;
+	if (packed)
+		return vqp_enable(vq, mem, err, errlen);
 
 	/* The alignment and size table of 2.7. */
-	uint8_t *desc = map_part(mem, "descriptor table", vq->desc_gpa,
+	uint8_t *desc = virtq_map_part(mem, "descriptor table", vq->desc_gpa,
 				 DESC_TABLE_BYTES(sz), 16, err, errlen);
 	if (!desc)
 		return -1;
-	uint8_t *avail = map_part(mem, "available ring", vq->avail_gpa,
+	uint8_t *avail = virtq_map_part(mem, "available ring", vq->avail_gpa,
 				  AVAIL_RING_BYTES(sz), 2, err, errlen);
 	if (!avail)
 		return -1;
-	uint8_t *used = map_part(mem, "used ring", vq->used_gpa,
+	uint8_t *used = virtq_map_part(mem, "used ring", vq->used_gpa,
 				 USED_RING_BYTES(sz), 4, err, errlen);
 	if (!used)
 		return -1;
@@ -88,8 +93,6 @@ int virtq_enable(struct virtq *vq, const struct guest_mem *mem,
 	vq->desc = desc;
 	vq->avail = avail;
 	vq->used = used;
-	vq->event_idx = features & (1ULL << VIRTIO_F_EVENT_IDX);
-	vq->indirect = features & (1ULL << VIRTIO_F_INDIRECT_DESC);
 	/* Both indexes start at 0 (2.7.6, 2.7.8). */
 	vq->last_avail_idx = 0;
 	vq->used_idx = 0;
@@ -117,6 +120,8 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c)
 {
 	if (!vq->ready)
 		return 0;
+	if (vq->packed)
+		return vqp_pop(vq, c);
 	uint16_t avail = ring_avail_idx(vq);
 	if (avail == vq->last_avail_idx)
 		return 0;
@@ -137,12 +142,16 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c)
 	return 1;
 }
 
-void virtq_unpop(struct virtq *vq, uint16_t n)
+void virtq_unpop(struct virtq *vq, const struct virtq_used_elem *e, uint16_t n)
 {
 	uint16_t in_flight = vq->last_avail_idx - vq->used_idx;
 
 	if (n > in_flight)
 		n = in_flight;
+	if (vq->packed) {
+		vqp_unpop(vq, e, n);
+		return;
+	}
 	vq->last_avail_idx -= n;
 	vq->stats.pops -= n;
 	if (vq->event_idx && !vq->notify_suppressed && n) {
@@ -156,6 +165,8 @@ int virtq_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c)
 {
 	if (!vq->ready)
 		return 0;
+	if (vq->packed)
+		return vqp_peek(vq, pos, c);
 	uint16_t avail = ring_avail_idx(vq);
 	if (virtq_check_pending(vq, avail, c->error, sizeof(c->error)) < 0)
 		return -1;
@@ -170,6 +181,10 @@ int virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len)
 	if (!vq->ready || c->epoch != vq->epoch ||
 	    vq->used_idx == vq->last_avail_idx)
 		return -1;
+	if (vq->packed) {
+		struct virtq_used_elem e = virtq_used_of(c, len);
+		return vqp_push_many(vq, &e, 1);
+	}
 	/* 2.7.8: len is "the total of bytes written into the buffer"; more
 	 * than the writable part is a device bug the driver must not see. */
 	if (len > c->writable)
@@ -192,6 +207,8 @@ int virtq_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned 
 	for (unsigned i = 0; i < n; i++)
 		if (e[i].epoch != vq->epoch)
 			return -1;
+	if (vq->packed)
+		return vqp_push_many(vq, e, n);
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t slot = (uint16_t)(vq->used_idx + i) % vq->size;
 		ring_store32(vq->used, USED_RING_ID(slot), e[i].head, __ATOMIC_RELAXED);
@@ -217,7 +234,9 @@ bool virtq_need_interrupt(struct virtq *vq)
 	 * the driver does the mirror image (2.7.14: re-enable, mb(), re-check
 	 * used->idx), so one of the two sides sees the other. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (vq->event_idx) {
+	if (vq->packed) {
+		need = vqp_need_interrupt(vq);
+	} else if (vq->event_idx) {
 		/* 2.7.7.2: notify when the used idx passed used_event, i.e.
 		 * an entry at index used_event was written since old. */
 		uint16_t event = ring_load16(vq->avail, AVAIL_USED_EVENT(vq->size),
@@ -240,6 +259,8 @@ bool virtq_set_notify_suppression(struct virtq *vq, bool suppress)
 	if (!vq->ready)
 		return false;
 	vq->notify_suppressed = suppress;
+	if (vq->packed)
+		return vqp_set_notify_suppression(vq, suppress);
 	if (vq->event_idx) {
 		/* 2.7.10.2: with VIRTIO_F_EVENT_IDX flags stays 0; leaving
 		 * avail_event behind is the suppression. */
@@ -263,5 +284,7 @@ bool virtq_set_notify_suppression(struct virtq *vq, bool suppress)
 
 uint16_t virtq_avail_idx(const struct virtq *vq)
 {
-	return vq->ready ? ring_avail_idx(vq) : 0;
+	if (!vq->ready)
+		return 0;
+	return vq->packed ? vqp_avail_idx(vq) : ring_avail_idx(vq);
 }

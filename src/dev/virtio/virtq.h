@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Split virtqueue, device side (virtio 1.2, section 2.7).
+/* Virtqueues, device side: split (virtio 1.2, section 2.7) and, with
+ * VIRTIO_F_RING_PACKED, packed (2.8). One interface for both; the
+ * functions below say where the formats differ.
  *
- * The driver owns the three ring parts in guest RAM; the device reads the
- * descriptor table and the available ring and writes the used ring. Every
+ * Split: the driver owns the three ring parts in guest RAM; the device
+ * reads the descriptor table and the available ring and writes the used
+ * ring. Packed: one descriptor ring both sides write (the device marks
+ * descriptors used in place), and two event suppression structures. Every
  * value read from guest memory is hostile until checked: a ring or buffer
  * outside guest RAM, a chain that loops or is longer than the queue, an
  * indirect table that breaks 2.7.5.3, or an available index that runs
@@ -37,6 +41,14 @@
 /* Ring feature bits (6, Reserved Feature Bits). */
 #define VIRTIO_F_INDIRECT_DESC 28
 #define VIRTIO_F_EVENT_IDX     29
+#define VIRTIO_F_RING_PACKED   34
+
+/* Packed descriptor flags (2.8.1) and event suppression flags (2.8.10). */
+#define VIRTQ_DESC_F_AVAIL     (1u << 7)
+#define VIRTQ_DESC_F_USED      (1u << 15)
+#define VIRTQ_EVENT_ENABLE     0
+#define VIRTQ_EVENT_DISABLE    1
+#define VIRTQ_EVENT_DESC       2
 
 /* "No MSI-X vector" (4.1.5.1.2). */
 #define VIRTQ_NO_VECTOR 0xffff
@@ -70,8 +82,11 @@ struct virtq_seg {
  * device-writable ones (2.7.4.2). A descriptor pointing at an indirect
  * table is not a segment; the table's descriptors are. */
 struct virtq_chain {
-	uint16_t head;            /* descriptor index to return in the used ring */
-	uint16_t avail_pos;       /* free-running avail index it was taken from */
+	uint16_t head;            /* split: descriptor index to return in the
+				     used ring; packed: the buffer ID */
+	uint16_t avail_pos;       /* free-running count of chains before it */
+	uint16_t slots;           /* packed: ring descriptors it took (the used
+				     descriptor skips them, 2.8.6); split: 1 */
 	uint32_t epoch;           /* queue incarnation (see virtq_push) */
 	unsigned nsegs;
 	bool indirect;            /* the chain went through an indirect table */
@@ -102,17 +117,30 @@ struct virtq {
 	/* Negotiated ring features, latched by virtq_enable. */
 	bool event_idx;
 	bool indirect;
+	bool packed;
 
-	/* Device state. last_avail_idx is the next avail ring position to
-	 * consume; used_idx the next used ring position to fill; the
-	 * difference is the number of chains in flight. */
+	/* Device state. last_avail_idx counts the chains consumed (split: the
+	 * next avail ring position); used_idx the chains published (split:
+	 * the next used ring position); the difference is the number of
+	 * chains in flight. */
 	uint16_t last_avail_idx;
 	uint16_t used_idx;
 	uint16_t signalled_used;   /* used_idx at the last interrupt decision */
 	bool notify_suppressed;    /* set by virtq_set_notify_suppression */
 	uint32_t epoch;            /* bumped by every reset */
 
-	/* Host views of the rings, set by virtq_enable. */
+	/* Packed ring (2.8.1): the next descriptor the device reads and the
+	 * next it marks used, each with its ring wrap counter (both start at
+	 * 1), and the used slots written in all (free-running), now and at
+	 * the last interrupt decision (for RING_EVENT_FLAGS_DESC, 2.8.10). */
+	uint16_t avail_pos, used_pos;
+	bool avail_wrap, used_wrap;
+	uint16_t avail_slots;      /* descriptors taken, free-running */
+	uint16_t used_slots, signalled_slots;
+
+	/* Host views of the rings, set by virtq_enable. Packed: desc is the
+	 * descriptor ring, avail the Driver Event Suppression structure (the
+	 * Driver Area), used the Device Event Suppression structure. */
 	const struct guest_mem *mem;
 	uint8_t *desc;
 	uint8_t *avail;
@@ -128,10 +156,11 @@ struct virtq {
  * are kept. */
 void virtq_reset(struct virtq *vq, uint16_t max_size);
 
-/* Check the driver's configuration and start using the rings: size a power
- * of 2, non-zero and <= max_size; each part aligned (2.7.1) and wholly
- * inside one RAM region. features are the negotiated feature bits (for
- * VIRTIO_F_EVENT_IDX and VIRTIO_F_INDIRECT_DESC). 0, or -1 with a reason in
+/* Check the driver's configuration and start using the rings: size
+ * non-zero and <= max_size (split: a power of 2, 2.7; packed: any, 2.8);
+ * each part aligned (2.7.1, 2.8.2) and wholly inside one RAM region.
+ * features are the negotiated feature bits (VIRTIO_F_EVENT_IDX,
+ * VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_PACKED). 0, or -1 with a reason in
  * err (the queue stays not ready). */
 int virtq_enable(struct virtq *vq, const struct guest_mem *mem,
 		 uint16_t max_size, uint64_t features, char *err, size_t errlen);
@@ -141,53 +170,61 @@ int virtq_enable(struct virtq *vq, const struct guest_mem *mem,
  * (the queue state is unchanged). */
 int virtq_pop(struct virtq *vq, struct virtq_chain *c);
 
-/* Give back the last n popped chains, not yet pushed, so the next pops
- * return them again (a device that found too little buffer space for a
- * packet). n larger than the chains in flight is clamped. */
-void virtq_unpop(struct virtq *vq, uint16_t n);
-
-/* Publish c in the used ring with len bytes written (2.7.8), then advance
- * used->idx with release ordering. 0; -1 when c was popped before the last
- * reset or nothing is in flight (the element is dropped). len is clamped
- * to the chain's writable bytes. */
-int virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len);
-
-/* One used element for virtq_push_many: a popped chain's head and epoch,
- * and the bytes written (at most the chain's writable bytes). */
+/* One used element: a popped chain's head (or buffer ID), epoch and ring
+ * slots, and the bytes written (at most the chain's writable bytes). */
 struct virtq_used_elem {
 	uint16_t head;
+	uint16_t slots;
 	uint32_t epoch;
 	uint32_t len;
 };
 static inline struct virtq_used_elem virtq_used_of(const struct virtq_chain *c, uint32_t len)
 {
-	return (struct virtq_used_elem){ c->head, c->epoch, len < c->writable ? len :
-						       (uint32_t)c->writable };
+	return (struct virtq_used_elem){ c->head, c->slots, c->epoch,
+					 len < c->writable ? len : (uint32_t)c->writable };
 }
 
-/* Publish n elements and then move used->idx once, so the driver sees all
- * of them or none (a packet spread over several receive buffers, 5.1.6.4).
- * 0; -1 (nothing published) when one was popped before the last reset or
- * n exceeds the chains in flight. */
+/* Give back the last n popped chains e[0..n-1] (in the order popped), not
+ * yet pushed, so the next pops return them again (a device that found too
+ * little buffer space for a packet). n larger than the chains in flight is
+ * clamped. */
+void virtq_unpop(struct virtq *vq, const struct virtq_used_elem *e, uint16_t n);
+
+/* Publish c as used with len bytes written (2.7.8, 2.8.7): split, into the
+ * used ring, then used->idx with release ordering; packed, into the
+ * descriptor ring at the device's position, flags last. 0; -1 when c was
+ * popped before the last reset or nothing is in flight (the element is
+ * dropped). len is clamped to the chain's writable bytes. */
+int virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len);
+
+/* Publish n elements so the driver sees all of them or none (a packet
+ * spread over several receive buffers, 5.1.6.4): split, used->idx moves
+ * once; packed, the first element is marked used last (2.8.9). 0; -1
+ * (nothing published) when one was popped before the last reset or n
+ * exceeds the chains in flight. */
 int virtq_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned n);
 
 /* After one or more pushes: does the driver want a used buffer
- * notification (2.7.7)? Counts the answer in stats. false when nothing was
- * pushed since the previous call. */
+ * notification (2.7.7; packed: the Driver Event Suppression structure,
+ * 2.8.10)? Counts the answer in stats. false when nothing was pushed since
+ * the previous call. */
 bool virtq_need_interrupt(struct virtq *vq);
 
 /* Ask the driver not to (suppress) or again to (!suppress) send available
- * buffer notifications (2.7.10). Re-enabling returns true when buffers
- * arrived meanwhile: the caller must pop again, since the driver may have
- * skipped the kick. */
+ * buffer notifications (2.7.10; packed: the Device Event Suppression
+ * structure, 2.8.10). Re-enabling returns true when buffers arrived
+ * meanwhile: the caller must pop again, since the driver may have skipped
+ * the kick. */
 bool virtq_set_notify_suppression(struct virtq *vq, bool suppress);
 
-/* The driver's avail->idx now (0 when not ready). */
+/* The driver's avail->idx now (0 when not ready); packed: the chains
+ * consumed plus the chains available now (counting at most the queue
+ * size), the same "avail - last_avail_idx = pending" arithmetic. */
 uint16_t virtq_avail_idx(const struct virtq *vq);
 
 /* Decode the chain at free-running avail position pos without consuming
  * it, with the same checks as virtq_pop. 1 decoded; 0 when pos is not
- * pending (outside [last_avail_idx, avail->idx)) or the queue is not
+ * pending (outside [last_avail_idx, virtq_avail_idx)) or the queue is not
  * ready; -1 with c->error. */
 int virtq_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c);
 

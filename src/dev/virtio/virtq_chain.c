@@ -17,8 +17,7 @@
  * in total". */
 #define CHAIN_MAX_BYTES (1ULL << 32)
 
-__attribute__((format(printf, 2, 3)))
-static int chain_fail(struct virtq_chain *c, const char *fmt, ...)
+int virtq_chain_fail(struct virtq_chain *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -28,9 +27,7 @@ static int chain_fail(struct virtq_chain *c, const char *fmt, ...)
 	return -1;
 }
 
-/* Copy one descriptor (16 bytes at p, already known to be inside guest RAM;
- * an indirect table need not be aligned, hence memcpy). */
-static void read_desc(const uint8_t *p, struct virtq_desc *d)
+void virtq_read_desc(const uint8_t *p, struct virtq_desc *d)
 {
 	memcpy(d, p, sizeof(*d));
 	/* Keep the compiler from re-reading guest memory instead of the copy. */
@@ -41,48 +38,50 @@ static void read_desc(const uint8_t *p, struct virtq_desc *d)
 	d->next = le16toh(d->next);
 }
 
-/* Append the buffer a descriptor describes. where names the descriptor in
- * messages ("descriptor 5", "indirect descriptor 2"). */
-static int add_segment(const struct virtq *vq, struct virtq_chain *c,
-		       const struct virtq_desc *d, const char *where,
-		       unsigned idx)
+int virtq_add_segment(const struct virtq *vq, struct virtq_chain *c, uint64_t addr,
+		      uint32_t len, bool writable, const char *where, unsigned idx)
 {
-	bool writable = d->flags & VIRTQ_DESC_F_WRITE;
-
 	/* 2.7.5.3.1: "A driver MUST NOT create a descriptor chain longer
 	 * than the Queue Size of the device." Without indirect tables a
 	 * longer chain must loop; that is caught earlier with its own
 	 * message. */
 	if (c->nsegs == vq->size)
-		return chain_fail(c, "chain is longer than the queue size %u (2.7.5.3.1)",
+		return virtq_chain_fail(c, "chain is longer than the queue size %u (2.7.5.3.1)",
 				  vq->size);
 	/* 2.7.4.1: the device's own limit on descriptors in a chain. */
 	if (c->nsegs == VIRTQ_CHAIN_MAX_SEGS)
-		return chain_fail(c, "chain has more than %u descriptors, the device's limit (2.7.4.1)",
+		return virtq_chain_fail(c, "chain has more than %u descriptors, the device's limit (2.7.4.1)",
 				  VIRTQ_CHAIN_MAX_SEGS);
 	/* 2.7.4.2: "The driver MUST place any device-writable descriptor
 	 * elements after any device-readable descriptor elements." */
 	if (!writable && c->nsegs && c->seg[c->nsegs - 1].device_writable)
-		return chain_fail(c, "%s %u is device-readable after a device-writable one (2.7.4.2)",
+		return virtq_chain_fail(c, "%s %u is device-readable after a device-writable one (2.7.4.2)",
 				  where, idx);
 	/* 2.7.5: addr is a guest-physical address; the whole buffer must be
 	 * guest RAM. gmem_ptr's check cannot overflow on addr + len. */
-	uint8_t *hva = gmem_ptr(vq->mem, d->addr, d->len);
+	uint8_t *hva = gmem_ptr(vq->mem, addr, len);
 	if (!hva)
-		return chain_fail(c, "%s %u: buffer 0x%" PRIx64 " len 0x%" PRIx32 " is not inside guest RAM (2.7.5)",
-				  where, idx, d->addr, d->len);
-	if (c->readable + c->writable + d->len > CHAIN_MAX_BYTES)
-		return chain_fail(c, "chain is longer than 2^32 bytes (2.7.5.2)");
+		return virtq_chain_fail(c, "%s %u: buffer 0x%" PRIx64 " len 0x%" PRIx32 " is not inside guest RAM (2.7.5)",
+				  where, idx, addr, len);
+	if (c->readable + c->writable + len > CHAIN_MAX_BYTES)
+		return virtq_chain_fail(c, "chain is longer than 2^32 bytes (2.7.5.2)");
 
 	c->seg[c->nsegs++] = (struct virtq_seg){
-		.gpa = d->addr, .hva = hva, .len = d->len,
+		.gpa = addr, .hva = hva, .len = len,
 		.device_writable = writable,
 	};
 	if (writable)
-		c->writable += d->len;
+		c->writable += len;
 	else
-		c->readable += d->len;
+		c->readable += len;
 	return 0;
+}
+
+static int add_segment(const struct virtq *vq, struct virtq_chain *c,
+		       const struct virtq_desc *d, const char *where, unsigned idx)
+{
+	return virtq_add_segment(vq, c, d->addr, d->len, d->flags & VIRTQ_DESC_F_WRITE, where,
+				 idx);
 }
 
 /* The descriptor d (main table index idx) refers to an indirect table
@@ -94,23 +93,23 @@ static int walk_indirect(const struct virtq *vq, struct virtq_chain *c,
 	 * negotiated, never together with NEXT. The WRITE flag of this
 	 * descriptor is ignored (2.7.5.3.2). */
 	if (!vq->indirect)
-		return chain_fail(c, "descriptor %u is INDIRECT but VIRTIO_F_INDIRECT_DESC was not negotiated (2.7.5.3.1)",
+		return virtq_chain_fail(c, "descriptor %u is INDIRECT but VIRTIO_F_INDIRECT_DESC was not negotiated (2.7.5.3.1)",
 				  idx);
 	if (d->flags & VIRTQ_DESC_F_NEXT)
-		return chain_fail(c, "descriptor %u sets both INDIRECT and NEXT (2.7.5.3.1)",
+		return virtq_chain_fail(c, "descriptor %u sets both INDIRECT and NEXT (2.7.5.3.1)",
 				  idx);
 	/* 2.7.5.3: the table is desc[len / 16]. Our bound on its entries:
 	 * a chain may not be longer than the queue (2.7.5.3.1). */
 	if (d->len == 0 || d->len % sizeof(struct virtq_desc))
-		return chain_fail(c, "descriptor %u: indirect table length %" PRIu32 " is not a non-zero multiple of 16 (2.7.5.3)",
+		return virtq_chain_fail(c, "descriptor %u: indirect table length %" PRIu32 " is not a non-zero multiple of 16 (2.7.5.3)",
 				  idx, d->len);
 	unsigned n = d->len / sizeof(struct virtq_desc);
 	if (n > vq->size)
-		return chain_fail(c, "descriptor %u: indirect table of %u descriptors is larger than the queue size %u (2.7.5.3.1)",
+		return virtq_chain_fail(c, "descriptor %u: indirect table of %u descriptors is larger than the queue size %u (2.7.5.3.1)",
 				  idx, n, vq->size);
 	const uint8_t *table = gmem_ptr(vq->mem, d->addr, d->len);
 	if (!table)
-		return chain_fail(c, "descriptor %u: indirect table 0x%" PRIx64 " len 0x%" PRIx32 " is not inside guest RAM (2.7.5.3)",
+		return virtq_chain_fail(c, "descriptor %u: indirect table 0x%" PRIx64 " len 0x%" PRIx32 " is not inside guest RAM (2.7.5.3)",
 				  idx, d->addr, d->len);
 	c->indirect = true;
 
@@ -123,18 +122,18 @@ static int walk_indirect(const struct virtq *vq, struct virtq_chain *c,
 		struct virtq_desc e;
 
 		if (visited == n)
-			return chain_fail(c, "indirect chain in descriptor %u loops (2.7.5.2)",
+			return virtq_chain_fail(c, "indirect chain in descriptor %u loops (2.7.5.2)",
 					  idx);
-		read_desc(table + i * sizeof(struct virtq_desc), &e);
+		virtq_read_desc(table + i * sizeof(struct virtq_desc), &e);
 		if (e.flags & VIRTQ_DESC_F_INDIRECT)
-			return chain_fail(c, "indirect descriptor %u is itself INDIRECT (2.7.5.3.1)",
+			return virtq_chain_fail(c, "indirect descriptor %u is itself INDIRECT (2.7.5.3.1)",
 					  i);
 		if (add_segment(vq, c, &e, "indirect descriptor", i) < 0)
 			return -1;
 		if (!(e.flags & VIRTQ_DESC_F_NEXT))
 			return 0;
 		if (e.next >= n)
-			return chain_fail(c, "indirect descriptor %u: next %u is outside the table of %u",
+			return virtq_chain_fail(c, "indirect descriptor %u: next %u is outside the table of %u",
 					  i, e.next, n);
 		i = e.next;
 	}
@@ -144,7 +143,7 @@ static int walk_chain(const struct virtq *vq, uint16_t head,
 		      struct virtq_chain *c)
 {
 	if (head >= vq->size)
-		return chain_fail(c, "avail ring entry %u: head %u is outside the queue of %u (2.7.6)",
+		return virtq_chain_fail(c, "avail ring entry %u: head %u is outside the queue of %u (2.7.6)",
 				  c->avail_pos % vq->size, head, vq->size);
 	/* Only size descriptors exist: visiting more means a loop, which
 	 * 2.7.5.2 forbids. */
@@ -153,9 +152,9 @@ static int walk_chain(const struct virtq *vq, uint16_t head,
 		struct virtq_desc d;
 
 		if (visited == vq->size)
-			return chain_fail(c, "descriptor chain from head %u loops (2.7.5.2)",
+			return virtq_chain_fail(c, "descriptor chain from head %u loops (2.7.5.2)",
 					  head);
-		read_desc(vq->desc + i * sizeof(struct virtq_desc), &d);
+		virtq_read_desc(vq->desc + i * sizeof(struct virtq_desc), &d);
 		/* 2.7.5.3.2: zero or more chained descriptors, then at most
 		 * one pointing at an indirect table. */
 		if (d.flags & VIRTQ_DESC_F_INDIRECT)
@@ -165,7 +164,7 @@ static int walk_chain(const struct virtq *vq, uint16_t head,
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			return 0;
 		if (d.next >= vq->size)
-			return chain_fail(c, "descriptor %u: next %u is outside the queue of %u (2.7.5)",
+			return virtq_chain_fail(c, "descriptor %u: next %u is outside the queue of %u (2.7.5)",
 					  i, d.next, vq->size);
 		i = d.next;
 	}
@@ -178,13 +177,20 @@ int virtq_decode_at(const struct virtq *vq, uint16_t pos, struct virtq_chain *c)
 	uint16_t head = ring_load16(vq->avail, AVAIL_RING(pos % vq->size),
 				    __ATOMIC_RELAXED);
 
+	virtq_chain_start(vq, c, pos);
 	c->head = head;
+	return walk_chain(vq, head, c);
+}
+
+void virtq_chain_start(const struct virtq *vq, struct virtq_chain *c, uint16_t pos)
+{
+	c->head = 0;
 	c->avail_pos = pos;
+	c->slots = 1;
 	c->epoch = vq->epoch;
 	c->nsegs = 0;
 	c->indirect = false;
 	c->readable = 0;
 	c->writable = 0;
 	c->error[0] = '\0';
-	return walk_chain(vq, head, c);
 }

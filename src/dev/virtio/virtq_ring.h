@@ -61,6 +61,35 @@ static inline uint16_t ring_avail_idx(const struct virtq *vq)
  * (virtq_chain.c). 0, or -1 with c->error. */
 int virtq_decode_at(const struct virtq *vq, uint16_t pos, struct virtq_chain *c);
 
+/* Shared by both formats' chain walkers (virtq_chain.c). */
+/* An empty chain for the one found at chain count pos. */
+void virtq_chain_start(const struct virtq *vq, struct virtq_chain *c, uint16_t pos);
+/* Copy one split descriptor (2.7.5) at p (inside guest RAM, maybe
+ * unaligned) and byte-swap it. */
+void virtq_read_desc(const uint8_t *p, struct virtq_desc *d);
+/* Append a checked buffer: inside guest RAM, readable ones first
+ * (2.7.4.2), chain bounds. where names the descriptor in messages
+ * ("descriptor 5", "indirect descriptor 2"). 0, or -1 with c->error. */
+int virtq_add_segment(const struct virtq *vq, struct virtq_chain *c, uint64_t addr,
+		      uint32_t len, bool writable, const char *where, unsigned idx);
+__attribute__((format(printf, 2, 3)))
+int virtq_chain_fail(struct virtq_chain *c, const char *fmt, ...);
+
+/* One ring part: aligned (2.7.1, 2.8.2) and inside one RAM region; its
+ * host address, or NULL with the reason in err (virtq.c). */
+uint8_t *virtq_map_part(const struct guest_mem *mem, const char *name, uint64_t gpa,
+		       uint64_t bytes, uint64_t align, char *err, size_t errlen);
+
+/* The packed ring (virtq_packed.c), behind virtq.c's functions. */
+int vqp_enable(struct virtq *vq, const struct guest_mem *mem, char *err, size_t errlen);
+int vqp_pop(struct virtq *vq, struct virtq_chain *c);
+int vqp_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c);
+void vqp_unpop(struct virtq *vq, const struct virtq_used_elem *e, uint16_t n);
+int vqp_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned n);
+bool vqp_need_interrupt(struct virtq *vq);
+bool vqp_set_notify_suppression(struct virtq *vq, bool suppress);
+uint16_t vqp_avail_idx(const struct virtq *vq);
+
 /* Shared wording for an avail index that ran ahead of the ring: 0 when
  * pending (entries between last_avail_idx and avail) is possible, else -1
  * with the reason in err. */
