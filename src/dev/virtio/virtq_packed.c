@@ -239,12 +239,15 @@ int vqp_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c)
 	uint16_t k = pos - vq->last_avail_idx, p = vq->avail_pos;
 	bool w = vq->avail_wrap;
 
-	for (uint16_t i = 0;; i++) {
+	/* No more than size chains can be pending: a driver flipping flags
+	 * under our feet does not keep this walking. */
+	for (uint16_t i = 0; i < vq->size; i++) {
 		int r = decode(vq, p, w, (uint16_t)(vq->last_avail_idx + i), c);
 		if (r <= 0 || i == k)
 			return r;
 		advance(vq, &p, &w, c->slots);
 	}
+	return 0;
 }
 
 /* 2.8.9: the first element is marked used after the rest, so the driver
