@@ -631,6 +631,50 @@ START_TEST(push_many_publishes_at_once)
 }
 END_TEST
 
+/* Garbage rings (split): every chain taken lies inside guest RAM. */
+START_TEST(random_rings_stay_inside_ram)
+{
+	uint32_t seed = 54321;
+
+	enable((1ULL << VIRTIO_F_INDIRECT_DESC) | (1ULL << VIRTIO_F_EVENT_IDX));
+	unsigned taken = 0;
+
+	for (unsigned round = 0; round < 2000; round++) {
+		uint8_t junk[16 * QSIZE], ring[2 * QSIZE];
+		for (size_t i = 0; i < sizeof(junk); i++) {
+			seed = seed * 1103515245u + 12345u;
+			junk[i] = (uint8_t)(seed >> 16);
+		}
+		for (size_t i = 0; i < sizeof(ring); i++) {
+			seed = seed * 1103515245u + 12345u;
+			ring[i] = (uint8_t)(seed >> 20) & 7;
+		}
+		for (unsigned d = 0; d < QSIZE; d++)
+			junk[16 * d + 2] = junk[16 * d + 3] = junk[16 * d + 4] = junk[16 * d + 5] =
+				junk[16 * d + 6] = junk[16 * d + 7] = junk[16 * d + 10] =
+				junk[16 * d + 11] = 0;
+		ck_assert_int_eq(gmem_write(&t.mem, TDRV_DESC, junk, sizeof(junk)), 0);
+		ck_assert_int_eq(gmem_write(&t.mem, TDRV_AVAIL + 4, ring, sizeof(ring)), 0);
+		tdrv_set_avail_idx(&t, (uint16_t)(vq.last_avail_idx + (seed >> 8) % (QSIZE + 2)));
+		for (int n = 0; n < 64; n++) {
+			int r = virtq_pop(&vq, c);
+			if (r <= 0)
+				break;
+			taken++;
+			for (unsigned i = 0; i < c->nsegs; i++)
+				ck_assert_ptr_eq(gmem_ptr(&t.mem, c->seg[i].gpa, c->seg[i].len),
+						 c->seg[i].hva);
+			virtq_push(&vq, c, (uint32_t)c->writable);
+		}
+		/* A ring left broken: start it again where the device is. */
+		t.avail_idx = vq.last_avail_idx;
+	}
+	/* Random next fields loop and random flags ask for indirect tables:
+	 * few chains pass, enough that the checks were exercised. */
+	ck_assert_uint_gt(taken, 20);
+}
+END_TEST
+
 static Suite *virtq_suite(void)
 {
 	Suite *s = suite_create("virtq");
@@ -672,6 +716,7 @@ static Suite *virtq_suite(void)
 	tcase_add_test(bad, bad_avail_idx_ahead);
 	tcase_add_test(bad, bad_chain_over_4g);
 	tcase_add_test(bad, bad_ring_config);
+	tcase_add_test(bad, random_rings_stay_inside_ram);
 	suite_add_tcase(s, bad);
 	return s;
 }
