@@ -21,12 +21,12 @@
 
 #include "dev/chardev.h"
 #include "monitor/commands.h"
+#include "monitor/complete.h"
 #include "monitor/console_watch.h"
 #include "monitor/disas.h"
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
 #include "monitor/parse.h"
-#include "monitor/reg_access.h"
 #include "vmm/deadline.h"
 #include "dev/virtio/virtio_trace.h"
 #include "vmm/exit_trace.h"
@@ -326,56 +326,6 @@ void mon_readline_resume(struct monitor *mon)
 	rl_callback_handler_install(MON_PROMPT, mon_rl_line);
 }
 
-/* TAB completion: command names first on the line; then $registers and
- * kernel symbols. readline calls a generator with state 0 to start. */
-static char *mon_command_generator(const char *text, int state)
-{
-	static int idx;
-	static size_t len;
-	if (!state) {
-		idx = 0;
-		len = strlen(text);
-	}
-	while (idx < mon_ncommands) {
-		const char *name = mon_commands[idx++].name;
-		if (!strncmp(name, text, len))
-			return strdup(name);
-	}
-	return NULL;
-}
-
-static char *mon_register_generator(const char *text, int state)
-{
-	static int iter;
-	if (!state)
-		iter = 0;
-	const char *name = reg_complete(text + 1, &iter);
-	char *out = NULL;
-	if (name && asprintf(&out, "$%s", name) < 0)
-		out = NULL;
-	return out;
-}
-
-static char *mon_symbol_generator(const char *text, int state)
-{
-	static size_t iter;
-	if (!state)
-		iter = 0;
-	const char *name = rl_monitor->syms ? symtab_complete(rl_monitor->syms, text, &iter) : NULL;
-	return name ? strdup(name) : NULL;
-}
-
-static char **mon_complete(const char *text, int start, int end)
-{
-	(void)end;
-	rl_attempted_completion_over = 1;
-	if (start == 0)
-		return rl_completion_matches(text, mon_command_generator);
-	if (text[0] == '$')
-		return rl_completion_matches(text, mon_register_generator);
-	return rl_completion_matches(text, mon_symbol_generator);
-}
-
 static char *mon_history_path(void)
 {
 	const char *home = getenv("HOME");
@@ -497,7 +447,7 @@ static void mon_input_loop(struct monitor *mon)
 	if (mon->readline) {
 		rl_monitor = mon;
 		rl_readline_name = "hvmon";
-		rl_attempted_completion_function = mon_complete;
+		mon_complete_install(mon);
 		/* Words end at blanks and expression operators; '$' starts a
 		 * register name rather than ending a word. */
 		rl_basic_word_break_characters = " \t\n\"=+-*/%&|^~<>()";

@@ -33,6 +33,17 @@ os.write(master, b"regs\r")
 check(mon.expect(rb"rip=0x0000000001000000") is not None, "regs: RIP at the PVH entry")
 check(mon.expect(rb"mode=32-bit protected mode, paging off") is not None, "regs: the PVH entry mode")
 
+# TAB completion: the command word, then what that command takes.
+os.write(master, b"inf\t")
+check(mon.expect(rb"info ") is not None, "TAB completes a command")
+os.write(master, b"ex\t")
+check(mon.expect(rb"exits") is not None, "TAB completes info's subject")
+os.write(master, b"\x15regs ri\t")   # Ctrl-U: start the line again
+check(mon.expect(rb"regs rip=") is not None, "TAB completes a register to assign")
+os.write(master, b"\x15help dis\t")
+check(mon.expect(rb"help disas") is not None, "TAB after help completes commands")
+os.write(master, b"\x15")
+
 os.write(master, b"frobnicate\r")
 check(mon.expect(rb"error: unknown command 'frobnicate'") is not None, "unknown command: one line")
 check(mon.expect(rb"\(hvmon\) ") is not None, "prompt back after an error")
