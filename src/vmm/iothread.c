@@ -18,6 +18,8 @@
 
 struct iothread_watch {
 	int fd;
+	uint32_t gen;     /* bumped at each add: an event for an older
+			     watch in the same slot is stale */
 	iothread_fd_fn fn;
 	void *opaque;
 };
@@ -54,9 +56,9 @@ struct iothread *iothread_new(void)
 	pthread_mutex_init(&t->lock, NULL);
 	for (int i = 0; i < IOTHREAD_MAX_FDS; i++)
 		t->watch[i].fd = -1;
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = SLOT_STOP };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = SLOT_STOP };
 	epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->stopfd, &ev);
-	ev.data.u32 = SLOT_DEFER;
+	ev.data.u64 = SLOT_DEFER;
 	epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->deferfd, &ev);
 	return t;
 }
@@ -73,8 +75,10 @@ int iothread_add_fd(struct iothread *t, int fd, uint32_t events,
 		pthread_mutex_unlock(&t->lock);
 		return -ENOSPC;
 	}
-	t->watch[slot] = (struct iothread_watch){ .fd = fd, .fn = fn, .opaque = opaque };
-	struct epoll_event ev = { .events = events, .data.u32 = (uint32_t)slot };
+	uint32_t gen = t->watch[slot].gen + 1;
+	t->watch[slot] = (struct iothread_watch){ .fd = fd, .gen = gen, .fn = fn, .opaque = opaque };
+	struct epoll_event ev = { .events = events,
+				  .data.u64 = (uint64_t)gen << 32 | (uint32_t)slot };
 	int rc = epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 	if (rc)
 		t->watch[slot].fd = -1;
@@ -148,7 +152,7 @@ static void *iothread_main(void *arg)
 		if (n < 0)
 			break;
 		for (int i = 0; i < n; i++) {
-			uint32_t slot = evs[i].data.u32;
+			uint32_t slot = (uint32_t)evs[i].data.u64, gen = evs[i].data.u64 >> 32;
 			if (slot == SLOT_STOP)
 				return NULL;
 			if (slot == SLOT_DEFER) {
@@ -158,7 +162,9 @@ static void *iothread_main(void *arg)
 			pthread_mutex_lock(&t->lock);
 			struct iothread_watch w = t->watch[slot];
 			pthread_mutex_unlock(&t->lock);
-			if (w.fd >= 0)
+			/* Removed (and maybe the slot reused) since epoll_wait
+			 * returned: not this watch's event. */
+			if (w.fd >= 0 && w.gen == gen)
 				w.fn(w.opaque, w.fd, evs[i].events);
 		}
 	}
@@ -180,8 +186,11 @@ void iothread_stop(struct iothread *t)
 	if (!t->started)
 		return;
 	uint64_t one = 1;
-	if (write(t->stopfd, &one, sizeof(one)) < 0)
-		return;
+	/* Only a saturated counter could refuse, and then the loop is
+	 * woken anyway: join whatever the write says. */
+	if (write(t->stopfd, &one, sizeof(one)) < 0) {
+		/* see above */
+	}
 	pthread_join(t->thread, NULL);
 	t->started = false;
 }

@@ -74,6 +74,17 @@ static size_t frame(uint8_t *buf, size_t len, uint8_t fill)
 	return VIRTIO_NET_HDR_LEN + len;
 }
 
+/* The driver's rings start again (after a reset, 3.1.1). */
+static void t_rx_reset(void)
+{
+	tdrv_init_queue(&rx, &rx, QSIZE, TDRV_DESC);
+	tdrv_set_avail_idx(&rx, 0);
+	tdrv_w16(&rx, TDRV_USED + 2, 0);
+	tdrv_init_queue(&tx, &rx, QSIZE, TXQ_BASE);
+	tdrv_set_avail_idx(&tx, 0);
+	tdrv_w16(&tx, TXQ_BASE + 0x3002, 0);
+}
+
 static void post_rx(uint16_t id, uint64_t addr, uint32_t len)
 {
 	tdrv_desc(&rx, id, addr, len, VIRTQ_DESC_F_WRITE, 0);
@@ -244,6 +255,63 @@ START_TEST(writable_transmit_buffer_breaks_the_device)
 }
 END_TEST
 
+/* MRG_RXBUF with too little posted for the frame: the buffers go back,
+ * the frame waits (no busy loop on the I/O thread), and more buffers
+ * later take it. */
+START_TEST(short_of_buffers_waits)
+{
+	uint8_t buf[256];
+	size_t len = frame(buf, 200, 0x33);   /* 212 bytes */
+	char info[320];
+
+	bring_up(F(VIRTIO_NET_F_MRG_RXBUF));
+	post_rx(0, RXBUF, 40);
+	ck_assert_int_eq(write(wire, buf, len), (ssize_t)len);
+	virtio_net_poll_tap(n);
+	ck_assert_uint_eq(tdrv_used_idx(&rx), 0);
+	virtio_dev_backend_info(d, info, sizeof(info));
+	ck_assert_ptr_nonnull(strstr(info, "rx_waiting=1"));
+	for (uint16_t i = 1; i < 6; i++)
+		post_rx(i, RXBUF + 0x100 * i, 40);
+	ck_assert_uint_eq(tdrv_used_idx(&rx), 6);
+	ck_assert_uint_eq(tdrv_used_len(&rx, 5), 212 - 5 * 40);
+}
+END_TEST
+
+/* A broken device takes nothing: frames arriving then do not make the
+ * receive path go round for ever, whatever broke it. */
+START_TEST(broken_device_does_not_spin)
+{
+	uint8_t buf[64];
+	size_t len = frame(buf, 20, 1);
+	struct virtio_dev_state s;
+
+	bring_up(0);
+	post_rx(0, RXBUF, 2048);
+	tdrv_desc(&tx, 0, TXBUF, 64, VIRTQ_DESC_F_WRITE, 0);   /* breaks it */
+	tdrv_publish(&tx, 0);
+	virtio_dev_queue_notify(d, VIRTIO_NET_TX_QUEUE);
+	virtio_dev_get_state(d, &s);
+	ck_assert(s.status & VIRTIO_STATUS_NEEDS_RESET);
+	ck_assert_int_eq(write(wire, buf, len), (ssize_t)len);
+	virtio_net_poll_tap(n);
+	ck_assert_uint_eq(tdrv_used_idx(&rx), 0);
+	/* And a bad receive buffer with a good one behind it. */
+	t_rx_reset();
+	bring_up(0);
+	tdrv_desc(&rx, 0, RXBUF, 64, 0, 0);   /* device-readable */
+	tdrv_publish(&rx, 0);
+	tdrv_desc(&rx, 1, RXBUF + 0x100, 2048, VIRTQ_DESC_F_WRITE, 0);
+	tdrv_publish(&rx, 1);
+	ck_assert_int_eq(write(wire, buf, len), (ssize_t)len);
+	virtio_dev_queue_notify(d, VIRTIO_NET_RX_QUEUE);
+	ck_assert_int_eq(write(wire, buf, len), (ssize_t)len);
+	virtio_net_poll_tap(n);
+	virtio_dev_get_state(d, &s);
+	ck_assert(s.status & VIRTIO_STATUS_NEEDS_RESET);
+}
+END_TEST
+
 START_TEST(mac_parsing)
 {
 	uint8_t m[6];
@@ -270,7 +338,11 @@ static Suite *net_suite(void)
 	tcase_add_test(tc, receive_waits_for_buffers);
 	tcase_add_test(tc, receive_too_big_dropped);
 	tcase_add_test(tc, writable_transmit_buffer_breaks_the_device);
+	tcase_add_test(tc, short_of_buffers_waits);
+	tcase_add_test(tc, broken_device_does_not_spin);
 	tcase_add_test(tc, mac_parsing);
+	/* A device path that spins shows as a timeout. */
+	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 	return s;
 }

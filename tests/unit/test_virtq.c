@@ -590,10 +590,19 @@ START_TEST(unpop_gives_chains_back)
 	ck_assert_uint_eq(c->head, 0);
 	/* More than are in flight is clamped: nothing pushed can come back. */
 	ck_assert_int_eq(virtq_push(&vq, c, 10), 0);
-	virtq_unpop(&vq, e, 5);
+	e[0] = virtq_used_of(c, 0);   /* pushed: not in flight any more */
+	ck_assert_int_eq(virtq_pop(&vq, c), 1);
+	e[1] = virtq_used_of(c, 0);
+	/* More than are in flight: only the newest, still in flight, go. */
+	virtq_unpop(&vq, e, 2);
 	ck_assert_uint_eq(vq.last_avail_idx, 1);
 	ck_assert_int_eq(virtq_pop(&vq, c), 1);
 	ck_assert_uint_eq(c->head, 1);
+	/* Popped before a reset: not given back. */
+	e[0] = virtq_used_of(c, 0);
+	e[0].epoch--;
+	virtq_unpop(&vq, e, 1);
+	ck_assert_uint_eq(vq.last_avail_idx, 2);
 }
 END_TEST
 

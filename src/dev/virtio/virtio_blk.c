@@ -60,26 +60,36 @@ static void blk_config_read(void *opaque, uint32_t offset, void *data,
 }
 
 /* Serve the request queue until it is empty, with notifications
- * suppressed meanwhile (2.7.10) and one interrupt at the end (2.7.7). */
+ * suppressed meanwhile (2.7.10) and one interrupt at the end (2.7.7); at
+ * most VIRTIO_BURST requests, then the I/O thread's kick eventfd brings
+ * us back after the other devices had their turn. */
 static void blk_process(struct virtio_blk *b)
 {
 	struct virtq_chain *c = &b->chain;
 	bool retried = false;
+	unsigned total = 0;
+	uint64_t one = 1;
 
 	if (!b->dev)
 		return;
 	pthread_mutex_lock(&b->proc_lock);
 	for (;;) {
 		unsigned served = 0;
-		int r;
+		int r = 0;
 		virtio_dev_suppress_notify(b->dev, REQUEST_QUEUE, true);
-		while ((r = virtio_dev_pop(b->dev, REQUEST_QUEUE, c)) == 1) {
+		while (total < VIRTIO_BURST && (r = virtio_dev_pop(b->dev, REQUEST_QUEUE, c)) == 1) {
 			uint32_t used;
 			if (!virtio_blk_handle(b, c, &used))
 				break;
 			virtio_dev_push(b->dev, REQUEST_QUEUE, c, used);
 			served++;
+			total++;
 		}
+		if (total == VIRTIO_BURST && b->io &&
+		    write(b->kickfd, &one, sizeof(one)) == sizeof(one))
+			break;
+		if (total == VIRTIO_BURST)
+			total = 0;   /* no I/O thread to come back: on, here */
 		bool more = virtio_dev_suppress_notify(b->dev, REQUEST_QUEUE, false);
 		/* A device that stopped (NEEDS_RESET, reset) pops nothing
 		 * however far avail->idx moved: one empty round ends it. */

@@ -24,7 +24,28 @@ struct virtio_console {
 	uint8_t fifo[VIRTIO_CONSOLE_RX_FIFO];
 	size_t head, len;
 	uint64_t dropped;
+
+	/* emerg_wr bytes, written with the device mutex held: kept here (its
+	 * own lock, taken inside the device mutex or the work lock) and
+	 * written to the backend from the I/O thread, before any later
+	 * transmitq data. */
+	pthread_mutex_t emerg_lock;
+	uint8_t emerg[256];
+	size_t emerg_len;
 };
+
+#define EMERG_MAX sizeof(((struct virtio_console *)0)->emerg)
+
+static void console_deferred(void *opaque);
+
+/* VIRTIO_BURST buffers a round: after that the rest waits for the I/O
+ * thread's next turn (both queues, console_deferred). */
+static bool burst_done(struct virtio_console *c, unsigned *served)
+{
+	if ((*served)++ < VIRTIO_BURST)
+		return false;
+	return c->io && iothread_defer(c->io, console_deferred, c) == 0;
+}
 
 /* Move FIFO bytes into the receive buffers the driver posted. 5.3.6.1:
  * "The driver MUST NOT put a device-readable buffer in a receiveq"; one
@@ -32,8 +53,10 @@ struct virtio_console {
 static void rx_deliver_locked(struct virtio_console *c)
 {
 	bool pushed = false;
+	unsigned served = 0;
 
-	while (c->len && virtio_dev_pop(c->dev, VIRTIO_CONSOLE_RX_QUEUE, c->chain) == 1) {
+	while (c->len && !burst_done(c, &served) &&
+	       virtio_dev_pop(c->dev, VIRTIO_CONSOLE_RX_QUEUE, c->chain) == 1) {
 		const struct virtq_chain *ch = c->chain;
 		uint32_t done = 0;
 
@@ -69,11 +92,28 @@ static void rx_deliver_locked(struct virtio_console *c)
 /* 5.3.6: what the driver transmits goes to the backend; the buffers come
  * back with nothing written. 5.3.6.1: "The driver MUST NOT put a
  * device-writable buffer in a transmitq". work held. */
+/* Write out what emerg_wr left. work held (or none needed: no I/O
+ * thread). */
+static void emerg_flush(struct virtio_console *c)
+{
+	uint8_t buf[EMERG_MAX];
+
+	pthread_mutex_lock(&c->emerg_lock);
+	size_t n = c->emerg_len;
+	memcpy(buf, c->emerg, n);
+	c->emerg_len = 0;
+	pthread_mutex_unlock(&c->emerg_lock);
+	chardev_write(c->cd, buf, n);
+}
+
 static void tx_drain_locked(struct virtio_console *c)
 {
 	bool pushed = false;
+	unsigned served = 0;
 
-	while (virtio_dev_pop(c->dev, VIRTIO_CONSOLE_TX_QUEUE, c->chain) == 1) {
+	emerg_flush(c);
+	while (!burst_done(c, &served) &&
+	       virtio_dev_pop(c->dev, VIRTIO_CONSOLE_TX_QUEUE, c->chain) == 1) {
 		const struct virtq_chain *ch = c->chain;
 
 		if (ch->writable) {
@@ -102,6 +142,16 @@ static void console_notified(void *opaque, uint16_t q)
 	pthread_mutex_unlock(&c->work);
 }
 
+static void console_deferred(void *opaque)
+{
+	struct virtio_console *c = opaque;
+
+	pthread_mutex_lock(&c->work);
+	rx_deliver_locked(c);
+	tx_drain_locked(c);   /* emerg_wr's bytes first */
+	pthread_mutex_unlock(&c->work);
+}
+
 void virtio_console_input(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct virtio_console *c = opaque;
@@ -127,14 +177,23 @@ static void console_config_read(void *opaque, uint32_t offset, void *data, uint3
 	memset(data, 0, len);
 }
 
-/* 5.3.6: "the driver can use emerg_wr to output a single character". */
+/* 5.3.6: "the driver can use emerg_wr to output a single character".
+ * Device mutex held: the byte waits for the I/O thread, so a slow
+ * backend never holds the device (a full buffer drops the byte, counted
+ * with the input drops). */
 static void console_config_write(void *opaque, uint32_t offset, const void *data,
 				 uint32_t len)
 {
 	struct virtio_console *c = opaque;
 
-	if (offset == VIRTIO_CONSOLE_CFG_EMERG_WR && len >= 1)
-		chardev_write(c->cd, data, 1);
+	if (offset != VIRTIO_CONSOLE_CFG_EMERG_WR || len < 1)
+		return;
+	pthread_mutex_lock(&c->emerg_lock);
+	if (c->emerg_len < EMERG_MAX)
+		c->emerg[c->emerg_len++] = *(const uint8_t *)data;
+	pthread_mutex_unlock(&c->emerg_lock);
+	if (!c->io || iothread_defer(c->io, console_deferred, c) < 0)
+		emerg_flush(c);
 }
 
 static void console_describe(void *opaque, uint16_t q, const struct virtq_chain *ch,
@@ -184,6 +243,7 @@ struct virtio_console *virtio_console_new(const struct guest_mem *mem, struct ch
 		return NULL;
 	}
 	pthread_mutex_init(&c->work, NULL);
+	pthread_mutex_init(&c->emerg_lock, NULL);
 	c->cd = cd;
 	c->in_fd = -1;
 	c->chain = malloc(sizeof(*c->chain));
@@ -194,6 +254,7 @@ struct virtio_console *virtio_console_new(const struct guest_mem *mem, struct ch
 		return NULL;
 	}
 	chardev_set_input_sink(cd, virtio_console_input, c);
+	c->io = io;
 	int fd = chardev_kind(cd) == CHARDEV_STDIO ? -1 : chardev_input_fd(cd);
 	if (io && fd >= 0) {
 		if (iothread_add_fd(io, fd, EPOLLIN, console_input_ready, c) < 0) {
@@ -201,7 +262,6 @@ struct virtio_console *virtio_console_new(const struct guest_mem *mem, struct ch
 			virtio_console_free(c);
 			return NULL;
 		}
-		c->io = io;
 		c->in_fd = fd;
 	}
 	return c;
@@ -217,6 +277,7 @@ void virtio_console_free(struct virtio_console *c)
 		chardev_set_input_sink(c->cd, NULL, NULL);
 	virtio_dev_free(c->dev);
 	pthread_mutex_destroy(&c->work);
+	pthread_mutex_destroy(&c->emerg_lock);
 	free(c->chain);
 	free(c);
 }

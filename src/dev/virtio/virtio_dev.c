@@ -265,7 +265,8 @@ static void queue_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 	if (vq->vq.ready)
 		return;
 	switch (reg) {
-	case VIRTIO_REG_QUEUE_SIZE:      vq->vq.size = (uint16_t)value; break;
+	/* A size past 16 bits is no queue size: 0, which enabling refuses. */
+	case VIRTIO_REG_QUEUE_SIZE:      vq->vq.size = value > 0xffff ? 0 : (uint16_t)value; break;
 	case VIRTIO_REG_QUEUE_DESC_LO:   set_half(&vq->vq.desc_gpa, false, value); break;
 	case VIRTIO_REG_QUEUE_DESC_HI:   set_half(&vq->vq.desc_gpa, true, value); break;
 	case VIRTIO_REG_QUEUE_DRIVER_LO: set_half(&vq->vq.avail_gpa, false, value); break;
@@ -338,7 +339,7 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 				     " (FEATURES_OK refused)" : "");
 		}
 		break;
-	case VIRTIO_REG_QUEUE_SEL: d->queue_sel = (uint16_t)value; break;
+	case VIRTIO_REG_QUEUE_SEL: d->queue_sel = value; break;
 	case VIRTIO_REG_DEVICE_FEATURE:
 	case VIRTIO_REG_NUM_QUEUES:
 	case VIRTIO_REG_CONFIG_GENERATION:

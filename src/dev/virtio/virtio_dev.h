@@ -257,9 +257,18 @@ int virtio_dev_push(struct virtio_dev *d, uint16_t q,
 /* After pushes: raise a queue interrupt unless the driver suppressed it
  * (2.7.7). true when one was sent. */
 bool virtio_dev_notify_used(struct virtio_dev *d, uint16_t q);
-/* virtq_set_notify_suppression on queue q. */
+/* virtq_set_notify_suppression on queue q; re-enabling says "more" only
+ * while the device is live. */
 bool virtio_dev_suppress_notify(struct virtio_dev *d, uint16_t q,
 				bool suppress);
+/* Chains the driver has made available on q that the device has not
+ * taken (0 when the queue is not ready or the device not live). */
+uint16_t virtio_dev_pending(struct virtio_dev *d, uint16_t q);
+/* Chains a backend serves per round before it lets the I/O thread go
+ * round (the rest is rescheduled with iothread_defer): one busy ring must
+ * not starve the other devices, and one interrupt decision never spans
+ * more than 2^16 used entries. */
+#define VIRTIO_BURST 256
 /* The features both sides agreed on (0 before FEATURES_OK). */
 uint64_t virtio_dev_features(struct virtio_dev *d);
 /* The backend changed its config space: new generation and a config

@@ -30,7 +30,7 @@ struct virtio_dev {
 	uint32_t driver_feature_sel;
 	uint32_t config_generation;
 	uint16_t config_msix_vector;
-	uint16_t queue_sel;
+	uint32_t queue_sel;           /* MMIO's QueueSel is 32 bits wide */
 	char broken[VIRTIO_WHY_LEN];
 	struct virtio_dev_history hist;
 	struct virtio_queue *queue;   /* ops.num_queues of them */

@@ -147,9 +147,25 @@ bool virtio_dev_suppress_notify(struct virtio_dev *d, uint16_t q,
 	if (q >= d->ops.num_queues)
 		return false;
 	pthread_mutex_lock(&d->lock);
-	more = virtq_set_notify_suppression(&d->queue[q].vq, suppress);
+	/* A device that is not live pops nothing: buffers waiting there are
+	 * no reason for its backend to go round again. */
+	more = virtq_set_notify_suppression(&d->queue[q].vq, suppress) && live_locked(d);
 	pthread_mutex_unlock(&d->lock);
 	return more;
+}
+
+uint16_t virtio_dev_pending(struct virtio_dev *d, uint16_t q)
+{
+	uint16_t n = 0;
+
+	if (q >= d->ops.num_queues)
+		return 0;
+	pthread_mutex_lock(&d->lock);
+	struct virtq *vq = &d->queue[q].vq;
+	if (vq->ready && live_locked(d))
+		n = (uint16_t)(virtq_avail_idx(vq) - vq->last_avail_idx);
+	pthread_mutex_unlock(&d->lock);
+	return n;
 }
 
 int virtio_dev_get_queue(struct virtio_dev *d, uint16_t q, struct virtq *vq,

@@ -154,28 +154,60 @@ static bool tx_one(struct virtio_net *n, const struct virtq_chain *c, uint64_t f
 }
 
 /* 5.1.6.2: send what the driver queued, with notifications suppressed
- * meanwhile (2.7.10) and one interrupt at the end. work held. */
+ * meanwhile (2.7.10), at most VIRTIO_BURST frames a round, and one
+ * interrupt at the end. work held. */
 static void tx_locked(struct virtio_net *n)
 {
 	uint64_t f = virtio_dev_features(n->dev);
 	bool pushed = false;
+	unsigned sent = 0;
 
 	for (;;) {
-		int r;
+		int r = 0;
 		virtio_dev_suppress_notify(n->dev, VIRTIO_NET_TX_QUEUE, true);
-		while ((r = virtio_dev_pop(n->dev, VIRTIO_NET_TX_QUEUE, n->chain)) == 1) {
+		while (sent < VIRTIO_BURST &&
+		       (r = virtio_dev_pop(n->dev, VIRTIO_NET_TX_QUEUE, n->chain)) == 1) {
+			sent++;
 			if (!tx_one(n, n->chain, f))
 				goto out;
 			/* 5.1.6.2.2: the used length of a transmit buffer is 0. */
 			if (virtio_dev_push(n->dev, VIRTIO_NET_TX_QUEUE, n->chain, 0) == 0)
 				pushed = true;
 		}
+		if (sent == VIRTIO_BURST && virtio_net_defer(n, VIRTIO_NET_TX_QUEUE))
+			break;
+		if (sent == VIRTIO_BURST)
+			sent = 0;   /* no I/O thread to go round: on, here */
 		if (r < 0 || !virtio_dev_suppress_notify(n->dev, VIRTIO_NET_TX_QUEUE, false))
 			break;
 	}
 out:
 	if (pushed)
 		virtio_dev_notify_used(n->dev, VIRTIO_NET_TX_QUEUE);
+}
+
+static void rx_deferred(void *opaque)
+{
+	struct virtio_net *n = opaque;
+
+	pthread_mutex_lock(&n->work);
+	virtio_net_rx_locked(n);
+	pthread_mutex_unlock(&n->work);
+}
+
+static void tx_deferred(void *opaque)
+{
+	struct virtio_net *n = opaque;
+
+	pthread_mutex_lock(&n->work);
+	tx_locked(n);
+	pthread_mutex_unlock(&n->work);
+}
+
+bool virtio_net_defer(struct virtio_net *n, uint16_t q)
+{
+	return n->io && iothread_defer(n->io, q == VIRTIO_NET_TX_QUEUE ? tx_deferred : rx_deferred,
+				       n) == 0;
 }
 
 static void net_notified(void *opaque, uint16_t q)
@@ -190,12 +222,13 @@ static void net_notified(void *opaque, uint16_t q)
 	pthread_mutex_unlock(&n->work);
 }
 
-/* Device mutex held: only note that the offloads go back to none. */
+/* Device mutex held (so not the work lock): only note it; the receive
+ * path drops a held frame and sets the offloads again. */
 static void net_reset(void *opaque)
 {
 	struct virtio_net *n = opaque;
 
-	atomic_store(&n->offloads_stale, true);
+	atomic_store(&n->reset_seen, true);
 }
 
 static void net_describe(void *opaque, uint16_t q, const struct virtq_chain *c, char *buf,
@@ -219,10 +252,10 @@ static void net_backend_info(void *opaque, char *buf, size_t len)
 	bool waiting = n->frame_len != 0;
 	pthread_mutex_unlock(&n->work);
 	snprintf(buf, len, "tap=%s mac=%s tap_offloads=0x%x rx_packets=%" PRIu64 " rx_bytes=%" PRIu64
-		 " rx_dropped=%" PRIu64 " rx_waiting=%d tx_packets=%" PRIu64 " tx_bytes=%" PRIu64
-		 " tx_errors=%" PRIu64 " tx_bad_hdr=%" PRIu64, n->tap.ifname, n->mac_text, off,
-		 s.rx_packets, s.rx_bytes, s.rx_dropped, waiting, s.tx_packets, s.tx_bytes,
-		 s.tx_errors, s.tx_bad_hdr);
+		 " rx_dropped=%" PRIu64 " rx_errors=%" PRIu64 " rx_waiting=%d tx_packets=%" PRIu64
+		 " tx_bytes=%" PRIu64 " tx_errors=%" PRIu64 " tx_bad_hdr=%" PRIu64, n->tap.ifname,
+		 n->mac_text, off, s.rx_packets, s.rx_bytes, s.rx_dropped, s.rx_errors, waiting,
+		 s.tx_packets, s.tx_bytes, s.tx_errors, s.tx_bad_hdr);
 }
 
 int virtio_net_parse_mac(const char *text, uint8_t mac[6])
@@ -267,7 +300,7 @@ struct virtio_net *virtio_net_new(const struct guest_mem *mem, struct tap *tap,
 		return NULL;
 	}
 	pthread_mutex_init(&n->work, NULL);
-	atomic_init(&n->offloads_stale, false);
+	atomic_init(&n->reset_seen, false);
 	n->io = io;
 	n->tap = *tap;
 	if (mac)

@@ -12,9 +12,16 @@
 #include "dev/tap.h"
 #include "dev/virtio/virtio_net.h"
 
+/* Frames a receive round delivers: each takes at most a queue (256) of
+ * buffers with MRG_RXBUF, and a round's used entries must stay well below
+ * 2^16 (VIRTIO_BURST). */
+#define VIRTIO_NET_RX_BURST 64
+
 struct net_stats {
 	uint64_t rx_packets, rx_bytes;
-	uint64_t rx_dropped;       /* no receive buffer could hold the frame */
+	uint64_t rx_dropped;       /* no receive buffer could hold the frame, or
+				      the features could not carry it */
+	uint64_t rx_errors;        /* the tap refused a read */
 	uint64_t tx_packets, tx_bytes;
 	uint64_t tx_errors;        /* the tap refused the frame */
 	uint64_t tx_bad_hdr;       /* header breaks the negotiated features */
@@ -32,7 +39,7 @@ struct virtio_net {
 	pthread_mutex_t work;
 	bool tap_watched;          /* the tap fd is in io's epoll set */
 	unsigned offloads_set;     /* TUNSETOFFLOAD in force */
-	atomic_bool offloads_stale;   /* the driver reset: set them again */
+	atomic_bool reset_seen;    /* the driver reset: offloads again, no old frame */
 	struct virtq_chain *chain; /* big (VIRTQ_CHAIN_MAX_SEGS): heap */
 	struct iovec iov[VIRTQ_CHAIN_MAX_SEGS];
 	struct virtq_used_elem used[VIRTIO_NET_QUEUE_SIZE];
@@ -46,5 +53,8 @@ struct virtio_net {
 void virtio_net_rx_locked(struct virtio_net *n);
 /* The tap became readable (iothread_fd_fn). */
 void virtio_net_tap_ready(void *opaque, int fd, uint32_t events);
+/* virtio_net.c: a burst ran out on queue q (VIRTIO_BURST); have the I/O
+ * thread go on with it later. False without an I/O thread: go on now. */
+bool virtio_net_defer(struct virtio_net *n, uint16_t q);
 
 #endif

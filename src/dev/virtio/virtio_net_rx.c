@@ -12,7 +12,7 @@
 /* TUNSETOFFLOAD follows what the driver accepted: the tap must not hand us
  * a partially checksummed or GSO frame the driver cannot take (5.1.6.4:
  * "the device MUST NOT use ... unless negotiated"). */
-static void sync_offloads_locked(struct virtio_net *n)
+static void sync_offloads_locked(struct virtio_net *n, bool reset)
 {
 	uint64_t f = virtio_dev_features(n->dev);
 	unsigned want = 0;
@@ -26,7 +26,7 @@ static void sync_offloads_locked(struct virtio_net *n)
 	if (f & (1ULL << VIRTIO_NET_F_GUEST_ECN))
 		want |= TAP_OFFLOAD_TSO_ECN;
 	want &= n->tap.offloads;
-	if (want == n->offloads_set && !atomic_exchange(&n->offloads_stale, false))
+	if (want == n->offloads_set && !reset)
 		return;
 	if (tap_set_offloads(&n->tap, want) == 0)
 		n->offloads_set = want;
@@ -92,12 +92,32 @@ static uint16_t rx_queue_size(struct virtio_net *n)
 
 enum deliver { DELIVERED, NO_BUFFERS, DROPPED, BROKEN };
 
+/* 5.1.6.4.1: a frame the negotiated features cannot carry (the tap queued
+ * it under the offloads of a driver before a reset): a partial checksum
+ * without GUEST_CSUM, a GSO type without its GUEST_ feature. */
+static bool frame_allowed(uint64_t f, const uint8_t *hdr)
+{
+	uint8_t gso = hdr[1] & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+
+	if ((hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !(f & (1ULL << VIRTIO_NET_F_GUEST_CSUM)))
+		return false;
+	if ((hdr[1] & VIRTIO_NET_HDR_GSO_ECN) && !(f & (1ULL << VIRTIO_NET_F_GUEST_ECN)))
+		return false;
+	switch (gso) {
+	case VIRTIO_NET_HDR_GSO_NONE:  return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4: return f & (1ULL << VIRTIO_NET_F_GUEST_TSO4);
+	case VIRTIO_NET_HDR_GSO_TCPV6: return f & (1ULL << VIRTIO_NET_F_GUEST_TSO6);
+	default:                       return false;
+	}
+}
+
 /* One frame (header included) into receive buffers. 5.1.6.3.1: buffers
  * are device-writable only; without MRG_RXBUF one buffer must hold the
  * whole frame, with it as many as needed and num_buffers (header offset
  * 10, 5.1.6.4) in the first says how many. Buffers taken for a frame that
- * does not fit go back (unpop). */
-static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t len)
+ * does not fit go back (unpop); *returned says how many. */
+static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t len,
+				  uint16_t *returned)
 {
 	uint64_t f = virtio_dev_features(n->dev);
 	bool mrg = f & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
@@ -105,9 +125,11 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 	uint16_t k = 0;
 	size_t off = 0;
 
+	*returned = 0;
+	if (!frame_allowed(f, frame))
+		return DROPPED;
 	/* 5.1.6.4.1: without GUEST_CSUM flags must be 0 (the tap may mark
-	 * a frame DATA_VALID); GSO frames come only with the GUEST_ offloads
-	 * the tap was told of. num_buffers is 1 unless more are used. */
+	 * a frame DATA_VALID). num_buffers is 1 unless more are used. */
 	if (!(f & (1ULL << VIRTIO_NET_F_GUEST_CSUM)))
 		frame[0] = 0;
 	put_le16(frame + 10, 1);
@@ -120,8 +142,13 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 		int r = virtio_dev_pop(n->dev, VIRTIO_NET_RX_QUEUE, n->chain);
 		if (r < 0)
 			return BROKEN;
+		/* A reset since the first buffer: those are not the ring's
+		 * any more, and this frame waits for the new driver. */
+		if (r == 1 && k && n->chain->epoch != n->used[0].epoch)
+			r = 0;
 		if (r == 0) {
 			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, n->used, k);
+			*returned = k;
 			return k && k >= rx_queue_size(n) ? DROPPED : NO_BUFFERS;
 		}
 		const struct virtq_chain *c = n->chain;
@@ -156,27 +183,44 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 
 void virtio_net_rx_locked(struct virtio_net *n)
 {
-	bool pushed = false;
+	bool pushed = false, reset = atomic_exchange(&n->reset_seen, false);
+	unsigned frames = 0;
 
-	sync_offloads_locked(n);
+	/* A frame read for the driver before a reset is not the new one's. */
+	if (reset && n->frame_len) {
+		n->frame_len = 0;
+		n->st.rx_dropped++;
+	}
+	sync_offloads_locked(n, reset);
 	for (;;) {
+		if (frames == VIRTIO_NET_RX_BURST && virtio_net_defer(n, VIRTIO_NET_RX_QUEUE))
+			break;   /* the rest on the I/O thread's next round */
 		if (!n->frame_len) {
 			ssize_t r = read(n->tap.fd, n->frame, sizeof(n->frame));
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0) {
-				watch_tap_locked(n, true);   /* EAGAIN: wait for more */
+				/* EAGAIN: wait for more. Any other error (the tap
+				 * gone under us) stays until the driver's next
+				 * receive kick looks again. */
+				if (errno != EAGAIN)
+					n->st.rx_errors++;
+				watch_tap_locked(n, errno == EAGAIN);
 				break;
 			}
 			if ((size_t)r < VIRTIO_NET_HDR_LEN)
 				continue;   /* no frame in it: the tap's business */
 			n->frame_len = (size_t)r;
 		}
-		enum deliver d = deliver_frame(n, n->frame, n->frame_len);
+		uint16_t returned;
+		enum deliver d = deliver_frame(n, n->frame, n->frame_len, &returned);
+		frames++;
 		if (d == NO_BUFFERS) {
 			/* 2.7.10: ask for a kick when buffers come, and look
-			 * again in case they came meanwhile. */
-			if (virtio_dev_suppress_notify(n->dev, VIRTIO_NET_RX_QUEUE, false))
+			 * again if more came meanwhile than the ones just given
+			 * back (those cannot hold the frame). */
+			virtio_dev_suppress_notify(n->dev, VIRTIO_NET_RX_QUEUE, false);
+			if (virtio_dev_pending(n->dev, VIRTIO_NET_RX_QUEUE) > returned)
 				continue;
 			watch_tap_locked(n, false);
 			break;

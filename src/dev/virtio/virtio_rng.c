@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
+#include "vmm/iothread.h"
+
 #define RNG_QUEUE_SIZE 256
 
 struct virtio_rng {
 	struct virtio_dev *dev;
+	struct iothread *io;
 	struct virtq_chain *chain;   /* big (VIRTQ_CHAIN_MAX_SEGS): heap */
 	pthread_mutex_t work;
 };
@@ -47,6 +50,8 @@ static uint32_t fill(const struct virtq_chain *c, uint32_t max)
 /* 5.4.6: requestq only. Runs without the device mutex (virtio_dev.h), on
  * the I/O thread or, for kicks released by DRIVER_OK, a vCPU thread: the
  * work lock keeps the two from sharing the chain buffer. */
+static void rng_deferred(void *opaque);
+
 static void rng_notified(void *opaque, uint16_t q)
 {
 	struct virtio_rng *r = opaque;
@@ -55,16 +60,25 @@ static void rng_notified(void *opaque, uint16_t q)
 	if (q != 0)
 		return;
 	pthread_mutex_lock(&r->work);
-	/* A ring violation (-1) has marked the device NEEDS_RESET: stop. */
-	while (virtio_dev_pop(r->dev, 0, r->chain) == 1) {
+	/* A ring violation (-1) has marked the device NEEDS_RESET: stop. At
+	 * most VIRTIO_BURST a round; the rest after the other devices. */
+	for (unsigned served = 0; virtio_dev_pop(r->dev, 0, r->chain) == 1;) {
 		uint32_t n = fill(r->chain, VIRTIO_RNG_MAX_PER_REQUEST);
 
 		if (virtio_dev_push(r->dev, 0, r->chain, n) == 0)
 			pushed = true;
+		if (++served == VIRTIO_BURST && r->io &&
+		    iothread_defer(r->io, rng_deferred, r) == 0)
+			break;
 	}
 	if (pushed)
 		virtio_dev_notify_used(r->dev, 0);
 	pthread_mutex_unlock(&r->work);
+}
+
+static void rng_deferred(void *opaque)
+{
+	rng_notified(opaque, 0);
 }
 
 /* 5.4.4: no device configuration; never called with config_size 0. */
@@ -85,7 +99,7 @@ static void rng_describe(void *opaque, uint16_t q, const struct virtq_chain *c,
 	snprintf(buf, len, "rng read %llu bytes", (unsigned long long)c->writable);
 }
 
-struct virtio_rng *virtio_rng_new(const struct guest_mem *mem)
+struct virtio_rng *virtio_rng_new(const struct guest_mem *mem, struct iothread *io)
 {
 	static const struct virtio_dev_ops ops = {
 		.name = "virtio-rng",
@@ -103,6 +117,7 @@ struct virtio_rng *virtio_rng_new(const struct guest_mem *mem)
 	if (!r)
 		return NULL;
 	pthread_mutex_init(&r->work, NULL);
+	r->io = io;
 	r->chain = malloc(sizeof(*r->chain));
 	r->dev = r->chain ? virtio_dev_new(&ops, r, mem) : NULL;
 	if (!r->dev) {

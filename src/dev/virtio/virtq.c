@@ -128,6 +128,14 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c)
 	if (virtq_check_pending(vq, avail, c->error, sizeof(c->error)) < 0 ||
 	    virtq_decode_at(vq, vq->last_avail_idx, c) < 0)
 		return -1;
+	/* A chain per descriptor at most: more in flight means the driver
+	 * reused descriptors the device still owns (2.7.13.1). */
+	if ((uint16_t)(vq->last_avail_idx - vq->used_idx) >= vq->size) {
+		snprintf(c->error, sizeof(c->error),
+			 "more than %u chains in flight: the driver reused descriptors the device still holds (2.7.13.1)",
+			 vq->size);
+		return -1;
+	}
 	vq->last_avail_idx++;
 	vq->stats.pops++;
 	/* 2.7.10: while notifications are wanted, ask for one when the
@@ -144,10 +152,14 @@ int virtq_pop(struct virtq *vq, struct virtq_chain *c)
 
 void virtq_unpop(struct virtq *vq, const struct virtq_used_elem *e, uint16_t n)
 {
-	uint16_t in_flight = vq->last_avail_idx - vq->used_idx;
+	uint16_t in_flight = vq->last_avail_idx - vq->used_idx, take = 0;
 
-	if (n > in_flight)
-		n = in_flight;
+	/* The newest ones, of this incarnation of the queue only: chains
+	 * popped before a reset are not the ring's any more. */
+	while (take < n && take < in_flight && e[n - 1 - take].epoch == vq->epoch)
+		take++;
+	e += n - take;
+	n = take;
 	if (vq->packed) {
 		vqp_unpop(vq, e, n);
 		return;
@@ -263,11 +275,14 @@ bool virtq_set_notify_suppression(struct virtq *vq, bool suppress)
 		return vqp_set_notify_suppression(vq, suppress);
 	if (vq->event_idx) {
 		/* 2.7.10.2: with VIRTIO_F_EVENT_IDX flags stays 0; leaving
-		 * avail_event behind is the suppression. */
+		 * avail_event behind is the suppression. Re-enabling asks for
+		 * a kick at the driver's next new entry: at its avail->idx now,
+		 * which is past chains the device gave back (virtq_unpop) and
+		 * waits with for more buffers. */
 		if (suppress)
 			return false;
-		ring_store16(vq->used, USED_AVAIL_EVENT(vq->size),
-			     vq->last_avail_idx, __ATOMIC_RELAXED);
+		ring_store16(vq->used, USED_AVAIL_EVENT(vq->size), ring_avail_idx(vq),
+			     __ATOMIC_RELAXED);
 	} else {
 		/* 2.7.10.2: "The device MUST set flags to 0 or 1." */
 		ring_store16(vq->used, USED_FLAGS,

@@ -258,10 +258,6 @@ int vqp_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned n)
 	bool wrap = vq->used_wrap, first_wrap = wrap;
 
 	for (unsigned i = 0; i < n; i++) {
-		if (i == 1) {
-			first = vq->used_pos;
-			first_wrap = vq->used_wrap;
-		}
 		size_t at = pdesc_at(pos);
 		ring_store32(vq->desc, at + PDESC_LEN_OFF, e[i].len, __ATOMIC_RELAXED);
 		ring_store16(vq->desc, at + PDESC_ID_OFF, e[i].head, __ATOMIC_RELAXED);
