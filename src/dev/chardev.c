@@ -318,7 +318,9 @@ int chardev_share_stdout(struct chardev *cd, bool on)
 void chardev_print_shared(struct chardev *cd, int fd, const char *text, size_t len)
 {
 	pthread_mutex_lock(&cd->lock);
-	if (cd->mid_line && write(fd, "\n", 1) == 1)
+	/* The console's own line is ended, where it is (monitor errors go to
+	 * stderr, the console to stdout: often the same terminal or file). */
+	if (cd->mid_line && write(cd->out_fd, "\n", 1) == 1)
 		cd->mid_line = false;
 	while (len) {
 		ssize_t n = write(fd, text, len);

@@ -30,9 +30,9 @@ static int do_step(struct monitor *mon, unsigned long n)
 	if (!v)
 		return -1;
 	enum step_result r = STEP_DONE;
-	unsigned long done = 0;
+	unsigned long done = 0, chunk = 0;
 	while (done < n && r == STEP_DONE) {
-		unsigned long chunk = n - done < STEP_CHUNK ? n - done : STEP_CHUNK;
+		chunk = n - done < STEP_CHUNK ? n - done : STEP_CHUNK;
 		r = vcpu_step(&mon->m->vm, v->id, chunk, step_timeout_ms(chunk));
 		done += chunk;
 		if (r == STEP_DONE && done < n && mon_take_sigint()) {
@@ -55,8 +55,9 @@ static int do_step(struct monitor *mon, unsigned long n)
 		return 0;
 	case STEP_TIMEOUT:
 		mon_print_location(mon, v);
-		return mon_error(mon, "step did not complete within %u ms (halted with "
-				 "interrupts off?); the guest is paused", step_timeout_ms(n));
+		return mon_error(mon, "step: %lu instructions did not complete within %u ms (halted "
+				 "with interrupts off?); the guest is paused after at most %lu",
+				 chunk, step_timeout_ms(chunk), done);
 	}
 	return -1;
 }

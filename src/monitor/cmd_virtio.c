@@ -438,20 +438,34 @@ static int diagnose_one(struct monitor *mon, const struct virtio_board_dev *bd)
 		if (!h.notified && pending) {
 			/* 2.7.13.3 / 2.7.10: the driver must notify unless the
 			 * device suppressed notifications. */
-			mon_printf(mon, "%s: problem=never-notified: queue %u is enabled and the driver"
-				   " posted %u buffer(s) (avail.idx=%u, device last saw %u) but never"
-				   " notified the device (2.7.13.3)%s\n", n, q, pending, avail,
-				   vq.last_avail_idx,
-				   vq.notify_suppressed ? "; the device had suppressed notifications" : "");
+			if (vq.packed)
+				mon_printf(mon, "%s: problem=never-notified: queue %u is enabled and the"
+					   " driver made %u buffer(s) available (packed ring, device at"
+					   " descriptor %u) but never notified the device (2.8.21.2)%s\n",
+					   n, q, pending, vq.avail_pos,
+					   vq.notify_suppressed ? "; the device had suppressed notifications" : "");
+			else
+				mon_printf(mon, "%s: problem=never-notified: queue %u is enabled and the"
+					   " driver posted %u buffer(s) (avail.idx=%u, device last saw %u)"
+					   " but never notified the device (2.7.13.3)%s\n", n, q, pending,
+					   avail, vq.last_avail_idx,
+					   vq.notify_suppressed ? "; the device had suppressed notifications" : "");
 			problems++;
 		} else if (!h.notified) {
 			mon_printf(mon, "%s: info: queue %u enabled, never notified, nothing posted"
 				   " (avail.idx=%u)\n", n, q, avail);
 		} else if (!h.avail_moved) {
-			mon_printf(mon, "%s: problem=avail-not-moved: queue %u was notified %" PRIu64
-				   " time(s) but avail.idx never moved (still %u): the driver kicked"
-				   " before publishing (2.7.13.2) or wrote another ring (driver area at"
-				   " 0x%" PRIx64 ")\n", n, q, vq.stats.kicks, avail, vq.avail_gpa);
+			if (vq.packed)
+				mon_printf(mon, "%s: problem=avail-not-moved: queue %u was notified %" PRIu64
+					   " time(s) but no descriptor became available at descriptor %u:"
+					   " the driver kicked before making it available (2.8.21.1) or"
+					   " wrote another ring (descriptor ring at 0x%" PRIx64 ")\n", n, q,
+					   vq.stats.kicks, vq.avail_pos, vq.desc_gpa);
+			else
+				mon_printf(mon, "%s: problem=avail-not-moved: queue %u was notified %" PRIu64
+					   " time(s) but avail.idx never moved (still %u): the driver kicked"
+					   " before publishing (2.7.13.2) or wrote another ring (driver area"
+					   " at 0x%" PRIx64 ")\n", n, q, vq.stats.kicks, avail, vq.avail_gpa);
 			problems++;
 		} else if (pending && (s.status & VIRTIO_STATUS_DRIVER_OK)) {
 			mon_printf(mon, "%s: info: queue %u has %u buffer(s) the device has not taken yet"

@@ -156,7 +156,8 @@ static char **mon_complete(const char *text, int start, int end)
 		return complete_list(text, trace_word_at);
 	if (nwords == 2 && !strcmp(cmd, "trace") && !strcmp(words[1], "virtio"))
 		return complete_list(text, on_off_at);
-	if (nwords == 3 && !strcmp(cmd, "trace") && !strcmp(words[1], "virtio"))
+	if (nwords == 3 && !strcmp(cmd, "trace") && !strcmp(words[1], "virtio") &&
+	    !strcmp(words[2], "on"))
 		return complete_list(text, device_at);
 	if (!strcmp(cmd, "regs"))
 		return rl_completion_matches(text, register_assign_generator);

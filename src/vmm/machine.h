@@ -51,7 +51,7 @@ struct machine_config {
 		bool has_mac;
 		uint8_t mac[6];
 	} net[MACHINE_MAX_NETS];
-	int nhvcs;                /* --hvc pty|stdio|file:PATH */
+	int nhvcs;                /* --hvc pty|file:PATH */
 	const char *hvc[MACHINE_MAX_HVCS];
 	int nrngs;                /* --rng */
 };

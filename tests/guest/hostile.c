@@ -43,6 +43,17 @@ uint64_t hostile_features(void)
 	return hostile == HOSTILE_INDIRECT ? VIRTIO_F_INDIRECT_DESC : 0;
 }
 
+/* A request's status byte, or what went wrong instead (blk_request). */
+static void put_status(int st)
+{
+	if (st == -1)
+		put_str("none (no answer)");
+	else if (st == -2)
+		put_str("none (not notified)");
+	else
+		put_dec((uint64_t)st);
+}
+
 static void say(const char *what)
 {
 	put_str("virtio-blk: hostile ");
@@ -141,7 +152,7 @@ void hostile_blk(struct vdev *d)
 		say(mmio_r32(d->device) == cap ? "capacity unchanged" : "error: capacity changed");
 		put_str(", read status=");
 		read_header(q);
-		put_dec((uint64_t)blk_request(d, VIRTIO_BLK_T_IN, 0, q->buf + 0x200, 512, true));
+		put_status(blk_request(d, VIRTIO_BLK_T_IN, 0, q->buf + 0x200, 512, true));
 		put_char('\n');
 		return;
 	}
@@ -159,7 +170,7 @@ void hostile_blk(struct vdev *d)
 	if (!vdev_init(d))
 		return;
 	say("re-initialized, read status=");
-	put_dec((uint64_t)blk_request(d, VIRTIO_BLK_T_IN, 0, q->buf + 0x200, 512, true));
+	put_status(blk_request(d, VIRTIO_BLK_T_IN, 0, q->buf + 0x200, 512, true));
 	/* 4.1.4.5 / 4.2.2: take the interrupt, as a driver would. */
 	put_str(" isr=0x");
 	put_hex(d->t->isr(d), 1);

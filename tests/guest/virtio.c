@@ -14,8 +14,7 @@
  *
  * Device types are a table (drivers[] below): a type names its virtio
  * device ID, how many queues it sets up and what it does once DRIVER_OK is
- * set. blk (device ID 2) and rng (4) are there; adding console (3) is one
- * entry and one "use" function. */
+ * set (blk.c, rng.c, console.c, net.c). */
 #include "virtio.h"
 
 /* ---- PCI configuration mechanism #1 (PCI Local Bus 3.0, 3.2.2.3.2) ----
@@ -1008,7 +1007,11 @@ static void mmio_word(const char *w, size_t len)
 	    i >= len || w[i++] != ':' || !parse_num(w, len, &i, &irq))
 		goto bad;
 	/* An optional ":<id>" (the platform device ID) is ignored. */
-	if (size < 0x100 || !idmapped(base, size)) {
+	if (size < 0x100) {
+		put_str("virtio: error: virtio-mmio window smaller than its 0x100 bytes of registers\n");
+		return;
+	}
+	if (!idmapped(base, size)) {
 		put_str("virtio: error: virtio-mmio window outside the identity map\n");
 		return;
 	}

@@ -32,7 +32,7 @@ static inline void tvd_config_irq(void *opaque, uint16_t vector)
 /* Interrupts of d are counted in *c (zeroed here). */
 static inline void tvd_stub_transport(struct virtio_dev *d, struct tvd_irqs *c)
 {
-	struct virtio_transport t = { tvd_queue_irq, tvd_config_irq, NULL, c };
+	struct virtio_transport t = { tvd_queue_irq, tvd_config_irq, NULL, NULL, c };
 
 	*c = (struct tvd_irqs){ 0 };
 	virtio_dev_set_transport(d, &t);

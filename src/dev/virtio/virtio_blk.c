@@ -136,6 +136,14 @@ static void blk_kick(void *opaque, int fd, uint32_t events)
 	blk_process(b);
 }
 
+static void blk_backend_info(void *opaque, char *buf, size_t len)
+{
+	struct virtio_blk *b = opaque;
+
+	snprintf(buf, len, "file=%s ro=%d sectors=%llu", b->path, b->be.readonly,
+		 (unsigned long long)b->capacity);
+}
+
 void virtio_blk_get_ops(const struct virtio_blk *b, struct virtio_dev_ops *ops)
 {
 	*ops = (struct virtio_dev_ops){
@@ -150,6 +158,7 @@ void virtio_blk_get_ops(const struct virtio_blk *b, struct virtio_dev_ops *ops)
 		.queue_notified = blk_queue_notified,
 		.reset = NULL,                  /* nothing outlives a request */
 		.describe_request = virtio_blk_describe,
+		.backend_info = blk_backend_info,
 	};
 }
 
@@ -232,6 +241,7 @@ struct virtio_blk *virtio_blk_new(const char *path, bool readonly,
 		return NULL;
 	}
 	b->capacity = b->be.size / BLK_SECTOR_SIZE;
+	snprintf(b->path, sizeof(b->path), "%s", path);
 	if (id)
 		memcpy(b->id, id, strlen(id));   /* calloc: NUL-padded */
 	b->kickfd = -1;

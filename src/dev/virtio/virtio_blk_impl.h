@@ -15,6 +15,7 @@ struct virtio_blk {
 	struct blk_backend be;
 	uint64_t capacity;                    /* sectors */
 	char id[VIRTIO_BLK_ID_BYTES];         /* NUL-padded */
+	char path[256];                       /* for the inspector */
 
 	struct virtio_dev *dev;
 	bool owns_dev;

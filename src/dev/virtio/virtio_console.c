@@ -208,6 +208,19 @@ static void console_describe(void *opaque, uint16_t q, const struct virtq_chain 
 			 (unsigned long long)ch->readable);
 }
 
+static void console_backend_info(void *opaque, char *buf, size_t len)
+{
+	struct virtio_console *c = opaque;
+
+	pthread_mutex_lock(&c->work);
+	size_t waiting = c->len;
+	uint64_t dropped = c->dropped;
+	pthread_mutex_unlock(&c->work);
+	snprintf(buf, len, "chardev=%s input_waiting=%zu input_dropped=%llu output_dropped=%lu",
+		 chardev_path(c->cd), waiting, (unsigned long long)dropped,
+		 chardev_dropped(c->cd));
+}
+
 static void console_input_ready(void *opaque, int fd, uint32_t events)
 {
 	struct virtio_console *c = opaque;
@@ -235,6 +248,7 @@ struct virtio_console *virtio_console_new(const struct guest_mem *mem, struct ch
 		.config_write = console_config_write,
 		.queue_notified = console_notified,
 		.describe_request = console_describe,
+		.backend_info = console_backend_info,
 	};
 	struct virtio_console *c = calloc(1, sizeof(*c));
 

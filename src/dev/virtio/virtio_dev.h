@@ -142,6 +142,9 @@ struct virtio_transport {
 	void (*queue_interrupt)(void *opaque, uint16_t q, uint16_t vector);
 	void (*config_interrupt)(void *opaque, uint16_t vector);
 	void (*release)(void *opaque, uint16_t q);
+	/* Queue interrupts go through vectors (MSI-X enabled), so the ISR's
+	 * queue bit is not set (4.1.4.5.1). NULL: never. Device mutex held. */
+	bool (*vectors_on)(void *opaque);
 	void *opaque;
 };
 
@@ -228,6 +231,9 @@ int virtio_dev_config_write(struct virtio_dev *d, uint32_t offset,
  * reading resets it); virtio-mmio reads without and acknowledges bits
  * (InterruptACK, 4.2.2). */
 uint8_t virtio_dev_isr_read(struct virtio_dev *d, bool clear);
+/* The ISR byte as it is, not counted as a driver's read (the transport's
+ * own look, for its interrupt line). */
+uint8_t virtio_dev_isr_peek(struct virtio_dev *d);
 void virtio_dev_isr_ack(struct virtio_dev *d, uint8_t bits);
 
 /* Transport side: the driver notified queue q. Counted always; passed to

@@ -107,10 +107,11 @@ int virtio_dev_config_write(struct virtio_dev *d, uint32_t offset,
 		return -1;
 	}
 	pthread_mutex_lock(&d->lock);
+	/* 2.5: the generation counts the device's changes; a field the
+	 * driver writes (emerg_wr) is no change it has to re-read for. A
+	 * device whose write changes what reads return calls
+	 * virtio_dev_config_changed. */
 	d->ops.config_write(d->opaque, offset, data, len);
-	/* 2.5: a new generation whenever two reads could see different
-	 * versions of the space; the driver's own write is such a change. */
-	d->config_generation++;
 	pthread_mutex_unlock(&d->lock);
 	return 0;
 }
@@ -139,6 +140,14 @@ uint8_t virtio_dev_isr_read(struct virtio_dev *d, bool clear)
 		d->isr = 0;
 		d->hist.irqs_since_isr_read = 0;
 	}
+	pthread_mutex_unlock(&d->lock);
+	return v;
+}
+
+uint8_t virtio_dev_isr_peek(struct virtio_dev *d)
+{
+	pthread_mutex_lock(&d->lock);
+	uint8_t v = d->isr;
 	pthread_mutex_unlock(&d->lock);
 	return v;
 }

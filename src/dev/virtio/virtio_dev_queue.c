@@ -124,9 +124,12 @@ bool virtio_dev_notify_used(struct virtio_dev *d, uint16_t q)
 	bool pushed = vq->ready && vq->signalled_used != vq->used_idx;
 	if ((d->status & VIRTIO_STATUS_DRIVER_OK) && virtq_need_interrupt(vq)) {
 		/* 4.1.4.5: ISR bit 0 is "Queue Interrupt"; INTx drivers read
-		 * it to learn why the line is up. */
-		d->isr |= VIRTIO_ISR_QUEUE;
-		d->hist.irqs_since_isr_read++;
+		 * it to learn why the line is up. 4.1.4.5.1: only "if MSI-X
+		 * capability is disabled". */
+		if (!d->transport.vectors_on || !d->transport.vectors_on(d->transport.opaque)) {
+			d->isr |= VIRTIO_ISR_QUEUE;
+			d->hist.irqs_since_isr_read++;
+		}
 		if (d->transport.queue_interrupt)
 			d->transport.queue_interrupt(d->transport.opaque, q,
 						     vq->msix_vector);

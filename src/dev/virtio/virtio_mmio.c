@@ -87,10 +87,10 @@ static void config_irq(void *opaque, uint16_t vector)
 static void interrupt_ack(struct virtio_mmio *m, uint32_t bits)
 {
 	virtio_dev_isr_ack(m->dev, (uint8_t)bits);
-	if (virtio_dev_isr_read(m->dev, false))
+	if (virtio_dev_isr_peek(m->dev))
 		return;
 	set_level(m, false);
-	if (virtio_dev_isr_read(m->dev, false))
+	if (virtio_dev_isr_peek(m->dev))
 		set_level(m, true);
 }
 

@@ -126,10 +126,21 @@ static void config_irq(void *opaque, uint16_t vector)
 	queue_irq(opaque, 0, vector);
 }
 
+static bool vectors_on(void *opaque)
+{
+	struct virtio_pci *p = opaque;
+
+	pthread_mutex_lock(&p->lock);
+	bool on = msix_on(p);
+	pthread_mutex_unlock(&p->lock);
+	return on;
+}
+
 const struct virtio_transport vpci_transport_ops = {
 	.queue_interrupt = queue_irq,
 	.config_interrupt = config_irq,
 	.release = vpci_release,
+	.vectors_on = vectors_on,
 };
 
 void vpci_intx_isr_read(struct virtio_pci *p)

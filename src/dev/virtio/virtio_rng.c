@@ -17,7 +17,8 @@ struct virtio_rng {
 	struct virtio_dev *dev;
 	struct iothread *io;
 	struct virtq_chain *chain;   /* big (VIRTQ_CHAIN_MAX_SEGS): heap */
-	pthread_mutex_t work;
+	pthread_mutex_t work;        /* guards chain and bytes */
+	uint64_t bytes;              /* handed to the guest */
 };
 
 /* Fill up to max bytes of the chain's device-writable segments. 5.4.6.1:
@@ -64,6 +65,7 @@ static void rng_notified(void *opaque, uint16_t q)
 	 * most VIRTIO_BURST a round; the rest after the other devices. */
 	for (unsigned served = 0; virtio_dev_pop(r->dev, 0, r->chain) == 1;) {
 		uint32_t n = fill(r->chain, VIRTIO_RNG_MAX_PER_REQUEST);
+		r->bytes += n;
 
 		if (virtio_dev_push(r->dev, 0, r->chain, n) == 0)
 			pushed = true;
@@ -91,6 +93,16 @@ static void rng_config_read(void *opaque, uint32_t offset, void *data,
 	(void)len;
 }
 
+static void rng_backend_info(void *opaque, char *buf, size_t len)
+{
+	struct virtio_rng *r = opaque;
+
+	pthread_mutex_lock(&r->work);
+	uint64_t n = r->bytes;
+	pthread_mutex_unlock(&r->work);
+	snprintf(buf, len, "source=getrandom bytes=%llu", (unsigned long long)n);
+}
+
 static void rng_describe(void *opaque, uint16_t q, const struct virtq_chain *c,
 			 char *buf, size_t len)
 {
@@ -111,6 +123,7 @@ struct virtio_rng *virtio_rng_new(const struct guest_mem *mem, struct iothread *
 		.config_read = rng_config_read,
 		.queue_notified = rng_notified,
 		.describe_request = rng_describe,
+		.backend_info = rng_backend_info,
 	};
 	struct virtio_rng *r = calloc(1, sizeof(*r));
 
