@@ -26,6 +26,7 @@ struct symtab {
 	size_t *by_name;        /* indices into syms, valid when finished */
 	bool finished;
 	const char *source;
+	uint64_t offsets_end;   /* symbols up to here are per-cpu offsets */
 };
 
 struct symtab *symtab_new(void)
@@ -132,6 +133,20 @@ static int cmp_by_name(const void *a, const void *b, void *ctx)
 	return i < j ? -1 : i > j;
 }
 
+/* An SMP x86-64 kernel links its per-cpu section at 0 (its variables are
+ * offsets from the GS base), so System.map names 0..__per_cpu_end after
+ * per-cpu variables. Those are not addresses: an early-boot physical address
+ * such as 0x7000 would read as "cpu_debug_store+0x..." otherwise. */
+static uint64_t percpu_offsets_end(const struct symtab *st)
+{
+	uint64_t start, end;
+
+	if (!symtab_lookup_name(st, "__per_cpu_start", &start) ||
+	    !symtab_lookup_name(st, "__per_cpu_end", &end) || start != 0)
+		return 0;
+	return end;
+}
+
 int symtab_finish(struct symtab *st)
 {
 	free(st->by_name);
@@ -147,6 +162,7 @@ int symtab_finish(struct symtab *st)
 		st->by_name[i] = i;
 	qsort_r(st->by_name, st->count, sizeof(size_t), cmp_by_name, st);
 	st->finished = true;
+	st->offsets_end = percpu_offsets_end(st);
 	return 0;
 }
 
@@ -225,6 +241,8 @@ const char *symtab_lookup_addr(const struct symtab *st, uint64_t addr,
 		return NULL;
 	/* The preferred symbol sorts first among those at its address. */
 	const struct sym *s = &st->syms[addr_bound(st, st->syms[above - 1].addr, false)];
+	if (st->offsets_end && s->addr <= st->offsets_end)
+		return NULL;
 	uint64_t off = addr - s->addr;
 	if (s->size ? off >= s->size : off >= SYMTAB_MAX_GAP)
 		return NULL;

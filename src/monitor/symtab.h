@@ -13,7 +13,10 @@
  *    With a known size the address must lie inside the symbol; with size 0
  *    it must lie below the next higher symbol and at most SYMTAB_MAX_GAP
  *    past the symbol. Nested symbols (one inside another's range) are not
- *    searched beyond the nearest one. */
+ *    searched beyond the nearest one.
+ *  - A zero-based per-cpu section (__per_cpu_start at 0, as x86-64 SMP
+ *    kernels link it) holds offsets, not addresses: its names are found by
+ *    name but never name an address. */
 #ifndef HVMON_SYMTAB_H
 #define HVMON_SYMTAB_H
 

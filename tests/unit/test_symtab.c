@@ -84,6 +84,34 @@ START_TEST(unknown_size_ends_at_next_symbol)
 }
 END_TEST
 
+START_TEST(percpu_offsets_name_no_address)
+{
+	symtab_add(st, 0, 0, 'D', "__per_cpu_start");
+	symtab_add(st, 0, 0, 'D', "fixed_percpu_data");
+	symtab_add(st, 0x1000, 0, 'D', "cpu_debug_store");
+	symtab_add(st, 0x35000, 0, 'D', "__per_cpu_end");
+	symtab_add(st, 0x1000000, 0, 'T', "startup_64");
+	symtab_finish(st);
+	ck_assert_ptr_null(name_at(0x1000, NULL));
+	ck_assert_ptr_null(name_at(0x7000, NULL));
+	/* Within SYMTAB_MAX_GAP of __per_cpu_end, still not its name. */
+	ck_assert_ptr_null(name_at(0x35010, NULL));
+	ck_assert_uint_eq(addr_of("cpu_debug_store"), 0x1000);
+	ck_assert_str_eq(name_at(0x1000004, NULL), "startup_64");
+}
+END_TEST
+
+START_TEST(low_symbols_without_percpu_are_addresses)
+{
+	/* A 32-bit or UP kernel, or a firmware ELF, really has code there. */
+	symtab_add(st, 0x1000, 0, 'T', "entry");
+	symtab_add(st, 0x100, 0, 'D', "__per_cpu_start");
+	symtab_add(st, 0x2000, 0, 'D', "__per_cpu_end");
+	symtab_finish(st);
+	ck_assert_str_eq(name_at(0x1004, NULL), "entry");
+}
+END_TEST
+
 START_TEST(aliases_prefer_text_then_global_then_name)
 {
 	symtab_add(st, 0x1000, 0, 'D', "data_alias");
@@ -545,6 +573,8 @@ static Suite *symtab_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, lookup_both_ways);
 	tcase_add_test(tc, unknown_size_ends_at_next_symbol);
+	tcase_add_test(tc, percpu_offsets_name_no_address);
+	tcase_add_test(tc, low_symbols_without_percpu_are_addresses);
 	tcase_add_test(tc, aliases_prefer_text_then_global_then_name);
 	tcase_add_test(tc, duplicate_names_prefer_global_then_lowest);
 	tcase_add_test(tc, unfinished_table_finds_nothing);
