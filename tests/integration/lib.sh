@@ -34,6 +34,16 @@ expect_no_line() {
 	if grep -qF -- "$2" "$1"; then fail "$3: unexpected '$2'"; else ok "$3"; fi
 }
 
+# expect_no_guest_error FILE WHAT: no test-guest line (hvmon-testguest:,
+# virtio:, virtio-blk: ...) reports an error or a timeout; prints any that do.
+expect_no_guest_error() {
+	if grep -E '^(hvmon-testguest|virtio(-[a-z]+)?): .*(error|timeout)' "$1"; then
+		fail "$2: the guest reported an error"
+	else
+		ok "$2: no error line from the guest"
+	fi
+}
+
 # expect_status GOT WANT WHAT
 expect_status() {
 	if [ "$1" -eq "$2" ]; then ok "$3 (exit $1)"; else fail "$3: exit status $1, wanted $2"; fi

@@ -25,11 +25,7 @@ pattern_hex >"$TMP/pattern.hex"
 check_common() {
 	name=$1 out=$2
 	expect_status "$status" 0 "$name: guest ran and reset"
-	if grep -E '^(hvmon-testguest|virtio|virtio-blk):.*error' "$out"; then
-		fail "$name: the guest reported an error"
-	else
-		ok "$name: no error line from the guest"
-	fi
+	expect_no_guest_error "$out" "$name"
 	expect_no_line "$out" "timeout" "$name: no timeout"
 	if grep -q '^pci: 00:[0-9a-f][0-9a-f]\.[0-7] vendor=0x1af4 device=0x1042 class=0x010000$' "$out"; then
 		ok "$name: virtio-blk function enumerated (1af4:1042, mass storage)"

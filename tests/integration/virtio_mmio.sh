@@ -27,11 +27,7 @@ pattern_hex >"$TMP/pattern.hex"
 check() {
 	name=$1 out=$2
 	expect_status "$status" 0 "$name: guest ran and reset"
-	if grep -E '^(hvmon-testguest|virtio|virtio-rng|virtio-blk):.*error' "$out"; then
-		fail "$name: the guest reported an error"
-	else
-		ok "$name: no error line from the guest"
-	fi
+	expect_no_guest_error "$out" "$name"
 	expect_no_line "$out" "timeout" "$name: no timeout"
 	expect_line "$out" "hvmon: virtio-blk ($TMP/disk.img) on MMIO 0xd0000000 irq 5" "$name: blk banner"
 	expect_line "$out" "hvmon: virtio-rng on MMIO 0xd0001000 irq 6" "$name: rng banner"

@@ -64,11 +64,7 @@ open(sys.argv[1], "w").write("%s:%d %s\n" % (a[0], a[1], d.decode()))
 	wait "$listener"
 	expect_status "$status" 0 "$transport: the exchange ran and hvmon quit"
 	expect_line "$o" "virtio-net (tap hvt0, mac 52:54:00:12:34:56)" "$transport: banner names tap and MAC"
-	if grep -E '^virtio(-net)?: .*error' "$o"; then
-		fail "$transport: the guest reported an error"
-	else
-		ok "$transport: no error line from the guest"
-	fi
+	expect_no_guest_error "$o" "$transport"
 	expect_line "$o" "virtio-net: mac=52:54:00:12:34:56 link=up mrg_rxbuf=1 csum=1" \
 		"$transport: MAC and link status from the config space, MRG_RXBUF and CSUM negotiated"
 	expect_line "$o" "virtio-net: arp reply 10.0.2.2 is at $host_mac" "$transport: the host answered ARP"

@@ -650,31 +650,15 @@ START_TEST(random_rings_stay_inside_ram)
 
 	for (unsigned round = 0; round < 2000; round++) {
 		uint8_t junk[16 * QSIZE], ring[2 * QSIZE];
-		for (size_t i = 0; i < sizeof(junk); i++) {
-			seed = seed * 1103515245u + 12345u;
-			junk[i] = (uint8_t)(seed >> 16);
-		}
+		tdrv_garbage_descs(junk, QSIZE, &seed);
 		for (size_t i = 0; i < sizeof(ring); i++) {
 			seed = seed * 1103515245u + 12345u;
 			ring[i] = (uint8_t)(seed >> 20) & 7;
 		}
-		for (unsigned d = 0; d < QSIZE; d++)
-			junk[16 * d + 2] = junk[16 * d + 3] = junk[16 * d + 4] = junk[16 * d + 5] =
-				junk[16 * d + 6] = junk[16 * d + 7] = junk[16 * d + 10] =
-				junk[16 * d + 11] = 0;
 		ck_assert_int_eq(gmem_write(&t.mem, TDRV_DESC, junk, sizeof(junk)), 0);
 		ck_assert_int_eq(gmem_write(&t.mem, TDRV_AVAIL + 4, ring, sizeof(ring)), 0);
 		tdrv_set_avail_idx(&t, (uint16_t)(vq.last_avail_idx + (seed >> 8) % (QSIZE + 2)));
-		for (int n = 0; n < 64; n++) {
-			int r = virtq_pop(&vq, c);
-			if (r <= 0)
-				break;
-			taken++;
-			for (unsigned i = 0; i < c->nsegs; i++)
-				ck_assert_ptr_eq(gmem_ptr(&t.mem, c->seg[i].gpa, c->seg[i].len),
-						 c->seg[i].hva);
-			virtq_push(&vq, c, (uint32_t)c->writable);
-		}
+		taken += tdrv_pop_all_inside_ram(&vq, &t.mem, c);
 		/* A ring left broken: start it again where the device is. */
 		t.avail_idx = vq.last_avail_idx;
 	}

@@ -7,6 +7,7 @@
 
 #include <endian.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dev/virtio/virtq.h"
 #include "unit.h"
@@ -128,6 +129,37 @@ static inline void tdrv_set_used_event(struct tdrv *t, uint16_t v)
 static inline uint16_t tdrv_avail_event(struct tdrv *t)
 {
 	return tdrv_r16(t, t->used + 4 + 8ULL * t->size);
+}
+
+/* Garbage for the hostile-ring tests: n 16-byte descriptors of random
+ * bytes whose addresses and lengths stay below 64 KiB, so that many pass
+ * the checks and get walked. Both ring formats put addr at 0, len at 8. */
+static inline void tdrv_garbage_descs(uint8_t *junk, unsigned n, uint32_t *seed)
+{
+	for (size_t i = 0; i < 16 * (size_t)n; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		junk[i] = (uint8_t)(*seed >> 16);
+	}
+	for (unsigned d = 0; d < n; d++) {
+		memset(junk + 16 * d + 2, 0, 6);
+		memset(junk + 16 * d + 10, 0, 2);
+	}
+}
+
+/* Take and give back up to 64 chains: every segment of each must be the
+ * guest RAM it claims. The number taken. */
+static inline unsigned tdrv_pop_all_inside_ram(struct virtq *vq, const struct guest_mem *mem,
+					       struct virtq_chain *c)
+{
+	unsigned taken = 0;
+
+	while (taken < 64 && virtq_pop(vq, c) > 0) {
+		taken++;
+		for (unsigned i = 0; i < c->nsegs; i++)
+			ck_assert_ptr_eq(gmem_ptr(mem, c->seg[i].gpa, c->seg[i].len), c->seg[i].hva);
+		virtq_push(vq, c, (uint32_t)c->writable);
+	}
+	return taken;
 }
 
 #endif

@@ -84,6 +84,40 @@ static int add_segment(const struct virtq *vq, struct virtq_chain *c,
 				 idx);
 }
 
+const uint8_t *virtq_indirect_table(const struct virtq *vq, struct virtq_chain *c,
+				    const struct virtq_indirect_rules *rules, unsigned idx,
+				    uint16_t flags, uint64_t addr, uint32_t len, unsigned *n)
+{
+	if (!vq->indirect) {
+		virtq_chain_fail(c, "descriptor %u is INDIRECT but VIRTIO_F_INDIRECT_DESC was not negotiated (%s)",
+				 idx, rules->flags);
+		return NULL;
+	}
+	if (flags & VIRTQ_DESC_F_NEXT) {
+		virtq_chain_fail(c, "descriptor %u sets both INDIRECT and NEXT (%s)", idx, rules->flags);
+		return NULL;
+	}
+	if (len == 0 || len % sizeof(struct virtq_desc)) {
+		virtq_chain_fail(c, "descriptor %u: indirect table length %" PRIu32 " is not a non-zero multiple of 16 (%s)",
+				 idx, len, rules->layout);
+		return NULL;
+	}
+	*n = len / sizeof(struct virtq_desc);
+	if (*n > vq->size) {
+		virtq_chain_fail(c, "descriptor %u: indirect table of %u descriptors is larger than the queue size %u (%s)",
+				 idx, *n, vq->size, rules->bound);
+		return NULL;
+	}
+	const uint8_t *table = gmem_ptr(vq->mem, addr, len);
+	if (!table) {
+		virtq_chain_fail(c, "descriptor %u: indirect table 0x%" PRIx64 " len 0x%" PRIx32 " is not inside guest RAM (%s)",
+				 idx, addr, len, rules->layout);
+		return NULL;
+	}
+	c->indirect = true;
+	return table;
+}
+
 /* The descriptor d (main table index idx) refers to an indirect table
  * (2.7.5.3); it ends the chain. */
 static int walk_indirect(const struct virtq *vq, struct virtq_chain *c,
@@ -91,27 +125,17 @@ static int walk_indirect(const struct virtq *vq, struct virtq_chain *c,
 {
 	/* 2.7.5.3.1: INDIRECT only when VIRTIO_F_INDIRECT_DESC was
 	 * negotiated, never together with NEXT. The WRITE flag of this
-	 * descriptor is ignored (2.7.5.3.2). */
-	if (!vq->indirect)
-		return virtq_chain_fail(c, "descriptor %u is INDIRECT but VIRTIO_F_INDIRECT_DESC was not negotiated (2.7.5.3.1)",
-				  idx);
-	if (d->flags & VIRTQ_DESC_F_NEXT)
-		return virtq_chain_fail(c, "descriptor %u sets both INDIRECT and NEXT (2.7.5.3.1)",
-				  idx);
-	/* 2.7.5.3: the table is desc[len / 16]. Our bound on its entries:
-	 * a chain may not be longer than the queue (2.7.5.3.1). */
-	if (d->len == 0 || d->len % sizeof(struct virtq_desc))
-		return virtq_chain_fail(c, "descriptor %u: indirect table length %" PRIu32 " is not a non-zero multiple of 16 (2.7.5.3)",
-				  idx, d->len);
-	unsigned n = d->len / sizeof(struct virtq_desc);
-	if (n > vq->size)
-		return virtq_chain_fail(c, "descriptor %u: indirect table of %u descriptors is larger than the queue size %u (2.7.5.3.1)",
-				  idx, n, vq->size);
-	const uint8_t *table = gmem_ptr(vq->mem, d->addr, d->len);
+	 * descriptor is ignored (2.7.5.3.2). 2.7.5.3: the table is
+	 * desc[len / 16]; a chain may not be longer than the queue
+	 * (2.7.5.3.1). */
+	static const struct virtq_indirect_rules rules = {
+		.flags = "2.7.5.3.1", .layout = "2.7.5.3", .bound = "2.7.5.3.1",
+	};
+	unsigned n;
+	const uint8_t *table = virtq_indirect_table(vq, c, &rules, idx, d->flags, d->addr,
+						    d->len, &n);
 	if (!table)
-		return virtq_chain_fail(c, "descriptor %u: indirect table 0x%" PRIx64 " len 0x%" PRIx32 " is not inside guest RAM (2.7.5.3)",
-				  idx, d->addr, d->len);
-	c->indirect = true;
+		return -1;
 
 	/* "The first indirect descriptor is located at start of the indirect
 	 * descriptor table (index 0), additional indirect descriptors are

@@ -96,23 +96,14 @@ static void rewind_by(const struct virtq *vq, uint16_t *pos, bool *wrap, uint16_
 static int walk_indirect(const struct virtq *vq, struct virtq_chain *c, const struct pdesc *d,
 			 uint16_t flags, uint16_t pos)
 {
-	if (!vq->indirect)
-		return virtq_chain_fail(c, "descriptor %u is INDIRECT but VIRTIO_F_INDIRECT_DESC was not negotiated (2.8.7)",
-					pos);
-	if (flags & VIRTQ_DESC_F_NEXT)
-		return virtq_chain_fail(c, "descriptor %u sets both INDIRECT and NEXT (2.8.7)", pos);
-	if (d->len == 0 || d->len % PDESC_BYTES)
-		return virtq_chain_fail(c, "descriptor %u: indirect table length %" PRIu32 " is not a non-zero multiple of 16 (2.8.7)",
-					pos, d->len);
-	unsigned n = d->len / PDESC_BYTES;
-	if (n > vq->size)
-		return virtq_chain_fail(c, "descriptor %u: indirect table of %u descriptors is larger than the queue size %u (2.8.8)",
-					pos, n, vq->size);
-	const uint8_t *table = gmem_ptr(vq->mem, d->addr, d->len);
+	static const struct virtq_indirect_rules rules = {
+		.flags = "2.8.7", .layout = "2.8.7", .bound = "2.8.8",
+	};
+	unsigned n;
+	const uint8_t *table = virtq_indirect_table(vq, c, &rules, pos, flags, d->addr, d->len,
+						    &n);
 	if (!table)
-		return virtq_chain_fail(c, "descriptor %u: indirect table 0x%" PRIx64 " len 0x%" PRIx32 " is not inside guest RAM (2.8.7)",
-					pos, d->addr, d->len);
-	c->indirect = true;
+		return -1;
 	for (unsigned i = 0; i < n; i++) {
 		struct pdesc e;
 		uint16_t ef;

@@ -74,6 +74,19 @@ int virtq_add_segment(const struct virtq *vq, struct virtq_chain *c, uint64_t ad
 		      uint32_t len, bool writable, const char *where, unsigned idx);
 __attribute__((format(printf, 2, 3)))
 int virtq_chain_fail(struct virtq_chain *c, const char *fmt, ...);
+/* Where each format states the indirect table's rules, for messages:
+ * split 2.7.5.3.1 / 2.7.5.3 / 2.7.5.3.1, packed 2.8.7 / 2.8.7 / 2.8.8. */
+struct virtq_indirect_rules {
+	const char *flags;      /* negotiated, and never with NEXT */
+	const char *layout;     /* 16-byte entries inside guest RAM */
+	const char *bound;      /* at most the queue size of entries */
+};
+/* The indirect table descriptor idx (flags, addr, len) refers to, checked
+ * by the rules both formats share; marks the chain indirect. The table and
+ * its *n entries, or NULL with c->error. */
+const uint8_t *virtq_indirect_table(const struct virtq *vq, struct virtq_chain *c,
+				    const struct virtq_indirect_rules *rules, unsigned idx,
+				    uint16_t flags, uint64_t addr, uint32_t len, unsigned *n);
 
 /* One ring part: aligned (2.7.1, 2.8.2) and inside one RAM region; its
  * host address, or NULL with the reason in err (virtq.c). */
