@@ -133,13 +133,8 @@ static int parse_disk(char *arg, struct machine_config *cfg)
 		return -1;
 	}
 	struct machine_disk *d = &cfg->disk[cfg->ndisks];
-	*d = (struct machine_disk){ .path = arg };
-	char *opt = strchr(arg, ',');
-	while (opt) {
-		*opt++ = '\0';
-		char *next = strchr(opt, ',');
-		if (next)
-			*next = '\0';
+	*d = (struct machine_disk){ .path = strsep(&arg, ",") };
+	for (char *opt; (opt = strsep(&arg, ","));) {
 		if (!strcmp(opt, "ro"))
 			d->readonly = true;
 		else if (!strncmp(opt, "id=", 3) && opt[3])
@@ -148,7 +143,6 @@ static int parse_disk(char *arg, struct machine_config *cfg)
 			bad("--disk: unknown option '%s' (ro, id=NAME)", opt);
 			return -1;
 		}
-		opt = next;
 	}
 	if (!*d->path) {
 		bad("%s", "--disk needs a file name");
@@ -167,10 +161,7 @@ static int parse_net(char *arg, struct machine_config *cfg)
 	}
 	struct machine_net *n = &cfg->net[cfg->nnets];
 	*n = (struct machine_net){ 0 };
-	for (char *opt = arg, *next; opt; opt = next) {
-		next = strchr(opt, ',');
-		if (next)
-			*next++ = '\0';
+	for (char *opt; (opt = strsep(&arg, ","));) {
 		if (!strncmp(opt, "tap=", 4) && opt[4]) {
 			n->ifname = opt + 4;
 		} else if (!strncmp(opt, "mac=", 4)) {
@@ -196,10 +187,7 @@ static int parse_net(char *arg, struct machine_config *cfg)
 /* --virtio pci|mmio[,packed] (or just packed: on PCI). */
 static int parse_virtio(char *arg, struct machine_config *cfg)
 {
-	for (char *w = arg, *next; w; w = next) {
-		next = strchr(w, ',');
-		if (next)
-			*next++ = '\0';
+	for (char *w; (w = strsep(&arg, ","));) {
 		if (!strcmp(w, "pci"))
 			cfg->virtio_mmio = false;
 		else if (!strcmp(w, "mmio"))
