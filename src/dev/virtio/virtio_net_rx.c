@@ -143,9 +143,14 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 		if (r < 0)
 			return BROKEN;
 		/* A reset since the first buffer: those are not the ring's
-		 * any more, and this frame waits for the new driver. */
-		if (r == 1 && k && n->chain->epoch != n->used[0].epoch)
-			r = 0;
+		 * any more (unpop passes over them), the new driver's buffer
+		 * goes back, and the frame, read before the reset, is
+		 * dropped. */
+		if (r == 1 && k && n->chain->epoch != n->used[0].epoch) {
+			n->used[0] = virtq_used_of(n->chain, 0);
+			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, n->used, 1);
+			return DROPPED;
+		}
 		if (r == 0) {
 			virtio_dev_unpop(n->dev, VIRTIO_NET_RX_QUEUE, n->used, k);
 			*returned = k;
