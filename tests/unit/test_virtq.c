@@ -567,8 +567,9 @@ START_TEST(bad_ring_config)
 END_TEST
 
 /* A device that took buffers for a frame that does not fit gives them
- * back: the next pops return the same chains, and avail_event asks the
- * driver again for the first one (2.7.10). */
+ * back: the next pops return the same chains. avail_event is left alone:
+ * those chains are published already, so asking the driver for the first
+ * one again would be asking for a kick that never comes (2.7.10). */
 START_TEST(unpop_gives_chains_back)
 {
 	enable(1ULL << VIRTIO_F_EVENT_IDX);
@@ -585,7 +586,7 @@ START_TEST(unpop_gives_chains_back)
 	virtq_unpop(&vq, e, 2);
 	ck_assert_uint_eq(vq.last_avail_idx, 0);
 	ck_assert_uint_eq(vq.stats.pops, 0);
-	ck_assert_uint_eq(tdrv_avail_event(&t), 0);
+	ck_assert_uint_eq(tdrv_avail_event(&t), 2);
 	ck_assert_int_eq(virtq_pop(&vq, c), 1);
 	ck_assert_uint_eq(c->head, 0);
 	/* More than are in flight is clamped: nothing pushed can come back. */

@@ -27,7 +27,7 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
 	struct virtio_queue *vq = &d->queue[q];
 	vq->vq.stats.kicks++;
 	vq->hist.notified = true;
-	if (vq->vq.ready && virtq_avail_idx(&vq->vq) != vq->vq.last_avail_idx)
+	if (virtq_has_avail(&vq->vq))
 		vq->hist.avail_moved = true;
 	else
 		vq->hist.empty_kicks++;

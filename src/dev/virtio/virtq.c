@@ -164,13 +164,11 @@ void virtq_unpop(struct virtq *vq, const struct virtq_used_elem *e, uint16_t n)
 		vqp_unpop(vq, e, n);
 		return;
 	}
+	/* avail_event stays: the chains given back are the driver's already
+	 * (2.7.10: a kick is for entries it adds), and a device that waits
+	 * for more asks with virtq_set_notify_suppression. */
 	vq->last_avail_idx -= n;
 	vq->stats.pops -= n;
-	if (vq->event_idx && !vq->notify_suppressed && n) {
-		ring_store16(vq->used, USED_AVAIL_EVENT(vq->size), vq->last_avail_idx,
-			     __ATOMIC_RELAXED);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	}
 }
 
 int virtq_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c)
@@ -190,26 +188,12 @@ int virtq_peek(const struct virtq *vq, uint16_t pos, struct virtq_chain *c)
 
 int virtq_push(struct virtq *vq, const struct virtq_chain *c, uint32_t len)
 {
-	if (!vq->ready || c->epoch != vq->epoch ||
-	    vq->used_idx == vq->last_avail_idx)
-		return -1;
-	if (vq->packed) {
-		struct virtq_used_elem e = virtq_used_of(c, len);
-		return vqp_push_many(vq, &e, 1);
-	}
 	/* 2.7.8: len is "the total of bytes written into the buffer"; more
-	 * than the writable part is a device bug the driver must not see. */
-	if (len > c->writable)
-		len = (uint32_t)c->writable;
-	uint16_t slot = vq->used_idx % vq->size;
-	ring_store32(vq->used, USED_RING_ID(slot), c->head, __ATOMIC_RELAXED);
-	ring_store32(vq->used, USED_RING_LEN(slot), len, __ATOMIC_RELAXED);
-	vq->used_idx++;
-	/* 2.7.8.2: "The device MUST set len prior to updating the used idx",
-	 * and the buffer's contents before it too: release ordering. */
-	ring_store16(vq->used, USED_IDX, vq->used_idx, __ATOMIC_RELEASE);
-	vq->stats.pushes++;
-	return 0;
+	 * than the writable part is a device bug the driver must not see
+	 * (virtq_used_of clamps it). */
+	struct virtq_used_elem e = virtq_used_of(c, len);
+
+	return virtq_push_many(vq, &e, 1);
 }
 
 int virtq_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned n)
@@ -227,7 +211,8 @@ int virtq_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned 
 		ring_store32(vq->used, USED_RING_LEN(slot), e[i].len, __ATOMIC_RELAXED);
 	}
 	vq->used_idx += (uint16_t)n;
-	/* 2.7.8.2, as in virtq_push. */
+	/* 2.7.8.2: "The device MUST set len prior to updating the used idx",
+	 * and the buffers' contents before it too: release ordering. */
 	ring_store16(vq->used, USED_IDX, vq->used_idx, __ATOMIC_RELEASE);
 	vq->stats.pushes += n;
 	return 0;
@@ -302,4 +287,11 @@ uint16_t virtq_avail_idx(const struct virtq *vq)
 	if (!vq->ready)
 		return 0;
 	return vq->packed ? vqp_avail_idx(vq) : ring_avail_idx(vq);
+}
+
+bool virtq_has_avail(const struct virtq *vq)
+{
+	if (!vq->ready)
+		return false;
+	return vq->packed ? vqp_has_avail(vq) : ring_avail_idx(vq) != vq->last_avail_idx;
 }

@@ -222,6 +222,11 @@ bool virtq_set_notify_suppression(struct virtq *vq, bool suppress);
  * size), the same "avail - last_avail_idx = pending" arithmetic. */
 uint16_t virtq_avail_idx(const struct virtq *vq);
 
+/* Whether a chain waits for the device (false when not ready): what a
+ * kick asks, for packed rings one flags load where virtq_avail_idx walks
+ * the ring. */
+bool virtq_has_avail(const struct virtq *vq);
+
 /* Decode the chain at free-running avail position pos without consuming
  * it, with the same checks as virtq_pop. 1 decoded; 0 when pos is not
  * pending (outside [last_avail_idx, virtq_avail_idx)) or the queue is not

@@ -27,7 +27,9 @@ int virtq_chain_fail(struct virtq_chain *c, const char *fmt, ...)
 	return -1;
 }
 
-void virtq_read_desc(const uint8_t *p, struct virtq_desc *d)
+/* One split descriptor (2.7.5) at p (inside guest RAM, maybe unaligned),
+ * copied once and byte-swapped. */
+static void read_desc(const uint8_t *p, struct virtq_desc *d)
 {
 	memcpy(d, p, sizeof(*d));
 	/* Keep the compiler from re-reading guest memory instead of the copy. */
@@ -148,7 +150,7 @@ static int walk_indirect(const struct virtq *vq, struct virtq_chain *c,
 		if (visited == n)
 			return virtq_chain_fail(c, "indirect chain in descriptor %u loops (2.7.5.2)",
 					  idx);
-		virtq_read_desc(table + i * sizeof(struct virtq_desc), &e);
+		read_desc(table + i * sizeof(struct virtq_desc), &e);
 		if (e.flags & VIRTQ_DESC_F_INDIRECT)
 			return virtq_chain_fail(c, "indirect descriptor %u is itself INDIRECT (2.7.5.3.1)",
 					  i);
@@ -178,7 +180,7 @@ static int walk_chain(const struct virtq *vq, uint16_t head,
 		if (visited == vq->size)
 			return virtq_chain_fail(c, "descriptor chain from head %u loops (2.7.5.2)",
 					  head);
-		virtq_read_desc(vq->desc + i * sizeof(struct virtq_desc), &d);
+		read_desc(vq->desc + i * sizeof(struct virtq_desc), &d);
 		/* 2.7.5.3.2: zero or more chained descriptors, then at most
 		 * one pointing at an indirect table. */
 		if (d.flags & VIRTQ_DESC_F_INDIRECT)

@@ -33,6 +33,7 @@ struct pdesc {
 	uint64_t addr;
 	uint32_t len;
 	uint16_t id;
+	uint16_t flags;   /* in the ring, load_flags is what counts */
 };
 
 static size_t pdesc_at(uint16_t pos)
@@ -58,9 +59,11 @@ static void read_pdesc(const uint8_t *p, struct pdesc *d)
 	memcpy(&d->addr, raw, 8);
 	memcpy(&d->len, raw + PDESC_LEN_OFF, 4);
 	memcpy(&d->id, raw + PDESC_ID_OFF, 2);
+	memcpy(&d->flags, raw + PDESC_FLAGS_OFF, 2);
 	d->addr = le64toh(d->addr);
 	d->len = le32toh(d->len);
 	d->id = le16toh(d->id);
+	d->flags = le16toh(d->flags);
 }
 
 /* 2.8.1: available when AVAIL matches the wrap counter and USED does not. */
@@ -106,10 +109,8 @@ static int walk_indirect(const struct virtq *vq, struct virtq_chain *c, const st
 		return -1;
 	for (unsigned i = 0; i < n; i++) {
 		struct pdesc e;
-		uint16_t ef;
 		read_pdesc(table + (size_t)i * PDESC_BYTES, &e);
-		memcpy(&ef, table + (size_t)i * PDESC_BYTES + PDESC_FLAGS_OFF, 2);
-		if (virtq_add_segment(vq, c, e.addr, e.len, le16toh(ef) & VIRTQ_DESC_F_WRITE,
+		if (virtq_add_segment(vq, c, e.addr, e.len, e.flags & VIRTQ_DESC_F_WRITE,
 				      "indirect descriptor", i) < 0)
 			return -1;
 	}
@@ -308,6 +309,12 @@ bool vqp_set_notify_suppression(struct virtq *vq, bool suppress)
 	/* The driver reads our flags after making descriptors available
 	 * (2.8.21.3.1); we look at the ring after writing them. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return vqp_has_avail(vq);
+}
+
+/* 2.8.1: the device's next descriptor is available. */
+bool vqp_has_avail(const struct virtq *vq)
+{
 	return is_avail(load_flags(vq, vq->avail_pos), vq->avail_wrap);
 }
 

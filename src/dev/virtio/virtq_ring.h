@@ -64,9 +64,6 @@ int virtq_decode_at(const struct virtq *vq, uint16_t pos, struct virtq_chain *c)
 /* Shared by both formats' chain walkers (virtq_chain.c). */
 /* An empty chain for the one found at chain count pos. */
 void virtq_chain_start(const struct virtq *vq, struct virtq_chain *c, uint16_t pos);
-/* Copy one split descriptor (2.7.5) at p (inside guest RAM, maybe
- * unaligned) and byte-swap it. */
-void virtq_read_desc(const uint8_t *p, struct virtq_desc *d);
 /* Append a checked buffer: inside guest RAM, readable ones first
  * (2.7.4.2), chain bounds. where names the descriptor in messages
  * ("descriptor 5", "indirect descriptor 2"). 0, or -1 with c->error. */
@@ -101,6 +98,7 @@ void vqp_unpop(struct virtq *vq, const struct virtq_used_elem *e, uint16_t n);
 int vqp_push_many(struct virtq *vq, const struct virtq_used_elem *e, unsigned n);
 bool vqp_need_interrupt(struct virtq *vq);
 bool vqp_set_notify_suppression(struct virtq *vq, bool suppress);
+bool vqp_has_avail(const struct virtq *vq);
 uint16_t vqp_avail_idx(const struct virtq *vq);
 
 /* Shared wording for an avail index that ran ahead of the ring: 0 when
