@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Little-endian loads and stores at any alignment, for the boot formats
- * (setup header, zero page, ELF, start_info), all little-endian on x86. */
+ * (setup header, zero page, ELF, start_info), all little-endian on x86,
+ * and for what else the guest lays out so: kallsyms, virtio registers and
+ * headers. */
 #ifndef HVMON_BOOT_LE_H
 #define HVMON_BOOT_LE_H
 

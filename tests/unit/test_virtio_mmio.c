@@ -246,6 +246,14 @@ START_TEST(interrupts)
 	wr(VIRTIO_MMIO_STATUS, 4, 0);
 	ck_assert(!r.level);
 	ck_assert(!virtio_mmio_irq_level(m));
+	/* The status is the register's low byte, as the core reads it: 0x100
+	 * resets too, and the line follows. */
+	driver_ok();
+	virtio_dev_config_changed(d);
+	ck_assert(r.level);
+	wr(VIRTIO_MMIO_STATUS, 4, 0x100);
+	ck_assert_uint_eq(rd(VIRTIO_MMIO_STATUS, 4), 0);
+	ck_assert(!r.level);
 	free(c);
 }
 END_TEST

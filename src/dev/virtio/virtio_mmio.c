@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "boot/le.h"
 #include "dev/virtio/virtio_trace.h"
 #include "vmm/iothread.h"
 
@@ -36,25 +37,8 @@ struct virtio_mmio {
 	 * virtio_dev function while holding it. */
 	pthread_mutex_t lock;
 	bool level;
-	uint32_t shm_sel;    /* 4.2.2 SHMSel: no regions, kept for reads */
 	struct vmmio_kick kick[VIRTIO_DEV_MAX_QUEUES];
 };
-
-static uint32_t get_le32(const void *data)
-{
-	const uint8_t *b = data;
-
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
-}
-
-static void put_le32(void *data, uint32_t v)
-{
-	uint8_t *b = data;
-
-	for (unsigned i = 0; i < 4; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-}
 
 static void set_level(struct virtio_mmio *m, bool level)
 {
@@ -68,11 +52,12 @@ static void set_level(struct virtio_mmio *m, bool level)
 
 /* Device callbacks, device mutex held (virtio_dev.h): the ISR byte already
  * has its new bit, so InterruptStatus is not 0 now. */
-static void queue_irq(void *opaque, uint16_t q, uint16_t vector)
+static bool queue_irq(void *opaque, uint16_t q, uint16_t vector)
 {
 	(void)q;
 	(void)vector;   /* 4.2: no vectors, one line */
 	set_level(opaque, true);
+	return true;
 }
 
 static void config_irq(void *opaque, uint16_t vector)
@@ -167,8 +152,9 @@ static void reg_write(struct virtio_mmio *m, uint64_t off, uint32_t v)
 		interrupt_ack(m, v); break;
 	case VIRTIO_MMIO_STATUS:
 		virtio_dev_reg_write(d, VIRTIO_REG_STATUS, v);
-		/* 4.2.2.1: writing 0 resets the device, ISR included. */
-		if (v == 0)
+		/* 4.2.2.1: writing 0 resets the device, ISR included; the
+		 * status is the low byte, as the core reads it. */
+		if ((uint8_t)v == 0)
 			interrupt_ack(m, 0);
 		break;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
@@ -183,13 +169,10 @@ static void reg_write(struct virtio_mmio *m, uint64_t off, uint32_t v)
 		virtio_dev_reg_write(d, VIRTIO_REG_QUEUE_DEVICE_LO, v); break;
 	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
 		virtio_dev_reg_write(d, VIRTIO_REG_QUEUE_DEVICE_HI, v); break;
-	case VIRTIO_MMIO_SHM_SEL:
-		pthread_mutex_lock(&m->lock);
-		m->shm_sel = v;
-		pthread_mutex_unlock(&m->lock);
-		break;
 	default:
-		break;   /* read-only registers and holes */
+		/* Read-only registers, holes, and SHMSel: no shared memory
+		 * regions exist, so every selection reads length -1. */
+		break;
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "boot/le.h"
 #include "dev/virtio/virtio_net_impl.h"
 #include "vmm/iothread.h"
 
@@ -41,12 +42,6 @@ static void watch_tap_locked(struct virtio_net *n, bool on)
 						 n) == 0;
 	else if (iothread_del_fd(n->io, n->tap.fd) == 0)
 		n->tap_watched = false;
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
 }
 
 /* Copy len bytes of src into the chain's writable segments; returns the
