@@ -68,13 +68,14 @@ static void fake_describe(void *opaque, uint16_t q,
 		 (unsigned)ch->readable);
 }
 
-static void fake_queue_irq(void *opaque, uint16_t q, uint16_t vector)
+static bool fake_queue_irq(void *opaque, uint16_t q, uint16_t vector)
 {
 	struct fake *x = opaque;
 
 	x->queue_irqs++;
 	x->queue_irq_q = q;
 	x->queue_irq_vector = vector;
+	return true;   /* a line, as INTx */
 }
 
 static void fake_config_irq(void *opaque, uint16_t vector)

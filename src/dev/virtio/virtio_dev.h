@@ -134,17 +134,18 @@ struct virtio_dev_ops {
 
 /* A transport's interrupt paths; vector is the MSI-X vector the driver
  * chose (VIRTQ_NO_VECTOR when none). Called with the device mutex held.
+ * queue_interrupt returns whether it went through the line, whose driver
+ * reads the ISR to learn why (4.1.4.5.1: the queue bit is set only with
+ * MSI-X disabled), rather than through a vector: the transport decides
+ * both at once, so a driver enabling MSI-X meanwhile cannot split them.
  * release (may be NULL) hands a queue whose buffers DRIVER_OK releases to
  * the thread the transport's kicks run on, which then calls
  * virtio_dev_queue_release; it is called on the vCPU thread that wrote
  * DRIVER_OK, without the mutex. Without it the backend runs right there. */
 struct virtio_transport {
-	void (*queue_interrupt)(void *opaque, uint16_t q, uint16_t vector);
+	bool (*queue_interrupt)(void *opaque, uint16_t q, uint16_t vector);
 	void (*config_interrupt)(void *opaque, uint16_t vector);
 	void (*release)(void *opaque, uint16_t q);
-	/* Queue interrupts go through vectors (MSI-X enabled), so the ISR's
-	 * queue bit is not set (4.1.4.5.1). NULL: never. Device mutex held. */
-	bool (*vectors_on)(void *opaque);
 	void *opaque;
 };
 

@@ -125,14 +125,13 @@ bool virtio_dev_notify_used(struct virtio_dev *d, uint16_t q)
 	if ((d->status & VIRTIO_STATUS_DRIVER_OK) && virtq_need_interrupt(vq)) {
 		/* 4.1.4.5: ISR bit 0 is "Queue Interrupt"; INTx drivers read
 		 * it to learn why the line is up. 4.1.4.5.1: only "if MSI-X
-		 * capability is disabled". */
-		if (!d->transport.vectors_on || !d->transport.vectors_on(d->transport.opaque)) {
+		 * capability is disabled". The driver's ISR read takes this
+		 * mutex, so setting the bit after raising the line is in time. */
+		if (!d->transport.queue_interrupt ||
+		    d->transport.queue_interrupt(d->transport.opaque, q, vq->msix_vector)) {
 			d->isr |= VIRTIO_ISR_QUEUE;
 			d->hist.irqs_since_isr_read++;
 		}
-		if (d->transport.queue_interrupt)
-			d->transport.queue_interrupt(d->transport.opaque, q,
-						     vq->msix_vector);
 		sent = true;
 	}
 	if (pushed && virtio_tracing())

@@ -100,25 +100,28 @@ void vpci_intx_update_locked(struct virtio_pci *p)
 	}
 }
 
-static void raise_locked(struct virtio_pci *p, uint16_t vector)
+/* Through the vector with MSI-X enabled, else INTx: true for INTx. */
+static bool raise_locked(struct virtio_pci *p, uint16_t vector)
 {
 	if (msix_on(p)) {
 		msix_notify_locked(p, vector);
-	} else {
-		p->intx_pending = true;
-		vpci_intx_update_locked(p);
+		return false;
 	}
+	p->intx_pending = true;
+	vpci_intx_update_locked(p);
+	return true;
 }
 
 /* Device callbacks: the device mutex is held (virtio_dev.h). */
-static void queue_irq(void *opaque, uint16_t q, uint16_t vector)
+static bool queue_irq(void *opaque, uint16_t q, uint16_t vector)
 {
 	struct virtio_pci *p = opaque;
 
 	(void)q;
 	pthread_mutex_lock(&p->lock);
-	raise_locked(p, vector);
+	bool intx = raise_locked(p, vector);
 	pthread_mutex_unlock(&p->lock);
+	return intx;
 }
 
 static void config_irq(void *opaque, uint16_t vector)
@@ -126,35 +129,21 @@ static void config_irq(void *opaque, uint16_t vector)
 	queue_irq(opaque, 0, vector);
 }
 
-static bool vectors_on(void *opaque)
-{
-	struct virtio_pci *p = opaque;
-
-	pthread_mutex_lock(&p->lock);
-	bool on = msix_on(p);
-	pthread_mutex_unlock(&p->lock);
-	return on;
-}
-
 const struct virtio_transport vpci_transport_ops = {
 	.queue_interrupt = queue_irq,
 	.config_interrupt = config_irq,
 	.release = vpci_release,
-	.vectors_on = vectors_on,
 };
 
 void vpci_intx_isr_read(struct virtio_pci *p)
 {
-	struct virtio_dev_state st;
-
 	pthread_mutex_lock(&p->lock);
 	p->intx_pending = false;
 	vpci_intx_update_locked(p);
 	pthread_mutex_unlock(&p->lock);
 	/* An interrupt raised between the read and the lowering set a new
 	 * ISR bit; keep the line up for it. */
-	virtio_dev_get_state(p->dev, &st);
-	if (st.isr) {
+	if (virtio_dev_isr_peek(p->dev)) {
 		pthread_mutex_lock(&p->lock);
 		if (!msix_on(p)) {
 			p->intx_pending = true;
