@@ -51,10 +51,11 @@ static void console_input_ready(void *opaque, int fd, uint32_t events)
 		iothread_del_fd(m->io, fd);
 }
 
-/* The virtio devices, each kind in command-line order. Every failure is
- * about the user's input (a disk that cannot be opened, a tap that cannot
- * be created, too many devices). */
-static int machine_virtio(struct machine *m, char *err, size_t errlen)
+/* The virtio devices, each kind in command-line order. The board failing
+ * is the host's (memory, KVM); a device failing is about the user's input
+ * (a disk that cannot be opened, a tap that cannot be created, too many
+ * devices). */
+static enum machine_error machine_virtio(struct machine *m, char *err, size_t errlen)
 {
 	const struct machine_config *c = &m->cfg;
 
@@ -62,24 +63,24 @@ static int machine_virtio(struct machine *m, char *err, size_t errlen)
 				     c->virtio_mmio ? VIRTIO_ON_MMIO : VIRTIO_ON_PCI,
 				     c->virtio_packed, err, errlen);
 	if (!m->virtio)
-		return -1;
+		return MACHINE_HOST_ERROR;
 	for (int i = 0; i < c->ndisks; i++)
 		if (virtio_board_add_blk(m->virtio, c->disk[i].path, c->disk[i].readonly,
 					 c->disk[i].id, err, errlen) < 0)
-			return -1;
+			return MACHINE_BAD_INPUT;
 	for (int i = 0; i < c->nnets; i++)
 		if (virtio_board_add_net(m->virtio, c->net[i].ifname,
 					 c->net[i].has_mac ? c->net[i].mac : NULL, err, errlen) < 0)
-			return -1;
+			return MACHINE_BAD_INPUT;
 	for (int i = 0; i < c->nhvcs; i++) {
 		m->hvc[i] = chardev_open(c->hvc[i], err, errlen);
 		if (!m->hvc[i] || virtio_board_add_console(m->virtio, m->hvc[i], err, errlen) < 0)
-			return -1;
+			return MACHINE_BAD_INPUT;
 	}
 	for (int i = 0; i < c->nrngs; i++)
 		if (virtio_board_add_rng(m->virtio, err, errlen) < 0)
-			return -1;
-	return 0;
+			return MACHINE_BAD_INPUT;
+	return MACHINE_OK;
 }
 
 static enum machine_error machine_devices(struct machine *m, char *err, size_t errlen)
@@ -109,8 +110,11 @@ static enum machine_error machine_devices(struct machine *m, char *err, size_t e
 		snprintf(err, errlen, "internal error: overlapping device ranges");
 		return MACHINE_HOST_ERROR;
 	}
-	if (machine_virtio_count(&m->cfg) && machine_virtio(m, err, errlen) < 0)
-		return MACHINE_BAD_INPUT;
+	if (machine_virtio_count(&m->cfg)) {
+		enum machine_error e = machine_virtio(m, err, errlen);
+		if (e != MACHINE_OK)
+			return e;
+	}
 	chardev_set_input_sink(m->console, console_to_com1, m->com1);
 	/* With a stdio console, stdin belongs to the monitor. */
 	int in = chardev_kind(m->console) == CHARDEV_STDIO ? -1 : chardev_input_fd(m->console);
