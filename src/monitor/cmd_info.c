@@ -123,31 +123,33 @@ static int info_status(struct monitor *mon)
 	return 0;
 }
 
+static int info_registers(struct monitor *mon)
+{
+	char *args[] = { "regs", NULL };
+	return cmd_regs(mon, 1, args);
+}
+
+const struct mon_info_subject mon_info_subjects[] = {
+	{ "kvm", info_kvm },
+	{ "break", info_breakpoints },
+	{ "breakpoints", info_breakpoints },
+	{ "mem", info_mem },
+	{ "io", info_io },
+	{ "post", info_post },
+	{ "cpus", info_cpus },
+	{ "exits", info_exits },
+	{ "status", info_status },
+	{ "virtio", info_virtio },      /* cmd_virtio.c */
+	{ "registers", info_registers },
+	{ NULL, NULL },
+};
+
 int cmd_info(struct monitor *mon, int argc, char **argv)
 {
 	if (argc != 2)
 		return mon_error(mon, "usage: info SUBJECT (try 'help info')");
-	if (!strcmp(argv[1], "kvm"))
-		return info_kvm(mon);
-	if (!strcmp(argv[1], "io"))
-		return info_io(mon);
-	if (!strcmp(argv[1], "post"))
-		return info_post(mon);
-	if (!strcmp(argv[1], "cpus"))
-		return info_cpus(mon);
-	if (!strcmp(argv[1], "status"))
-		return info_status(mon);
-	if (!strcmp(argv[1], "break") || !strcmp(argv[1], "breakpoints"))
-		return info_breakpoints(mon);
-	if (!strcmp(argv[1], "mem"))
-		return info_mem(mon);
-	if (!strcmp(argv[1], "exits"))
-		return info_exits(mon);
-	if (!strcmp(argv[1], "virtio"))   /* cmd_virtio.c */
-		return info_virtio(mon);
-	if (!strcmp(argv[1], "registers")) {
-		char *args[] = { "regs", NULL };
-		return cmd_regs(mon, 1, args);
-	}
+	for (const struct mon_info_subject *s = mon_info_subjects; s->name; s++)
+		if (!strcmp(argv[1], s->name))
+			return s->fn(mon);
 	return mon_error(mon, "info: unknown subject '%s' (try 'help info')", argv[1]);
 }

@@ -58,6 +58,14 @@ int cmd_console(struct monitor *mon, int argc, char **argv);
 int cmd_vq(struct monitor *mon, int argc, char **argv);
 int cmd_diagnose(struct monitor *mon, int argc, char **argv);
 
+/* `info SUBJECT`'s subjects, for the command and for TAB completion;
+ * the last has a NULL name. */
+struct mon_info_subject {
+	const char *name;
+	int (*fn)(struct monitor *mon);
+};
+extern const struct mon_info_subject mon_info_subjects[];
+
 /* `info` subjects implemented next to their commands. */
 int info_breakpoints(struct monitor *mon);
 int info_mem(struct monitor *mon);

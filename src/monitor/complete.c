@@ -46,9 +46,7 @@ static const char *command_at(int i)
 
 static const char *info_subject_at(int i)
 {
-	static const char *const s[] = { "kvm", "break", "mem", "io", "post", "cpus", "exits",
-					 "status", "virtio", NULL };
-	return i < (int)(sizeof(s) / sizeof(s[0])) ? s[i] : NULL;
+	return mon_info_subjects[i].name;   /* NULL-terminated */
 }
 
 static const char *trace_word_at(int i)
@@ -159,8 +157,12 @@ static char **mon_complete(const char *text, int start, int end)
 	if (nwords == 3 && !strcmp(cmd, "trace") && !strcmp(words[1], "virtio") &&
 	    !strcmp(words[2], "on"))
 		return complete_list(text, device_at);
-	if (!strcmp(cmd, "regs"))
+	/* regs NAME=VALUE: a name where a word starts; after the '=' (a
+	 * word break) a value, completed as any expression below. */
+	if (!strcmp(cmd, "regs") && rl_line_buffer[start - 1] == ' ') {
+		rl_completion_append_character = '\0';   /* the value follows the '=' */
 		return rl_completion_matches(text, register_assign_generator);
+	}
 	if (text[0] == '$')
 		return rl_completion_matches(text, register_generator);
 	return rl_completion_matches(text, symbol_generator);
