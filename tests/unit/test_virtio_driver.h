@@ -14,6 +14,9 @@
 
 struct tvd_irqs {
 	unsigned queue, config;
+	bool can_defer;        /* the transport takes deferred queues */
+	unsigned defers;       /* ... and how many it was given */
+	uint16_t deferred_q;   /* the last one */
 };
 
 static inline bool tvd_queue_irq(void *opaque, uint16_t q, uint16_t vector)
@@ -30,10 +33,24 @@ static inline void tvd_config_irq(void *opaque, uint16_t vector)
 	((struct tvd_irqs *)opaque)->config++;
 }
 
-/* Interrupts of d are counted in *c (zeroed here). */
+/* A transport's defer: counted; the test serves the queue later with
+ * virtio_dev_queue_release, as the I/O thread would. */
+static inline bool tvd_defer(void *opaque, uint16_t q)
+{
+	struct tvd_irqs *c = opaque;
+
+	if (!c->can_defer)
+		return false;
+	c->defers++;
+	c->deferred_q = q;
+	return true;
+}
+
+/* Interrupts and deferrals of d are counted in *c (zeroed here: no
+ * deferring until the test sets can_defer). */
 static inline void tvd_stub_transport(struct virtio_dev *d, struct tvd_irqs *c)
 {
-	struct virtio_transport t = { tvd_queue_irq, tvd_config_irq, NULL, c };
+	struct virtio_transport t = { tvd_queue_irq, tvd_config_irq, tvd_defer, c };
 
 	*c = (struct tvd_irqs){ 0 };
 	virtio_dev_set_transport(d, &t);

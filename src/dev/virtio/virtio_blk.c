@@ -61,14 +61,13 @@ static void blk_config_read(void *opaque, uint32_t offset, void *data,
 
 /* Serve the request queue until it is empty, with notifications
  * suppressed meanwhile (2.7.10) and one interrupt at the end (2.7.7); at
- * most VIRTIO_BURST requests, then the I/O thread's kick eventfd brings
- * us back after the other devices had their turn. */
+ * most VIRTIO_BURST requests, then the I/O thread brings us back after the
+ * other devices had their turn. */
 static void blk_process(struct virtio_blk *b)
 {
 	struct virtq_chain *c = &b->chain;
 	bool retried = false;
 	unsigned total = 0;
-	uint64_t one = 1;
 
 	if (!b->dev)
 		return;
@@ -85,8 +84,7 @@ static void blk_process(struct virtio_blk *b)
 			served++;
 			total++;
 		}
-		if (total == VIRTIO_BURST && b->io &&
-		    write(b->kickfd, &one, sizeof(one)) == sizeof(one))
+		if (total == VIRTIO_BURST && virtio_dev_defer_queue(b->dev, REQUEST_QUEUE))
 			break;
 		if (total == VIRTIO_BURST)
 			total = 0;   /* no I/O thread to come back: on, here */

@@ -241,7 +241,7 @@ static void free_net(void *p)
 
 int virtio_board_add_rng(struct virtio_board *b, char *err, size_t errlen)
 {
-	struct virtio_rng *rng = virtio_rng_new(&b->vm->mem, b->io);
+	struct virtio_rng *rng = virtio_rng_new(&b->vm->mem);
 
 	if (!rng) {
 		snprintf(err, errlen, "out of memory creating virtio-rng");

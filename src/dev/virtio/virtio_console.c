@@ -36,15 +36,13 @@ struct virtio_console {
 
 #define EMERG_MAX sizeof(((struct virtio_console *)0)->emerg)
 
-static void console_deferred(void *opaque);
-
-/* VIRTIO_BURST buffers a round: after that the rest waits for the I/O
- * thread's next turn (both queues, console_deferred). */
-static bool burst_done(struct virtio_console *c, unsigned *served)
+/* VIRTIO_BURST buffers a round on queue q: after that the rest waits for
+ * the I/O thread's next turn. */
+static bool burst_done(struct virtio_console *c, uint16_t q, unsigned *served)
 {
 	if ((*served)++ < VIRTIO_BURST)
 		return false;
-	return c->io && iothread_defer(c->io, console_deferred, c) == 0;
+	return virtio_dev_defer_queue(c->dev, q);
 }
 
 /* Move FIFO bytes into the receive buffers the driver posted. 5.3.6.1:
@@ -55,7 +53,7 @@ static void rx_deliver_locked(struct virtio_console *c)
 	bool pushed = false;
 	unsigned served = 0;
 
-	while (c->len && !burst_done(c, &served) &&
+	while (c->len && !burst_done(c, VIRTIO_CONSOLE_RX_QUEUE, &served) &&
 	       virtio_dev_pop(c->dev, VIRTIO_CONSOLE_RX_QUEUE, c->chain) == 1) {
 		const struct virtq_chain *ch = c->chain;
 		uint32_t done = 0;
@@ -112,7 +110,7 @@ static void tx_drain_locked(struct virtio_console *c)
 	unsigned served = 0;
 
 	emerg_flush(c);
-	while (!burst_done(c, &served) &&
+	while (!burst_done(c, VIRTIO_CONSOLE_TX_QUEUE, &served) &&
 	       virtio_dev_pop(c->dev, VIRTIO_CONSOLE_TX_QUEUE, c->chain) == 1) {
 		const struct virtq_chain *ch = c->chain;
 
@@ -142,13 +140,13 @@ static void console_notified(void *opaque, uint16_t q)
 	pthread_mutex_unlock(&c->work);
 }
 
-static void console_deferred(void *opaque)
+/* emerg_wr's bytes, on the I/O thread. */
+static void emerg_deferred(void *opaque)
 {
 	struct virtio_console *c = opaque;
 
 	pthread_mutex_lock(&c->work);
-	rx_deliver_locked(c);
-	tx_drain_locked(c);   /* emerg_wr's bytes first */
+	emerg_flush(c);
 	pthread_mutex_unlock(&c->work);
 }
 
@@ -192,7 +190,7 @@ static void console_config_write(void *opaque, uint32_t offset, const void *data
 	if (c->emerg_len < EMERG_MAX)
 		c->emerg[c->emerg_len++] = *(const uint8_t *)data;
 	pthread_mutex_unlock(&c->emerg_lock);
-	if (!c->io || iothread_defer(c->io, console_deferred, c) < 0)
+	if (!c->io || iothread_defer(c->io, emerg_deferred, c) < 0)
 		emerg_flush(c);
 }
 

@@ -360,9 +360,7 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 	for (uint16_t q = 0; q < d->ops.num_queues; q++) {
 		if (!(ready[q / 64] & (1ULL << (q % 64))))
 			continue;
-		if (d->transport.release)
-			d->transport.release(d->transport.opaque, q);
-		else
+		if (!virtio_dev_defer_queue(d, q))
 			d->ops.queue_notified(d->opaque, q);
 	}
 }

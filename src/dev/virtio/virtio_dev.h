@@ -138,14 +138,14 @@ struct virtio_dev_ops {
  * reads the ISR to learn why (4.1.4.5.1: the queue bit is set only with
  * MSI-X disabled), rather than through a vector: the transport decides
  * both at once, so a driver enabling MSI-X meanwhile cannot split them.
- * release (may be NULL) hands a queue whose buffers DRIVER_OK releases to
- * the thread the transport's kicks run on, which then calls
- * virtio_dev_queue_release; it is called on the vCPU thread that wrote
- * DRIVER_OK, without the mutex. Without it the backend runs right there. */
+ * defer (may be NULL) has queue q served on a later round of the thread
+ * the transport's kicks run on, which then calls virtio_dev_queue_release;
+ * false when it cannot (no such thread, too many waiting). Called without
+ * the mutex, through virtio_dev_defer_queue. */
 struct virtio_transport {
 	bool (*queue_interrupt)(void *opaque, uint16_t q, uint16_t vector);
 	void (*config_interrupt)(void *opaque, uint16_t vector);
-	void (*release)(void *opaque, uint16_t q);
+	bool (*defer)(void *opaque, uint16_t q);
 	void *opaque;
 };
 
@@ -248,6 +248,12 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q);
  * 2.1.2). Only while the queue is ready and the device live. */
 void virtio_dev_queue_release(struct virtio_dev *d, uint16_t q);
 
+/* Serve queue q again on the I/O thread's next round, after the other
+ * devices (transport defer): for the buffers DRIVER_OK releases, and for a
+ * backend that served VIRTIO_BURST chains. false when nothing will come
+ * back: the caller goes on itself. */
+bool virtio_dev_defer_queue(struct virtio_dev *d, uint16_t q);
+
 /* Backend side. pop: 1 chain, 0 nothing (or not DRIVER_OK, or
  * NEEDS_RESET), -1 the driver broke a ring rule: the device is now
  * NEEDS_RESET with the reason. */
@@ -272,7 +278,7 @@ bool virtio_dev_suppress_notify(struct virtio_dev *d, uint16_t q,
  * taken (0 when the queue is not ready or the device not live). */
 uint16_t virtio_dev_pending(struct virtio_dev *d, uint16_t q);
 /* Chains a backend serves per round before it lets the I/O thread go
- * round (the rest is rescheduled with iothread_defer): one busy ring must
+ * round (the rest with virtio_dev_defer_queue): one busy ring must
  * not starve the other devices, and one interrupt decision never spans
  * more than 2^16 used entries. */
 #define VIRTIO_BURST 256

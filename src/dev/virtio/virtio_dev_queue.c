@@ -52,6 +52,13 @@ void virtio_dev_queue_release(struct virtio_dev *d, uint16_t q)
 		d->ops.queue_notified(d->opaque, q);
 }
 
+bool virtio_dev_defer_queue(struct virtio_dev *d, uint16_t q)
+{
+	/* The transport is set before any vCPU runs and never changes. */
+	return q < d->ops.num_queues && d->transport.defer &&
+	       d->transport.defer(d->transport.opaque, q);
+}
+
 int virtio_dev_pop(struct virtio_dev *d, uint16_t q, struct virtq_chain *c)
 {
 	int r = 0;

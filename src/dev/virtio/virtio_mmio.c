@@ -297,20 +297,20 @@ static void release_on_iothread(void *opaque)
 	virtio_dev_queue_release(k->m->dev, k->q);
 }
 
-/* DRIVER_OK's early buffers go to the I/O thread, as kicks do. */
-static void release(void *opaque, uint16_t q)
+/* Deferred work (DRIVER_OK's early buffers, a backend's next burst) goes
+ * to the I/O thread, as kicks do. */
+static bool defer(void *opaque, uint16_t q)
 {
 	struct virtio_mmio *m = opaque;
 
-	if (q >= m->nq || !m->cfg.io ||
-	    iothread_defer(m->cfg.io, release_on_iothread, &m->kick[q]) < 0)
-		virtio_dev_queue_release(m->dev, q);
+	return q < m->nq && m->cfg.io &&
+	       iothread_defer(m->cfg.io, release_on_iothread, &m->kick[q]) == 0;
 }
 
 static const struct virtio_transport vmmio_transport_ops = {
 	.queue_interrupt = queue_irq,
 	.config_interrupt = config_irq,
-	.release = release,
+	.defer = defer,
 };
 
 struct virtio_mmio *virtio_mmio_new(struct virtio_dev *dev,

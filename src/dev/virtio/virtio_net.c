@@ -174,7 +174,7 @@ static void tx_locked(struct virtio_net *n)
 			if (virtio_dev_push(n->dev, VIRTIO_NET_TX_QUEUE, n->chain, 0) == 0)
 				pushed = true;
 		}
-		if (sent == VIRTIO_BURST && virtio_net_defer(n, VIRTIO_NET_TX_QUEUE))
+		if (sent == VIRTIO_BURST && virtio_dev_defer_queue(n->dev, VIRTIO_NET_TX_QUEUE))
 			break;
 		if (sent == VIRTIO_BURST)
 			sent = 0;   /* no I/O thread to go round: on, here */
@@ -184,30 +184,6 @@ static void tx_locked(struct virtio_net *n)
 out:
 	if (pushed)
 		virtio_dev_notify_used(n->dev, VIRTIO_NET_TX_QUEUE);
-}
-
-static void rx_deferred(void *opaque)
-{
-	struct virtio_net *n = opaque;
-
-	pthread_mutex_lock(&n->work);
-	virtio_net_rx_locked(n);
-	pthread_mutex_unlock(&n->work);
-}
-
-static void tx_deferred(void *opaque)
-{
-	struct virtio_net *n = opaque;
-
-	pthread_mutex_lock(&n->work);
-	tx_locked(n);
-	pthread_mutex_unlock(&n->work);
-}
-
-bool virtio_net_defer(struct virtio_net *n, uint16_t q)
-{
-	return n->io && iothread_defer(n->io, q == VIRTIO_NET_TX_QUEUE ? tx_deferred : rx_deferred,
-				       n) == 0;
 }
 
 static void net_notified(void *opaque, uint16_t q)

@@ -53,8 +53,5 @@ struct virtio_net {
 void virtio_net_rx_locked(struct virtio_net *n);
 /* The tap became readable (iothread_fd_fn). */
 void virtio_net_tap_ready(void *opaque, int fd, uint32_t events);
-/* virtio_net.c: a burst ran out on queue q (VIRTIO_BURST); have the I/O
- * thread go on with it later. False without an I/O thread: go on now. */
-bool virtio_net_defer(struct virtio_net *n, uint16_t q);
 
 #endif

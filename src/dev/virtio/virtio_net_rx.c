@@ -193,7 +193,7 @@ void virtio_net_rx_locked(struct virtio_net *n)
 	}
 	sync_offloads_locked(n, reset);
 	for (;;) {
-		if (frames == VIRTIO_NET_RX_BURST && virtio_net_defer(n, VIRTIO_NET_RX_QUEUE))
+		if (frames == VIRTIO_NET_RX_BURST && virtio_dev_defer_queue(n->dev, VIRTIO_NET_RX_QUEUE))
 			break;   /* the rest on the I/O thread's next round */
 		if (!n->frame_len) {
 			ssize_t r = read(n->tap.fd, n->frame, sizeof(n->frame));
@@ -245,11 +245,7 @@ void virtio_net_rx_locked(struct virtio_net *n)
 
 void virtio_net_tap_ready(void *opaque, int fd, uint32_t events)
 {
-	struct virtio_net *n = opaque;
-
 	(void)fd;
 	(void)events;
-	pthread_mutex_lock(&n->work);
-	virtio_net_rx_locked(n);
-	pthread_mutex_unlock(&n->work);
+	virtio_net_poll_tap(opaque);
 }

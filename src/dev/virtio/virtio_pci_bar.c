@@ -229,13 +229,12 @@ static void release_on_iothread(void *opaque)
 	virtio_dev_queue_release(k->p->dev, k->q);
 }
 
-void vpci_release(void *opaque, uint16_t q)
+bool vpci_defer(void *opaque, uint16_t q)
 {
 	struct virtio_pci *p = opaque;
 
-	if (q >= p->nq || !p->cfg.io ||
-	    iothread_defer(p->cfg.io, release_on_iothread, &p->kick[q]) < 0)
-		virtio_dev_queue_release(p->dev, q);
+	return q < p->nq && p->cfg.io &&
+	       iothread_defer(p->cfg.io, release_on_iothread, &p->kick[q]) == 0;
 }
 
 void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,

@@ -132,7 +132,7 @@ static void config_irq(void *opaque, uint16_t vector)
 const struct virtio_transport vpci_transport_ops = {
 	.queue_interrupt = queue_irq,
 	.config_interrupt = config_irq,
-	.release = vpci_release,
+	.defer = vpci_defer,
 };
 
 void vpci_intx_isr_read(struct virtio_pci *p)

@@ -9,13 +9,11 @@
 #include <stdlib.h>
 #include <sys/random.h>
 
-#include "vmm/iothread.h"
 
 #define RNG_QUEUE_SIZE 256
 
 struct virtio_rng {
 	struct virtio_dev *dev;
-	struct iothread *io;
 	struct virtq_chain *chain;   /* big (VIRTQ_CHAIN_MAX_SEGS): heap */
 	pthread_mutex_t work;        /* guards chain and bytes */
 	uint64_t bytes;              /* handed to the guest */
@@ -51,8 +49,6 @@ static uint32_t fill(const struct virtq_chain *c, uint32_t max)
 /* 5.4.6: requestq only. Runs without the device mutex (virtio_dev.h), on
  * the I/O thread or, for kicks released by DRIVER_OK, a vCPU thread: the
  * work lock keeps the two from sharing the chain buffer. */
-static void rng_deferred(void *opaque);
-
 static void rng_notified(void *opaque, uint16_t q)
 {
 	struct virtio_rng *r = opaque;
@@ -69,18 +65,12 @@ static void rng_notified(void *opaque, uint16_t q)
 
 		if (virtio_dev_push(r->dev, 0, r->chain, n) == 0)
 			pushed = true;
-		if (++served == VIRTIO_BURST && r->io &&
-		    iothread_defer(r->io, rng_deferred, r) == 0)
+		if (++served == VIRTIO_BURST && virtio_dev_defer_queue(r->dev, 0))
 			break;
 	}
 	if (pushed)
 		virtio_dev_notify_used(r->dev, 0);
 	pthread_mutex_unlock(&r->work);
-}
-
-static void rng_deferred(void *opaque)
-{
-	rng_notified(opaque, 0);
 }
 
 /* 5.4.4: no device configuration; never called with config_size 0. */
@@ -111,7 +101,7 @@ static void rng_describe(void *opaque, uint16_t q, const struct virtq_chain *c,
 	snprintf(buf, len, "rng read %llu bytes", (unsigned long long)c->writable);
 }
 
-struct virtio_rng *virtio_rng_new(const struct guest_mem *mem, struct iothread *io)
+struct virtio_rng *virtio_rng_new(const struct guest_mem *mem)
 {
 	static const struct virtio_dev_ops ops = {
 		.name = "virtio-rng",
@@ -130,7 +120,6 @@ struct virtio_rng *virtio_rng_new(const struct guest_mem *mem, struct iothread *
 	if (!r)
 		return NULL;
 	pthread_mutex_init(&r->work, NULL);
-	r->io = io;
 	r->chain = malloc(sizeof(*r->chain));
 	r->dev = r->chain ? virtio_dev_new(&ops, r, mem) : NULL;
 	if (!r->dev) {

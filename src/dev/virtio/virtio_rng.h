@@ -18,11 +18,8 @@
 
 struct virtio_rng;
 
-struct iothread;
-
-/* NULL on allocation failure. mem must outlive the device; io (may be
- * NULL) takes the rest of a long burst. */
-struct virtio_rng *virtio_rng_new(const struct guest_mem *mem, struct iothread *io);
+/* NULL on allocation failure. mem must outlive the device. */
+struct virtio_rng *virtio_rng_new(const struct guest_mem *mem);
 void virtio_rng_free(struct virtio_rng *r);
 /* The device to give a transport. */
 struct virtio_dev *virtio_rng_dev(struct virtio_rng *r);
