@@ -15,6 +15,27 @@
 
 #define BIT(n) (1ULL << (n))
 
+/* Each receive offload: the tap's TUNSETOFFLOAD bit and the feature that
+ * lets the driver take such frames (5.1.3). */
+static const struct {
+	unsigned tap, feature;
+} guest_offloads[] = {
+	{ TAP_OFFLOAD_CSUM, VIRTIO_NET_F_GUEST_CSUM },
+	{ TAP_OFFLOAD_TSO4, VIRTIO_NET_F_GUEST_TSO4 },
+	{ TAP_OFFLOAD_TSO6, VIRTIO_NET_F_GUEST_TSO6 },
+	{ TAP_OFFLOAD_TSO_ECN, VIRTIO_NET_F_GUEST_ECN },
+};
+
+unsigned virtio_net_tap_offloads(uint64_t f)
+{
+	unsigned want = 0;
+
+	for (size_t i = 0; i < sizeof(guest_offloads) / sizeof(guest_offloads[0]); i++)
+		if (f & BIT(guest_offloads[i].feature))
+			want |= guest_offloads[i].tap;
+	return want;
+}
+
 /* 5.1.3: transmit offloads the tap always takes (virtio_net_hdr_to_skb),
  * receive offloads only as TUNSETOFFLOAD allows. */
 static uint64_t net_features(const struct tap *t)
@@ -24,14 +45,13 @@ static uint64_t net_features(const struct tap *t)
 		     BIT(VIRTIO_NET_F_HOST_TSO4) | BIT(VIRTIO_NET_F_HOST_TSO6) |
 		     BIT(VIRTIO_NET_F_HOST_ECN);
 
-	if (t->offloads & TAP_OFFLOAD_CSUM)
-		f |= BIT(VIRTIO_NET_F_GUEST_CSUM);
-	if (t->offloads & TAP_OFFLOAD_TSO4)
-		f |= BIT(VIRTIO_NET_F_GUEST_TSO4);
-	if (t->offloads & TAP_OFFLOAD_TSO6)
-		f |= BIT(VIRTIO_NET_F_GUEST_TSO6);
-	if ((t->offloads & TAP_OFFLOAD_TSO_ECN) && (f & BIT(VIRTIO_NET_F_GUEST_TSO4)))
-		f |= BIT(VIRTIO_NET_F_GUEST_ECN);
+	for (size_t i = 0; i < sizeof(guest_offloads) / sizeof(guest_offloads[0]); i++)
+		if (t->offloads & guest_offloads[i].tap)
+			f |= BIT(guest_offloads[i].feature);
+	/* 5.1.3.1: GUEST_ECN needs GUEST_TSO4 or GUEST_TSO6: offered only
+	 * with TSO4. */
+	if (!(f & BIT(VIRTIO_NET_F_GUEST_TSO4)))
+		f &= ~BIT(VIRTIO_NET_F_GUEST_ECN);
 	return f;
 }
 
@@ -77,26 +97,31 @@ static void net_config_read(void *opaque, uint32_t offset, void *data, uint32_t 
 	memcpy(data, cfg + offset, len);
 }
 
-/* 5.1.6.2.1: the driver sets gso_type only with the matching HOST_
- * feature, NEEDS_CSUM only with CSUM. The header is read into hdr first
- * (it may span descriptors). NULL when the header is acceptable. */
-static const char *tx_header_problem(uint64_t f, const uint8_t *hdr)
+/* Which feature each offload in a header needs, by direction: 5.1.6.2.1
+ * (driver to device: NEEDS_CSUM with CSUM, gso_type with its HOST_
+ * feature) and 5.1.6.4.1 (device to driver: with GUEST_ ones). */
+bool virtio_net_hdr_allowed(uint64_t f, const uint8_t *hdr, bool to_driver)
 {
+	static const struct {
+		unsigned csum, ecn, tso4, tso6;
+	} need[2] = {
+		{ VIRTIO_NET_F_CSUM, VIRTIO_NET_F_HOST_ECN, VIRTIO_NET_F_HOST_TSO4,
+		  VIRTIO_NET_F_HOST_TSO6 },
+		{ VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_ECN, VIRTIO_NET_F_GUEST_TSO4,
+		  VIRTIO_NET_F_GUEST_TSO6 },
+	};
+	const unsigned csum = need[to_driver].csum, ecn = need[to_driver].ecn;
 	uint8_t gso = hdr[1] & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
 
-	if ((hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !(f & BIT(VIRTIO_NET_F_CSUM)))
-		return "NEEDS_CSUM without CSUM";
-	if ((hdr[1] & VIRTIO_NET_HDR_GSO_ECN) && !(f & BIT(VIRTIO_NET_F_HOST_ECN)))
-		return "GSO_ECN without HOST_ECN";
+	if ((hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !(f & BIT(csum)))
+		return false;
+	if ((hdr[1] & VIRTIO_NET_HDR_GSO_ECN) && !(f & BIT(ecn)))
+		return false;
 	switch (gso) {
-	case VIRTIO_NET_HDR_GSO_NONE:
-		return NULL;
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-		return f & BIT(VIRTIO_NET_F_HOST_TSO4) ? NULL : "GSO_TCPV4 without HOST_TSO4";
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-		return f & BIT(VIRTIO_NET_F_HOST_TSO6) ? NULL : "GSO_TCPV6 without HOST_TSO6";
-	default:
-		return "unknown gso_type";
+	case VIRTIO_NET_HDR_GSO_NONE:  return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4: return f & BIT(need[to_driver].tso4);
+	case VIRTIO_NET_HDR_GSO_TCPV6: return f & BIT(need[to_driver].tso6);
+	default:                       return false;
 	}
 }
 
@@ -134,7 +159,7 @@ static bool tx_one(struct virtio_net *n, const struct virtq_chain *c, uint64_t f
 		return false;
 	}
 	read_header(c, hdr);
-	if (tx_header_problem(f, hdr)) {
+	if (!virtio_net_hdr_allowed(f, hdr, false)) {
 		n->st.tx_bad_hdr++;   /* dropped, the buffer goes back */
 		return true;
 	}
@@ -199,7 +224,7 @@ static void net_notified(void *opaque, uint16_t q)
 }
 
 /* Device mutex held (so not the work lock): only note it; the receive
- * path drops a held frame and sets the offloads again. */
+ * path drops a held frame (the offloads follow the features anyway). */
 static void net_reset(void *opaque)
 {
 	struct virtio_net *n = opaque;

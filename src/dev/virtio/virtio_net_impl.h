@@ -39,7 +39,7 @@ struct virtio_net {
 	pthread_mutex_t work;
 	bool tap_watched;          /* the tap fd is in io's epoll set */
 	unsigned offloads_set;     /* TUNSETOFFLOAD in force */
-	atomic_bool reset_seen;    /* the driver reset: offloads again, no old frame */
+	atomic_bool reset_seen;    /* the driver reset: no old frame */
 	struct virtq_chain *chain; /* big (VIRTQ_CHAIN_MAX_SEGS): heap */
 	struct iovec iov[VIRTQ_CHAIN_MAX_SEGS];
 	struct virtq_used_elem used[VIRTIO_NET_QUEUE_SIZE];
@@ -47,6 +47,15 @@ struct virtio_net {
 	size_t frame_len;          /* a frame read and not yet delivered */
 	struct net_stats st;
 };
+
+/* virtio_net.c: whether the features f allow the offloads a header asks
+ * for, on a frame to the driver (GUEST_ features) or from it (CSUM,
+ * HOST_). */
+bool virtio_net_hdr_allowed(uint64_t f, const uint8_t *hdr, bool to_driver);
+
+/* virtio_net.c: the TUNSETOFFLOAD bits (TAP_OFFLOAD_*) that features f
+ * let the tap use on frames to the driver. */
+unsigned virtio_net_tap_offloads(uint64_t f);
 
 /* virtio_net_rx.c. Deliver waiting and newly readable frames until the
  * tap is empty or the driver has no receive buffer left. work held. */

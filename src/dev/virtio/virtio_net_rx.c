@@ -13,21 +13,11 @@
 /* TUNSETOFFLOAD follows what the driver accepted: the tap must not hand us
  * a partially checksummed or GSO frame the driver cannot take (5.1.6.4:
  * "the device MUST NOT use ... unless negotiated"). */
-static void sync_offloads_locked(struct virtio_net *n, bool reset)
+static void sync_offloads_locked(struct virtio_net *n)
 {
-	uint64_t f = virtio_dev_features(n->dev);
-	unsigned want = 0;
+	unsigned want = virtio_net_tap_offloads(virtio_dev_features(n->dev)) & n->tap.offloads;
 
-	if (f & (1ULL << VIRTIO_NET_F_GUEST_CSUM))
-		want |= TAP_OFFLOAD_CSUM;
-	if (f & (1ULL << VIRTIO_NET_F_GUEST_TSO4))
-		want |= TAP_OFFLOAD_TSO4;
-	if (f & (1ULL << VIRTIO_NET_F_GUEST_TSO6))
-		want |= TAP_OFFLOAD_TSO6;
-	if (f & (1ULL << VIRTIO_NET_F_GUEST_ECN))
-		want |= TAP_OFFLOAD_TSO_ECN;
-	want &= n->tap.offloads;
-	if (want == n->offloads_set && !reset)
+	if (want == n->offloads_set)
 		return;
 	if (tap_set_offloads(&n->tap, want) == 0)
 		n->offloads_set = want;
@@ -87,25 +77,6 @@ static uint16_t rx_queue_size(struct virtio_net *n)
 
 enum deliver { DELIVERED, NO_BUFFERS, DROPPED, BROKEN };
 
-/* 5.1.6.4.1: a frame the negotiated features cannot carry (the tap queued
- * it under the offloads of a driver before a reset): a partial checksum
- * without GUEST_CSUM, a GSO type without its GUEST_ feature. */
-static bool frame_allowed(uint64_t f, const uint8_t *hdr)
-{
-	uint8_t gso = hdr[1] & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
-
-	if ((hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !(f & (1ULL << VIRTIO_NET_F_GUEST_CSUM)))
-		return false;
-	if ((hdr[1] & VIRTIO_NET_HDR_GSO_ECN) && !(f & (1ULL << VIRTIO_NET_F_GUEST_ECN)))
-		return false;
-	switch (gso) {
-	case VIRTIO_NET_HDR_GSO_NONE:  return true;
-	case VIRTIO_NET_HDR_GSO_TCPV4: return f & (1ULL << VIRTIO_NET_F_GUEST_TSO4);
-	case VIRTIO_NET_HDR_GSO_TCPV6: return f & (1ULL << VIRTIO_NET_F_GUEST_TSO6);
-	default:                       return false;
-	}
-}
-
 /* One frame (header included) into receive buffers. 5.1.6.3.1: buffers
  * are device-writable only; without MRG_RXBUF one buffer must hold the
  * whole frame, with it as many as needed and num_buffers (header offset
@@ -121,7 +92,9 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 	size_t off = 0;
 
 	*returned = 0;
-	if (!frame_allowed(f, frame))
+	/* 5.1.6.4.1: a frame the features cannot carry (the tap queued it
+	 * under the offloads of a driver before a reset) is dropped. */
+	if (!virtio_net_hdr_allowed(f, frame, true))
 		return DROPPED;
 	/* 5.1.6.4.1: without GUEST_CSUM flags must be 0 (the tap may mark
 	 * a frame DATA_VALID). num_buffers is 1 unless more are used. */
@@ -191,7 +164,7 @@ void virtio_net_rx_locked(struct virtio_net *n)
 		n->frame_len = 0;
 		n->st.rx_dropped++;
 	}
-	sync_offloads_locked(n, reset);
+	sync_offloads_locked(n);
 	for (;;) {
 		if (frames == VIRTIO_NET_RX_BURST && virtio_dev_defer_queue(n->dev, VIRTIO_NET_RX_QUEUE))
 			break;   /* the rest on the I/O thread's next round */
