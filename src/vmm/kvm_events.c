@@ -111,6 +111,22 @@ int kvm_events_ioeventfd(struct kvm_events *e, uint64_t addr,
 	return ioctl(e->vm_fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
 }
 
+int kvm_events_ioeventfd_data(struct kvm_events *e, uint64_t addr, unsigned len,
+			      uint64_t data, int fd, bool assign)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = data,
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH | (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+
+	if (!e->ioeventfd)
+		return -ENOSYS;
+	return ioctl(e->vm_fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
+}
+
 int kvm_events_msi_gsi(struct kvm_events *e)
 {
 	int gsi = -1;

@@ -36,6 +36,12 @@ bool kvm_events_have_irqfd(const struct kvm_events *e);
 int kvm_events_ioeventfd(struct kvm_events *e, uint64_t addr,
 			 unsigned fallback_len, int fd, bool assign);
 
+/* Signal fd on guest writes of exactly len bytes of value data to addr
+ * (KVM_IOEVENTFD_FLAG_DATAMATCH: one register, one eventfd per value).
+ * assign false removes it. 0 or -errno. */
+int kvm_events_ioeventfd_data(struct kvm_events *e, uint64_t addr, unsigned len,
+			      uint64_t data, int fd, bool assign);
+
 /* A new GSI for an MSI route (no route yet: raising it does nothing).
  * -1 when the table is full. */
 int kvm_events_msi_gsi(struct kvm_events *e);

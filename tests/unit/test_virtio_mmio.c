@@ -4,7 +4,7 @@
  * InterruptStatus/InterruptACK with the level line, the configuration
  * space at 0x100, hostile widths and offsets (4.2.2.2), and the mmio
  * board's command line. No KVM: the line lands in a recorder, kicks run
- * inline (vm_fd -1, no I/O thread). */
+ * inline (no ioeventfds, no I/O thread). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +68,7 @@ static void setup(void)
 	struct virtio_mmio_config cfg = {
 		.base = 0xd0000000,
 		.irq = { .set_level = rec_level, .opaque = &r, .gsi = GSI },
-		.vm_fd = -1,
+		.kev = NULL,
 	};
 	m = virtio_mmio_new(d, &cfg, err, sizeof(err));
 	ck_assert_msg(m != NULL, "%s", err);

@@ -46,7 +46,7 @@ struct virtio_board {
 	enum virtio_transport_kind kind;
 	bool packed;                 /* offer VIRTIO_F_RING_PACKED */
 	struct pci_window *win;      /* PCI only */
-	struct kvm_events *kev;      /* PCI only */
+	struct kvm_events *kev;
 	int ndevs;
 	struct board_dev dev[VIRTIO_BOARD_MAX_DEVICES];
 };
@@ -96,11 +96,15 @@ struct virtio_board *virtio_board_new(struct vm *vm, struct pci_host *host,
 	}
 	*b = (struct virtio_board){ .vm = vm, .host = host, .io = io, .kind = kind,
 				    .packed = packed };
+	b->kev = kvm_events_new(vm->kvm_fd, vm->vm_fd);
+	if (!b->kev) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (kind == VIRTIO_ON_MMIO)
 		return b;
 	b->win = pci_window_new(PCI_WINDOW_BASE, PCI_WINDOW_SIZE);
-	b->kev = kvm_events_new(vm->kvm_fd, vm->vm_fd);
-	if (!b->win || !b->kev) {
+	if (!b->win) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -168,7 +172,7 @@ static int attach_mmio(struct virtio_board *b, struct board_dev *d, char *err, s
 	struct virtio_mmio_config cfg = {
 		.base = virtio_mmio_board_addr(n),
 		.irq = vm_irq_line(b->vm, virtio_mmio_board_gsi(n)),
-		.vm_fd = b->vm->vm_fd,
+		.kev = b->kev,
 		.io = b->io,
 	};
 	d->mmio = virtio_mmio_new(d->dev, &cfg, err, errlen);

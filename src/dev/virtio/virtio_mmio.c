@@ -5,20 +5,18 @@
  * driven by InterruptStatus / InterruptACK. */
 #include "dev/virtio/virtio_mmio.h"
 
-#include <errno.h>
-#include <linux/kvm.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "boot/le.h"
 #include "dev/virtio/virtio_trace.h"
 #include "vmm/iothread.h"
+#include "vmm/kvm_events.h"
 
 struct vmmio_kick {
 	struct virtio_mmio *m;
@@ -278,16 +276,8 @@ static void kick_ready(void *opaque, int fd, uint32_t events)
  * queue's eventfd in the kernel. */
 static int ioeventfd(struct virtio_mmio *m, uint16_t q, bool assign)
 {
-	struct kvm_ioeventfd io = {
-		.datamatch = q,
-		.addr = m->cfg.base + VIRTIO_MMIO_QUEUE_NOTIFY,
-		.len = 4,
-		.fd = m->kick[q].fd,
-		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH |
-			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
-	};
-
-	return ioctl(m->cfg.vm_fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
+	return kvm_events_ioeventfd_data(m->cfg.kev, m->cfg.base + VIRTIO_MMIO_QUEUE_NOTIFY, 4, q,
+					 m->kick[q].fd, assign);
 }
 
 static void release_on_iothread(void *opaque)
@@ -341,7 +331,7 @@ struct virtio_mmio *virtio_mmio_new(struct virtio_dev *dev,
 		}
 		/* Without KVM ioeventfds the write exits and notify() signals
 		 * the same eventfd. */
-		if (cfg->vm_fd >= 0 && ioeventfd(m, q, true) == 0)
+		if (cfg->kev && ioeventfd(m, q, true) == 0)
 			m->kick[q].registered = true;
 	}
 	t.opaque = m;

@@ -77,11 +77,12 @@
 #define VIRTIO_MMIO_CONFIG              0x100
 
 struct iothread;
+struct kvm_events;
 
 struct virtio_mmio_config {
 	uint64_t base;               /* guest-physical window base */
 	struct irq_line irq;         /* the device's level interrupt line */
-	int vm_fd;                   /* for KVM_IOEVENTFD; -1: none */
+	struct kvm_events *kev;      /* for ioeventfds; NULL: none */
 	struct iothread *io;         /* NULL: kicks run on the writing thread */
 };
 
