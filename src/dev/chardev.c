@@ -206,23 +206,30 @@ const char *chardev_path(const struct chardev *cd)
 	return cd->path;
 }
 
-/* Write it all unless the fd would block or fails: then the rest is
- * dropped and counted. A pty with nobody reading fills up and says EAGAIN;
- * the guest must not wait for a human. */
-static void write_out(struct chardev *cd, const uint8_t *buf, size_t len)
+size_t chardev_write_fd(int fd, const void *buf, size_t len)
 {
+	const uint8_t *p = buf;
+
 	while (len) {
-		ssize_t n = write(cd->out_fd, buf, len);
+		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			atomic_fetch_add(&cd->dropped, len);
-			return;
-		}
-		buf += n;
+		if (n <= 0)
+			break;
+		p += n;
 		len -= (size_t)n;
 	}
+	return len;
+}
+
+/* What cannot be written is dropped and counted. */
+static void write_out(struct chardev *cd, const uint8_t *buf, size_t len)
+{
+	size_t left = chardev_write_fd(cd->out_fd, buf, len);
+
+	if (left)
+		atomic_fetch_add(&cd->dropped, left);
 }
 
 static uint64_t now_ns(void)
@@ -322,15 +329,7 @@ void chardev_print_shared(struct chardev *cd, int fd, const char *text, size_t l
 	 * stderr, the console to stdout: often the same terminal or file). */
 	if (cd->mid_line && write(cd->out_fd, "\n", 1) == 1)
 		cd->mid_line = false;
-	while (len) {
-		ssize_t n = write(fd, text, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		text += n;
-		len -= (size_t)n;
-	}
+	chardev_write_fd(fd, text, len);
 	pthread_mutex_unlock(&cd->lock);
 }
 

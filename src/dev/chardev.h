@@ -24,6 +24,11 @@ enum chardev_kind chardev_kind(const struct chardev *cd);
 /* The pty slave path ("/dev/pts/3"), the file path, or "stdio". */
 const char *chardev_path(const struct chardev *cd);
 
+/* Write all of buf to fd, going on after EINTR, until the fd would block
+ * or fails; the bytes not written (0: all). For console output, where the
+ * guest must not wait for a human: a pty nobody reads says EAGAIN. */
+size_t chardev_write_fd(int fd, const void *buf, size_t len);
+
 /* Guest output. Thread-safe. */
 void chardev_write(struct chardev *cd, const void *buf, size_t len);
 unsigned long chardev_dropped(const struct chardev *cd);

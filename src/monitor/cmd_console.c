@@ -18,15 +18,7 @@
 static void console_to_terminal(void *opaque, const uint8_t *buf, size_t len)
 {
 	(void)opaque;
-	while (len > 0) {
-		ssize_t n = write(1, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
+	chardev_write_fd(STDOUT_FILENO, buf, len);
 }
 
 /* Relay keystrokes until the escape byte; returns when it arrives or the
