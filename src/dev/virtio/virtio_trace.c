@@ -99,6 +99,8 @@ int virtio_trace_take(char (*out)[VIRTIO_TRACE_LINE], int n)
 {
 	int got = 0;
 
+	/* Consumed before the queue is emptied, so a line queued after that
+	 * raises a new wake-up; the caller takes until nothing is left. */
 	wakeup_consume(&trace_wake);
 	pthread_mutex_lock(&trace.lock);
 	while (got < n && trace.len) {
@@ -107,10 +109,7 @@ int virtio_trace_take(char (*out)[VIRTIO_TRACE_LINE], int n)
 		trace.len--;
 	}
 	trace.taken += (uint64_t)got;
-	bool more = trace.len > 0;
 	pthread_mutex_unlock(&trace.lock);
-	if (more)
-		wakeup_signal(&trace_wake);
 	return got;
 }
 
