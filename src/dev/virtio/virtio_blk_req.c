@@ -31,68 +31,13 @@ struct blk_range {
 	uint32_t flags;
 };
 
-/* Copy len bytes at offset off of the readable (or writable) stream to or
- * from buf. Returns the bytes copied (less when the stream is shorter). */
-static uint64_t stream_copy(const struct virtq_chain *c, bool writable,
-			    uint64_t off, void *buf, uint64_t len, bool to_guest)
-{
-	uint64_t done = 0;
-
-	for (unsigned i = 0; i < c->nsegs && done < len; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		if (s->device_writable != writable)
-			continue;
-		if (off >= s->len) {
-			off -= s->len;
-			continue;
-		}
-		uint64_t n = s->len - off;
-		if (n > len - done)
-			n = len - done;
-		if (to_guest)
-			memcpy(s->hva + off, (uint8_t *)buf + done, n);
-		else
-			memcpy((uint8_t *)buf + done, s->hva + off, n);
-		done += n;
-		off = 0;
-	}
-	return done;
-}
-
-/* The iovec for [off, off + len) of a stream: at most one element per
- * segment, so never more than VIRTQ_CHAIN_MAX_SEGS (= IOV_MAX). */
-static int stream_iov(const struct virtq_chain *c, bool writable, uint64_t off,
-		      uint64_t len, struct iovec *iov)
-{
-	int n = 0;
-
-	for (unsigned i = 0; i < c->nsegs && len; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		if (s->device_writable != writable || s->len == 0)
-			continue;
-		if (off >= s->len) {
-			off -= s->len;
-			continue;
-		}
-		uint64_t k = s->len - off;
-		if (k > len)
-			k = len;
-		iov[n].iov_base = s->hva + off;
-		iov[n].iov_len = (size_t)k;
-		n++;
-		len -= k;
-		off = 0;
-	}
-	return n;
-}
-
 static void read_hdr(const struct virtq_chain *c, struct blk_hdr *h)
 {
 	uint8_t raw[HDR_BYTES];
 	uint32_t t, r;
 	uint64_t s;
 
-	stream_copy(c, false, 0, raw, HDR_BYTES, false);
+	virtq_chain_copy(c, false, 0, raw, HDR_BYTES, false);
 	memcpy(&t, raw, 4);
 	memcpy(&r, raw + 4, 4);
 	memcpy(&s, raw + 8, 8);
@@ -134,7 +79,7 @@ static uint8_t do_in(struct virtio_blk *b, const struct virtq_chain *c,
 
 	if (!data_len_ok(len) || !range_ok(b, h->sector, len))
 		return VIRTIO_BLK_S_IOERR;
-	int n = stream_iov(c, true, 0, len, b->iov);
+	int n = virtq_chain_iov(c, true, 0, len, b->iov);
 	return blk_backend_preadv(&b->be, b->iov, n, h->sector * BLK_SECTOR_SIZE,
 				  written) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 }
@@ -147,7 +92,7 @@ static uint8_t do_out(struct virtio_blk *b, const struct virtq_chain *c,
 	/* 5.2.6.2: IOERR for a write when RO is offered, writing nothing. */
 	if (b->be.readonly || !data_len_ok(len) || !range_ok(b, h->sector, len))
 		return VIRTIO_BLK_S_IOERR;
-	int n = stream_iov(c, false, HDR_BYTES, len, b->iov);
+	int n = virtq_chain_iov(c, false, HDR_BYTES, len, b->iov);
 	if (blk_backend_pwritev(&b->be, b->iov, n, h->sector * BLK_SECTOR_SIZE) ||
 	    after_write(b))
 		return VIRTIO_BLK_S_IOERR;
@@ -163,7 +108,7 @@ static uint8_t do_get_id(struct virtio_blk *b, const struct virtq_chain *c,
 
 	if (len > VIRTIO_BLK_ID_BYTES)
 		len = VIRTIO_BLK_ID_BYTES;
-	*written = stream_copy(c, true, 0, b->id, len, true);
+	*written = virtq_chain_copy(c, true, 0, b->id, len, true);
 	return VIRTIO_BLK_S_OK;
 }
 
@@ -195,7 +140,7 @@ static uint8_t do_ranges(struct virtio_blk *b, const struct virtq_chain *c,
 		uint64_t s;
 		uint32_t n, f;
 
-		stream_copy(c, false, HDR_BYTES + (uint64_t)i * WZ_SEG_BYTES, raw,
+		virtq_chain_copy(c, false, HDR_BYTES + (uint64_t)i * WZ_SEG_BYTES, raw,
 			    WZ_SEG_BYTES, false);
 		memcpy(&s, raw, 8);
 		memcpy(&n, raw + 8, 4);
@@ -278,7 +223,7 @@ bool virtio_blk_handle(struct virtio_blk *b, const struct virtq_chain *c,
 			break;
 		}
 	}
-	stream_copy(c, true, c->writable - 1, &status, 1, true);
+	virtq_chain_copy(c, true, c->writable - 1, &status, 1, true);
 	/* Data bytes written from the start of the writable part, plus the
 	 * status byte (the used length counts bytes written, 2.7.8). */
 	*used_len = (uint32_t)(written + 1);

@@ -63,22 +63,16 @@ static void rx_deliver_locked(struct virtio_console *c)
 					       " descriptors (5.3.6.1)", ch->head);
 			return;
 		}
-		for (unsigned i = 0; i < ch->nsegs && c->len; i++) {
-			const struct virtq_seg *s = &ch->seg[i];
-			uint32_t off = 0;
-
-			while (off < s->len && c->len) {
-				size_t run = sizeof(c->fifo) - c->head;
-				if (run > c->len)
-					run = c->len;
-				if (run > s->len - off)
-					run = s->len - off;
-				memcpy(s->hva + off, c->fifo + c->head, run);
-				c->head = (c->head + run) % sizeof(c->fifo);
-				c->len -= run;
-				off += (uint32_t)run;
-			}
-			done += off;
+		/* The FIFO in at most two runs (it wraps), each as far as
+		 * the buffer takes it. */
+		while (c->len && done < ch->writable) {
+			size_t run = sizeof(c->fifo) - c->head;
+			if (run > c->len)
+				run = c->len;
+			size_t n = (size_t)virtq_chain_copy(ch, true, done, c->fifo + c->head, run, true);
+			c->head = (c->head + n) % sizeof(c->fifo);
+			c->len -= n;
+			done += (uint32_t)n;
 		}
 		if (virtio_dev_push(c->dev, VIRTIO_CONSOLE_RX_QUEUE, ch, done) == 0)
 			pushed = true;

@@ -125,22 +125,6 @@ bool virtio_net_hdr_allowed(uint64_t f, const uint8_t *hdr, bool to_driver)
 	}
 }
 
-/* Gather the header bytes of a chain's readable part into hdr. */
-static void read_header(const struct virtq_chain *c, uint8_t hdr[VIRTIO_NET_HDR_LEN])
-{
-	size_t got = 0;
-
-	for (unsigned i = 0; i < c->nsegs && got < VIRTIO_NET_HDR_LEN; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		size_t run = VIRTIO_NET_HDR_LEN - got < s->len ? VIRTIO_NET_HDR_LEN - got : s->len;
-
-		if (s->device_writable)
-			break;
-		memcpy(hdr + got, s->hva, run);
-		got += run;
-	}
-}
-
 /* One transmit chain: header and frame, device-readable only (5.1.6.2),
  * to the tap in one writev. false when the device is now broken. */
 static bool tx_one(struct virtio_net *n, const struct virtq_chain *c, uint64_t f)
@@ -158,16 +142,15 @@ static bool tx_one(struct virtio_net *n, const struct virtq_chain *c, uint64_t f
 				       c->readable);
 		return false;
 	}
-	read_header(c, hdr);
+	virtq_chain_copy(c, false, 0, hdr, VIRTIO_NET_HDR_LEN, false);   /* may span descriptors */
 	if (!virtio_net_hdr_allowed(f, hdr, false)) {
 		n->st.tx_bad_hdr++;   /* dropped, the buffer goes back */
 		return true;
 	}
-	for (unsigned i = 0; i < c->nsegs; i++)
-		n->iov[i] = (struct iovec){ c->seg[i].hva, c->seg[i].len };
+	int niov = virtq_chain_iov(c, false, 0, c->readable, n->iov);
 	ssize_t w;
 	do
-		w = writev(n->tap.fd, n->iov, (int)c->nsegs);
+		w = writev(n->tap.fd, n->iov, niov);
 	while (w < 0 && errno == EINTR);
 	if (w < 0) {
 		n->st.tx_errors++;

@@ -34,22 +34,6 @@ static void watch_tap_locked(struct virtio_net *n, bool on)
 		n->tap_watched = false;
 }
 
-/* Copy len bytes of src into the chain's writable segments; returns the
- * bytes copied. */
-static size_t fill_chain(const struct virtq_chain *c, const uint8_t *src, size_t len)
-{
-	size_t done = 0;
-
-	for (unsigned i = 0; i < c->nsegs && done < len; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		size_t run = s->len < len - done ? s->len : len - done;
-
-		memcpy(s->hva, src + done, run);
-		done += run;
-	}
-	return done;
-}
-
 /* Where byte off of the chain's writable bytes lives (any layout, 2.6.4),
  * NULL beyond them. */
 static uint8_t *chain_byte(const struct virtq_chain *c, uint64_t off)
@@ -142,7 +126,7 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 			num_lo = chain_byte(c, 10);
 			num_hi = chain_byte(c, 11);
 		}
-		size_t done = fill_chain(c, frame + off, len - off);
+		size_t done = (size_t)virtq_chain_copy(c, true, 0, frame + off, len - off, true);
 		n->used[k++] = virtq_used_of(c, (uint32_t)done);
 		off += done;
 	}

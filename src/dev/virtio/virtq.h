@@ -26,6 +26,8 @@
 
 #include "vmm/guest_mem.h"
 
+struct iovec;
+
 /* 2.7: "The maximum Queue Size value is 32768." */
 #define VIRTQ_MAX_SIZE 32768
 
@@ -183,6 +185,18 @@ static inline struct virtq_used_elem virtq_used_of(const struct virtq_chain *c, 
 	return (struct virtq_used_elem){ c->head, c->slots, c->epoch,
 					 len < c->writable ? len : (uint32_t)c->writable };
 }
+
+/* A chain read as two byte streams, device-readable and device-writable
+ * (2.6.4: the driver may split a message across descriptors any way it
+ * likes). Copy len bytes at offset off of one stream to (to_guest) or from
+ * buf; returns the bytes copied, less when the stream is shorter. */
+uint64_t virtq_chain_copy(const struct virtq_chain *c, bool writable, uint64_t off, void *buf,
+			  uint64_t len, bool to_guest);
+/* The iovec for [off, off + len) of one stream: at most one element per
+ * segment, so never more than VIRTQ_CHAIN_MAX_SEGS (= IOV_MAX). Returns
+ * the elements. */
+int virtq_chain_iov(const struct virtq_chain *c, bool writable, uint64_t off, uint64_t len,
+		    struct iovec *iov);
 
 /* Give back the last n popped chains e[0..n-1] (in the order popped), not
  * yet pushed, so the next pops return them again (a device that found too

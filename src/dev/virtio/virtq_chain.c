@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "dev/virtio/virtq.h"
 #include "dev/virtio/virtq_ring.h"
@@ -219,4 +220,55 @@ void virtq_chain_start(const struct virtq *vq, struct virtq_chain *c, uint16_t p
 	c->readable = 0;
 	c->writable = 0;
 	c->error[0] = '\0';
+}
+
+uint64_t virtq_chain_copy(const struct virtq_chain *c, bool writable, uint64_t off, void *buf,
+			  uint64_t len, bool to_guest)
+{
+	uint64_t done = 0;
+
+	for (unsigned i = 0; i < c->nsegs && done < len; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		if (s->device_writable != writable)
+			continue;
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		uint64_t n = s->len - off;
+		if (n > len - done)
+			n = len - done;
+		if (to_guest)
+			memcpy(s->hva + off, (uint8_t *)buf + done, n);
+		else
+			memcpy((uint8_t *)buf + done, s->hva + off, n);
+		done += n;
+		off = 0;
+	}
+	return done;
+}
+
+int virtq_chain_iov(const struct virtq_chain *c, bool writable, uint64_t off, uint64_t len,
+		    struct iovec *iov)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < c->nsegs && len; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		if (s->device_writable != writable || s->len == 0)
+			continue;
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		uint64_t k = s->len - off;
+		if (k > len)
+			k = len;
+		iov[n].iov_base = s->hva + off;
+		iov[n].iov_len = (size_t)k;
+		n++;
+		len -= k;
+		off = 0;
+	}
+	return n;
 }
