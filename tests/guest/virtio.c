@@ -599,21 +599,15 @@ static uint16_t vm_queue_max(struct vdev *d, uint16_t index)
 	return max > 0x8000 ? 0x8000 : (uint16_t)max;
 }
 
-static void vm_w64(uintptr_t a, uint64_t v)
-{
-	mmio_w32(a, (uint32_t)v);
-	mmio_w32(a + 4, (uint32_t)(v >> 32));
-}
-
 /* 4.2.3.2 steps 4-8. */
 static void vm_queue_program(struct vdev *d, struct vq *q)
 {
 	q->notify = d->mmio + VM_QUEUE_NOTIFY;
 	q->notify32 = true;
 	mmio_w32(d->mmio + VM_QUEUE_NUM, q->size);
-	vm_w64(d->mmio + VM_QUEUE_DESC, (uintptr_t)q->desc);
-	vm_w64(d->mmio + VM_QUEUE_DRIVER, (uintptr_t)q->avail);
-	vm_w64(d->mmio + VM_QUEUE_DEVICE, (uintptr_t)q->used);
+	mmio_w64(d->mmio + VM_QUEUE_DESC, (uintptr_t)q->desc);
+	mmio_w64(d->mmio + VM_QUEUE_DRIVER, (uintptr_t)q->avail);
+	mmio_w64(d->mmio + VM_QUEUE_DEVICE, (uintptr_t)q->used);
 	mmio_w32(d->mmio + VM_QUEUE_READY, 1);
 }
 
@@ -1167,8 +1161,10 @@ void virtio_run(const char *cmd, size_t cmdlen, const char *list, size_t len,
 	else if (mx)
 		put_str("virtio: error: virtiomsix= takes on or masked\n");
 	const char *b = find_option(cmd, cmdlen, "virtiobench=", &hlen);
-	for (size_t i = 0; b && i < hlen && b[i] >= '0' && b[i] <= '9' && bench_requests < 1000000; i++)
-		bench_requests = bench_requests * 10 + (unsigned)(b[i] - '0');
+	size_t bi = 0;
+	uint64_t nreq;
+	if (b && parse_num(b, hlen, &bi, &nreq))
+		bench_requests = nreq > 1000000 ? 1000000 : (unsigned)nreq;
 	pci_scan();
 	mmio_scan(cmd, cmdlen);
 	while (i < len) {

@@ -103,8 +103,9 @@ static inline void mmio_w32(uintptr_t a, uint32_t v)
 	*(volatile uint32_t *)a = v;
 }
 
-/* 64-bit common-config fields written as two 32-bit halves, low first
- * (4.1.3.1: the driver may access 64-bit fields as two 32-bit accesses). */
+/* 64-bit fields written as two 32-bit halves, low first (4.1.3.1: the
+ * driver may access 64-bit common-config fields so; 4.2.2: virtio-mmio
+ * has only 32-bit registers, the ring addresses in LOW/HIGH pairs). */
 static inline void mmio_w64(uintptr_t a, uint64_t v)
 {
 	mmio_w32(a, (uint32_t)v);

@@ -87,9 +87,7 @@ static void bring_up(uint64_t features)
 /* A driver (re)starting the device with fresh rings. */
 static void restart(uint64_t features)
 {
-	t.avail_idx = 0;
-	tdrv_set_avail_idx(&t, 0);
-	tdrv_w16(&t, TDRV_USED + 2, 0);
+	tdrv_restart(&t);
 	used_seen = 0;
 	bring_up(features);
 }

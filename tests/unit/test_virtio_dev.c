@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "dev/virtio/virtio_dev.h"
-#include "test_virtq_driver.h"
+#include "test_virtio_driver.h"
 #include "unit.h"
 
 #define QSIZE   8
@@ -138,20 +138,6 @@ static uint8_t status(void)
 	return (uint8_t)rd(VIRTIO_REG_STATUS);
 }
 
-/* 3.1.1 steps 1-6; true when FEATURES_OK stuck. */
-static bool negotiate(uint64_t features)
-{
-	wr(VIRTIO_REG_STATUS, 0);
-	wr(VIRTIO_REG_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-	wr(VIRTIO_REG_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 0);
-	wr(VIRTIO_REG_DRIVER_FEATURE, (uint32_t)features);
-	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 1);
-	wr(VIRTIO_REG_DRIVER_FEATURE, (uint32_t)(features >> 32));
-	wr(VIRTIO_REG_STATUS, status() | VIRTIO_STATUS_FEATURES_OK);
-	return status() & VIRTIO_STATUS_FEATURES_OK;
-}
-
 /* 3.1.1 step 7 for queue q with the test rings. */
 static void setup_queue(uint16_t q, uint64_t desc)
 {
@@ -167,19 +153,14 @@ static void setup_queue(uint16_t q, uint64_t desc)
 	wr(VIRTIO_REG_QUEUE_READY, 1);
 }
 
-static void driver_ok(void)
-{
-	wr(VIRTIO_REG_STATUS, status() | VIRTIO_STATUS_DRIVER_OK);
-}
-
 /* The full sequence with queue 0 live. */
 static void bring_up(void)
 {
-	ck_assert(negotiate(VIRTIO_DEV_CORE_FEATURES));
+	ck_assert(tvd_negotiate(d, VIRTIO_DEV_CORE_FEATURES));
 	setup_queue(0, TDRV_DESC);
 	ck_assert_uint_eq(rd(VIRTIO_REG_QUEUE_READY), 1);
 	wr(VIRTIO_REG_CONFIG_MSIX_VECTOR, 7);
-	driver_ok();
+	tvd_driver_ok(d);
 	ck_assert_uint_eq(status(), VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 				    VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
 }
@@ -232,7 +213,7 @@ START_TEST(init_sequence)
 {
 	ck_assert_uint_eq(rd(VIRTIO_REG_NUM_QUEUES), NQUEUES);
 	uint64_t want = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_EVENT_IDX);
-	ck_assert(negotiate(want));
+	ck_assert(tvd_negotiate(d, want));
 	ck_assert_uint_eq(virtio_dev_features(d), want);
 	/* Features are fixed once FEATURES_OK is set (3.1.1). */
 	wr(VIRTIO_REG_DRIVER_FEATURE_SEL, 0);
@@ -258,7 +239,7 @@ START_TEST(init_sequence)
 	virtio_dev_queue_notify(d, 0);
 	ck_assert_uint_eq(f.notified[0], 0);
 	ck_assert_int_eq(virtio_dev_pop(d, 0, c), 0);
-	driver_ok();
+	tvd_driver_ok(d);
 	ck_assert(status() & VIRTIO_STATUS_DRIVER_OK);
 	ck_assert_uint_eq(f.notified[0], 1);
 	ck_assert_uint_eq(f.notified[1], 0);   /* never enabled */
@@ -290,7 +271,7 @@ START_TEST(features_ok_refused)
 {
 	/* No VIRTIO_F_VERSION_1: a legacy driver. The bit stays clear on
 	 * re-read (3.1.1 step 6). */
-	ck_assert(!negotiate(1ULL << VIRTIO_F_EVENT_IDX));
+	ck_assert(!tvd_negotiate(d, 1ULL << VIRTIO_F_EVENT_IDX));
 	struct virtio_dev_state s;
 	virtio_dev_get_state(d, &s);
 	ck_assert_ptr_nonnull(strstr(s.hist.features_refusal, "VIRTIO_F_VERSION_1"));
@@ -301,7 +282,7 @@ START_TEST(features_ok_refused)
 	ck_assert_uint_eq(s.status & VIRTIO_STATUS_NEEDS_RESET, 0);
 
 	/* A feature the device never offered (2.2.1). */
-	ck_assert(!negotiate((1ULL << VIRTIO_F_VERSION_1) | (1ULL << 40)));
+	ck_assert(!tvd_negotiate(d, (1ULL << VIRTIO_F_VERSION_1) | (1ULL << 40)));
 	virtio_dev_get_state(d, &s);
 	ck_assert_ptr_nonnull(strstr(s.hist.features_refusal, "0x10000000000"));
 
@@ -313,7 +294,7 @@ START_TEST(features_ok_refused)
 	ck_assert_ptr_nonnull(strstr(s.broken, "before FEATURES_OK"));
 
 	/* And then a good negotiation after the reset. */
-	ck_assert(negotiate(VIRTIO_DEV_CORE_FEATURES));
+	ck_assert(tvd_negotiate(d, VIRTIO_DEV_CORE_FEATURES));
 }
 END_TEST
 
@@ -335,7 +316,7 @@ START_TEST(reset_clears_queues)
 	wr(VIRTIO_REG_QUEUE_SEL, 0);
 	ck_assert_int_eq(virtio_dev_pop(d, 0, c), 1);
 
-	unsigned resets = f.resets;   /* negotiate() starts with one */
+	unsigned resets = f.resets;   /* tvd_negotiate starts with one */
 	wr(VIRTIO_REG_STATUS, 0);
 	ck_assert_uint_eq(status(), 0);
 	ck_assert_uint_eq(f.resets, resets + 1);
@@ -367,7 +348,7 @@ END_TEST
 START_TEST(mark_broken_notifies)
 {
 	/* Before DRIVER_OK: NEEDS_RESET but no notification (2.1.2). */
-	ck_assert(negotiate(VIRTIO_DEV_CORE_FEATURES));
+	ck_assert(tvd_negotiate(d, VIRTIO_DEV_CORE_FEATURES));
 	virtio_dev_mark_broken(d, "disk %s vanished", "sda");
 	ck_assert(status() & VIRTIO_STATUS_NEEDS_RESET);
 	ck_assert_uint_eq(f.config_irqs, 0);
@@ -417,14 +398,14 @@ END_TEST
 
 START_TEST(bad_queue_config_needs_reset)
 {
-	ck_assert(negotiate(VIRTIO_DEV_CORE_FEATURES));
+	ck_assert(tvd_negotiate(d, VIRTIO_DEV_CORE_FEATURES));
 	setup_queue(0, TDRV_DESC + 4);   /* unaligned table */
 	ck_assert_uint_eq(rd(VIRTIO_REG_QUEUE_READY), 0);
 	struct virtio_dev_state s;
 	virtio_dev_get_state(d, &s);
 	ck_assert_ptr_nonnull(strstr(s.broken, "queue 0: descriptor table at 0x1004 is not 16-byte aligned"));
 
-	ck_assert(negotiate(VIRTIO_DEV_CORE_FEATURES));
+	ck_assert(tvd_negotiate(d, VIRTIO_DEV_CORE_FEATURES));
 	wr(VIRTIO_REG_QUEUE_SEL, 1);
 	wr(VIRTIO_REG_QUEUE_SIZE, 2 * QSIZE);
 	wr(VIRTIO_REG_QUEUE_READY, 1);
@@ -432,7 +413,7 @@ START_TEST(bad_queue_config_needs_reset)
 	ck_assert_ptr_nonnull(strstr(s.broken, "queue 1: queue size 16 is larger"));
 
 	/* Out-of-range queue selection: reads 0, writes go nowhere. */
-	ck_assert(negotiate(VIRTIO_DEV_CORE_FEATURES));
+	ck_assert(tvd_negotiate(d, VIRTIO_DEV_CORE_FEATURES));
 	wr(VIRTIO_REG_QUEUE_SEL, NQUEUES);
 	ck_assert_uint_eq(rd(VIRTIO_REG_QUEUE_SIZE), 0);
 	ck_assert_uint_eq(rd(VIRTIO_REG_QUEUE_SIZE_MAX), 0);

@@ -106,6 +106,14 @@ static inline void tdrv_set_avail_idx(struct tdrv *t, uint16_t idx)
 	tdrv_w16(t, t->avail + 2, idx);
 }
 
+/* The driver's rings start again, as after a reset (3.1.1): nothing
+ * available, nothing used. */
+static inline void tdrv_restart(struct tdrv *t)
+{
+	tdrv_set_avail_idx(t, 0);
+	tdrv_w16(t, t->used + 2, 0);
+}
+
 static inline uint16_t tdrv_used_idx(struct tdrv *t)
 {
 	return tdrv_r16(t, t->used + 2);
