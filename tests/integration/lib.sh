@@ -44,6 +44,24 @@ expect_no_guest_error() {
 	fi
 }
 
+# hostile KIND TRANSPORT GUEST-ARGS GUEST-LINE DIAGNOSE-TEXT: the test
+# guest's blk driver breaks one virtio rule (virtiohostile=KIND, plus
+# GUEST-ARGS on its command line) on $TMP/disk.img over --virtio
+# TRANSPORT. hvmon must keep running and answer the monitor, the guest
+# print "virtio-blk: hostile KIND: GUEST-LINE", diagnose say DIAGNOSE-TEXT.
+# The output stays in $TMP/KIND-TRANSPORT.out.
+hostile() {
+	kind=$1 transport=$2 o=$TMP/$1-$2.out
+	printf 'run\nwait "virtio-blk: hostile %s" 30\nsleep 200\npause\ndiagnose blk0\ninfo virtio\necho alive\nquit\n' \
+		"$kind" >"$TMP/script"
+	run_hvmon 60 "$o" --batch -x "$TMP/script" --virtio "$transport" --disk "$TMP/disk.img" \
+		-m 64M -a "virtio=blk virtiohostile=$kind $3 exit=hlt" "$TESTGUEST/testguest.elf"
+	expect_status "$status" 0 "$kind/$transport: hvmon kept running and quit"
+	expect_line "$o" "alive" "$kind/$transport: the monitor answered after the fault"
+	expect_line "$o" "virtio-blk: hostile $kind: $4" "$kind/$transport: what the guest saw"
+	expect_line "$o" "$5" "$kind/$transport: diagnose names the fault"
+}
+
 # expect_status GOT WANT WHAT
 expect_status() {
 	if [ "$1" -eq "$2" ]; then ok "$3 (exit $1)"; else fail "$3: exit status $1, wanted $2"; fi
@@ -82,6 +100,16 @@ pattern_hex() {
 # sector_hex FILE N: sector N of FILE as one line of hex.
 sector_hex() {
 	dd if="$1" bs=512 skip="$2" count=1 2>/dev/null | od -An -v -tx1 | tr -d ' \n'
+}
+
+# expect_pattern_sector FILE WHAT OK-TEXT FAIL-TEXT: sector 1 of FILE is
+# the guest's pattern ($TMP/pattern.hex, from pattern_hex).
+expect_pattern_sector() {
+	if [ "$(sector_hex "$1" 1)" = "$(cat "$TMP/pattern.hex")" ]; then
+		ok "$2: $3"
+	else
+		fail "$2: $4"
+	fi
 }
 
 finish() {

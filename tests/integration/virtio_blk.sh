@@ -53,11 +53,8 @@ check_common rw "$TMP/rw.out"
 expect_line "$TMP/rw.out" "virtio-blk: capacity=128 sectors ro=0 flush=1" "rw: capacity 128, not ro, FLUSH negotiated"
 expect_line "$TMP/rw.out" "virtio-blk: write sector 1 status=0" "rw: write status OK"
 expect_line "$TMP/rw.out" "virtio-blk: flush status=0" "rw: flush status OK"
-if [ "$(sector_hex "$TMP/disk.img" 1)" = "$(cat "$TMP/pattern.hex")" ]; then
-	ok "rw: sector 1 of the file holds the pattern"
-else
-	fail "rw: sector 1 of the file is not the pattern"
-fi
+expect_pattern_sector "$TMP/disk.img" rw "sector 1 of the file holds the pattern" \
+	"sector 1 of the file is not the pattern"
 if [ "$(sector_hex "$TMP/disk.img" 0)" = "$(sector_hex "$TMP/orig.img" 0)" ] &&
 	cmp -s "$TMP/disk.img" "$TMP/orig.img" 1024 1024; then
 	ok "rw: sector 0 and sectors 2-127 unchanged"
@@ -87,11 +84,8 @@ done
 kill -9 "$hv"
 wait "$hv" 2>/dev/null
 expect_line "$TMP/kill.out" "virtio-blk: flush status=0" "kill: the guest flushed"
-if [ "$(sector_hex "$TMP/kill.img" 1)" = "$(cat "$TMP/pattern.hex")" ]; then
-	ok "kill: sector 1 is on the host after kill -9"
-else
-	fail "kill: sector 1 lost with hvmon"
-fi
+expect_pattern_sector "$TMP/kill.img" kill "sector 1 is on the host after kill -9" \
+	"sector 1 lost with hvmon"
 
 # Stuck probes: the guest halts with the device frozen; the monitor sees it.
 # stuck STEP PATTERN WHAT: boot with virtiostop=STEP, `info virtio` has PATTERN.

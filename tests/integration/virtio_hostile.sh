@@ -8,44 +8,30 @@
 # faults; after a reset the device works again.
 . tests/integration/lib.sh
 need_kvm
-G=$TESTGUEST/testguest.elf
 
 head -c 65536 /dev/urandom >"$TMP/disk.img"
 cp "$TMP/disk.img" "$TMP/orig.img"
 
-# hostile KIND TRANSPORT GUEST-LINE DIAGNOSE-TEXT
-hostile() {
-	kind=$1 transport=$2 o=$TMP/$1-$2.out
-	printf 'run\nwait "virtio-blk: hostile %s" 30\nsleep 200\npause\ndiagnose blk0\ninfo virtio\necho alive\nquit\n' \
-		"$kind" >"$TMP/script"
-	run_hvmon 60 "$o" --batch -x "$TMP/script" --virtio "$transport" --disk "$TMP/disk.img" \
-		-m 64M -a "virtio=blk virtiohostile=$kind exit=hlt" "$G"
-	expect_status "$status" 0 "$kind/$transport: hvmon kept running and quit"
-	expect_line "$o" "alive" "$kind/$transport: the monitor answered after the fault"
-	expect_line "$o" "virtio-blk: hostile $kind: $3" "$kind/$transport: what the guest saw"
-	expect_line "$o" "$4" "$kind/$transport: diagnose names the fault"
-}
-
 for t in pci mmio; do
-	hostile oob $t "device needs reset status=0x4f" \
+	hostile oob $t "" "device needs reset status=0x4f" \
 		"blk0: problem=needs-reset: the device is marked NEEDS_RESET (2.1.2): queue 0: descriptor 1: buffer 0x100000000000 len 0x1000 is not inside guest RAM (2.7.5)"
-	hostile loop $t "device needs reset status=0x4f" \
+	hostile loop $t "" "device needs reset status=0x4f" \
 		"queue 0: descriptor chain from head 0 loops (2.7.5.2)"
-	hostile availidx $t "device needs reset status=0x4f" \
+	hostile availidx $t "" "device needs reset status=0x4f" \
 		"queue 0: avail idx 100 is 100 entries ahead of the device's 0, more than the queue size 8"
-	hostile order $t "device needs reset status=0x4f" \
+	hostile order $t "" "device needs reset status=0x4f" \
 		"is device-readable after a device-writable one (2.7.4.2)"
-	hostile indirect $t "device needs reset status=0x4f" \
+	hostile indirect $t "" "device needs reset status=0x4f" \
 		"indirect table length 20 is not a non-zero multiple of 16 (2.7.5.3)"
-	hostile qsize $t "queue_size written as 1000, status=0x4f" \
+	hostile qsize $t "" "queue_size written as 1000, status=0x4f" \
 		"queue 0: queue size 1000 is not a power of 2 (2.7)"
-	hostile cfgwrite $t "capacity unchanged, read status=0" \
+	hostile cfgwrite $t "" "capacity unchanged, read status=0" \
 		"blk0: problem=config-access-ignored: the driver made 2 config write(s) and 0 config read(s) the device ignored; the last, a 4-byte write at offset 0x80, falls outside the 60-byte device configuration (2.5)"
 done
 expect_line "$TMP/oob-pci.out" "blk0.broken=queue 0: descriptor 1: buffer 0x100000000000" "info virtio shows why it broke"
 
 # After NEEDS_RESET the driver resets and starts again: the device works.
-hostile reset pci "re-initialized, read status=0 isr=0x1" "blk0: ok: no problem seen"
+hostile reset pci "" "re-initialized, read status=0 isr=0x1" "blk0: ok: no problem seen"
 expect_line "$TMP/reset-pci.out" "virtio-blk: hostile reset: device needs reset status=0x4f" "reset: broken first"
 expect_line "$TMP/reset-pci.out" "blk0.resets=2" "reset: the driver reset it again"
 

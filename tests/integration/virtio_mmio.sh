@@ -61,11 +61,8 @@ check() {
 		fail "$name: no random bytes"
 	fi
 	expect_line "$out" "virtio-rng: isr=0x1" "$name: rng InterruptStatus bit 0"
-	if [ "$(sector_hex "$TMP/disk.img" 1)" = "$(cat "$TMP/pattern.hex")" ]; then
-		ok "$name: sector 1 on the host holds the pattern"
-	else
-		fail "$name: sector 1 on the host is not the pattern"
-	fi
+	expect_pattern_sector "$TMP/disk.img" "$name" "sector 1 on the host holds the pattern" \
+		"sector 1 on the host is not the pattern"
 }
 
 printf 'run\nwait "virtio-rng: isr=0x1" 30\npause\ninfo virtio\nquit\n' >"$TMP/info.script"

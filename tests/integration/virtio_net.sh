@@ -34,7 +34,9 @@ nsx() { ip netns exec "$NS" "$@"; }
 nsx ip link set lo up
 # No IPv6 chatter (router solicitations, MLD) on the link: after the
 # exchange nothing more may reach the guest, so diagnose sees it idle.
-nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+# (/proc/sys directly: sysctl is procps, not on every machine.)
+nsx sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
+	echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'
 nsx ip tuntap add dev hvt0 mode tap
 nsx ip addr add 10.0.2.2/24 dev hvt0
 nsx ip link set hvt0 up

@@ -29,11 +29,8 @@ for t in pci mmio; do
 	expect_line "$o" "virtio-blk: id=hvmon-disk0" "$t: GET_ID"
 	expect_line "$o" "virtio-blk: write sector 1 status=0" "$t: write OK"
 	expect_line "$o" "virtio-blk: flush status=0" "$t: flush OK"
-	if [ "$(sector_hex "$TMP/disk.img" 1)" = "$(cat "$TMP/pattern.hex")" ]; then
-		ok "$t: sector 1 on the host holds the pattern"
-	else
-		fail "$t: sector 1 on the host is not the pattern"
-	fi
+	expect_pattern_sector "$TMP/disk.img" "$t" "sector 1 on the host holds the pattern" \
+		"sector 1 on the host is not the pattern"
 	if grep -q '^virtio-rng: got 16 bytes [0-9a-f]\{32\}$' "$o"; then
 		ok "$t: rng over a packed ring"
 	else
@@ -63,19 +60,11 @@ else
 	fail "console: hvc file is '$(cat "$TMP/hvc.txt")'"
 fi
 
-# Hostile buffers on a packed ring.
-hostile() {
-	printf 'run\nwait "virtio-blk: hostile %s" 30\nsleep 200\npause\ndiagnose blk0\nquit\n' "$1" \
-		>"$TMP/h.script"
-	run_hvmon 60 "$TMP/h-$1.out" --batch -x "$TMP/h.script" --virtio packed --disk "$TMP/disk.img" \
-		-m 64M -a "virtio=blk virtioring=packed virtiohostile=$1 exit=hlt" "$G"
-	expect_status "$status" 0 "hostile $1: hvmon kept running"
-	expect_line "$TMP/h-$1.out" "virtio-blk: hostile $1: device needs reset status=0x4f" \
-		"hostile $1: the device broke"
-	expect_line "$TMP/h-$1.out" "$2" "hostile $1: diagnose names the fault"
-}
-hostile oob "queue 0: descriptor 1: buffer 0x100000000000 len 0x1000 is not inside guest RAM"
-hostile order "queue 0: descriptor 1 is device-readable after a device-writable one (2.7.4.2)"
+# Hostile buffers on a packed ring (lib.sh).
+hostile oob packed virtioring=packed "device needs reset status=0x4f" \
+	"queue 0: descriptor 1: buffer 0x100000000000 len 0x1000 is not inside guest RAM"
+hostile order packed virtioring=packed "device needs reset status=0x4f" \
+	"queue 0: descriptor 1 is device-readable after a device-writable one (2.7.4.2)"
 
 # Offered but not accepted: split rings as before.
 printf 'run\nwait "virtio-rng: isr=0x1" 30\nsleep 100\npause\nvq rng0 0\nquit\n' >"$TMP/split"
