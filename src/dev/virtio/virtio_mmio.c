@@ -9,21 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "boot/le.h"
+#include "dev/virtio/virtio_kick.h"
 #include "dev/virtio/virtio_trace.h"
-#include "vmm/iothread.h"
 #include "vmm/kvm_events.h"
-
-struct vmmio_kick {
-	struct virtio_mmio *m;
-	uint16_t q;
-	int fd;              /* eventfd; -1 without an I/O thread */
-	bool registered;     /* KVM ioeventfd bound to it */
-};
 
 struct virtio_mmio {
 	struct virtio_dev *dev;
@@ -35,7 +25,7 @@ struct virtio_mmio {
 	 * virtio_dev function while holding it. */
 	pthread_mutex_t lock;
 	bool level;
-	struct vmmio_kick kick[VIRTIO_DEV_MAX_QUEUES];
+	struct virtio_kick kick[VIRTIO_DEV_MAX_QUEUES];
 };
 
 static void set_level(struct virtio_mmio *m, bool level)
@@ -78,20 +68,11 @@ static void interrupt_ack(struct virtio_mmio *m, uint32_t bits)
 }
 
 /* A QueueNotify write that reached userspace (4.2.2: the value is the
- * queue index). Through the queue's eventfd when there is one, so kicks
- * keep one path; an index no queue has is ignored by the core. */
+ * queue index; one no queue has is ignored). */
 static void notify(struct virtio_mmio *m, uint32_t q)
 {
-	uint64_t one = 1;
-
-	if (q < m->nq && m->kick[q].fd >= 0) {
-		if (write(m->kick[q].fd, &one, sizeof(one)) < 0) {
-			/* Only an overflowing counter fails: a kick is pending. */
-		}
-		return;
-	}
 	if (q < m->nq)
-		virtio_dev_queue_notify(m->dev, (uint16_t)q);
+		virtio_kick_signal(&m->kick[q]);
 }
 
 static uint32_t reg_read(struct virtio_mmio *m, uint64_t off)
@@ -262,16 +243,6 @@ void virtio_mmio_io(void *opaque, uint64_t offset, void *data, unsigned len,
 		trace_access(m, offset, data, len, false);
 }
 
-static void kick_ready(void *opaque, int fd, uint32_t events)
-{
-	struct vmmio_kick *k = opaque;
-	uint64_t n;
-
-	(void)events;
-	if (read(fd, &n, sizeof(n)) == sizeof(n))
-		virtio_dev_queue_notify(k->m->dev, k->q);
-}
-
 /* KVM API 4.59: a 4-byte write of exactly q to QueueNotify signals the
  * queue's eventfd in the kernel. */
 static int ioeventfd(struct virtio_mmio *m, uint16_t q, bool assign)
@@ -280,21 +251,11 @@ static int ioeventfd(struct virtio_mmio *m, uint16_t q, bool assign)
 					 m->kick[q].fd, assign);
 }
 
-static void release_on_iothread(void *opaque)
-{
-	struct vmmio_kick *k = opaque;
-
-	virtio_dev_queue_release(k->m->dev, k->q);
-}
-
-/* Deferred work (DRIVER_OK's early buffers, a backend's next burst) goes
- * to the I/O thread, as kicks do. */
 static bool defer(void *opaque, uint16_t q)
 {
 	struct virtio_mmio *m = opaque;
 
-	return q < m->nq && m->cfg.io &&
-	       iothread_defer(m->cfg.io, release_on_iothread, &m->kick[q]) == 0;
+	return q < m->nq && virtio_kick_defer(&m->kick[q]);
 }
 
 static const struct virtio_transport vmmio_transport_ops = {
@@ -320,18 +281,15 @@ struct virtio_mmio *virtio_mmio_new(struct virtio_dev *dev,
 	m->device_id = virtio_dev_device_id(dev);
 	m->nq = (uint16_t)virtio_dev_reg_read(dev, VIRTIO_REG_NUM_QUEUES);
 	for (unsigned q = 0; q < VIRTIO_DEV_MAX_QUEUES; q++)
-		m->kick[q] = (struct vmmio_kick){ .m = m, .q = (uint16_t)q, .fd = -1 };
-	for (uint16_t q = 0; cfg->io && q < m->nq; q++) {
-		m->kick[q].fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (m->kick[q].fd < 0 ||
-		    iothread_add_fd(cfg->io, m->kick[q].fd, EPOLLIN, kick_ready,
-				    &m->kick[q]) < 0) {
+		m->kick[q] = (struct virtio_kick){ .fd = -1 };
+	for (uint16_t q = 0; q < m->nq; q++) {
+		if (virtio_kick_open(&m->kick[q], dev, q, cfg->io) < 0) {
 			snprintf(err, errlen, "cannot watch queue %u's notifications", q);
 			goto fail;
 		}
 		/* Without KVM ioeventfds the write exits and notify() signals
 		 * the same eventfd. */
-		if (cfg->kev && ioeventfd(m, q, true) == 0)
+		if (m->kick[q].fd >= 0 && cfg->kev && ioeventfd(m, q, true) == 0)
 			m->kick[q].registered = true;
 	}
 	t.opaque = m;
@@ -347,15 +305,9 @@ void virtio_mmio_free(struct virtio_mmio *m)
 	if (!m)
 		return;
 	for (uint16_t q = 0; q < m->nq; q++) {
-		struct vmmio_kick *k = &m->kick[q];
-
-		if (k->registered)
+		if (m->kick[q].registered)
 			ioeventfd(m, q, false);
-		if (k->fd >= 0) {
-			if (m->cfg.io)
-				iothread_del_fd(m->cfg.io, k->fd);
-			close(k->fd);
-		}
+		virtio_kick_close(&m->kick[q]);
 	}
 	pthread_mutex_destroy(&m->lock);
 	free(m);

@@ -3,17 +3,12 @@
  * 6.1-6.2 type 0 header; virtio 1.2, 4.1.2 discovery and 4.1.4 capability
  * list), BAR placement and relocation, ioeventfds for the notify region,
  * and the transport's lifetime. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "dev/virtio/virtio_pci_impl.h"
 #include "dev/virtio/virtio_trace.h"
-#include "vmm/iothread.h"
 #include "vmm/kvm_events.h"
 
 /* Type 0 header offsets (6.1). */
@@ -306,16 +301,6 @@ const struct pci_function_ops virtio_pci_function_ops = {
 	.config_write = config_write,
 };
 
-static void kick_ready(void *opaque, int fd, uint32_t events)
-{
-	struct vpci_kick *k = opaque;
-	uint64_t n;
-
-	(void)events;
-	if (read(fd, &n, sizeof(n)) == sizeof(n))
-		virtio_dev_queue_notify(k->p->dev, k->q);
-}
-
 /* The device's config space, as much as the BAR's window shows. */
 static uint32_t window_config_size(struct virtio_dev *d)
 {
@@ -385,7 +370,7 @@ struct virtio_pci *virtio_pci_new(struct virtio_dev *dev,
 	p->int_line = (uint8_t)cfg->intx.gsi;
 	p->win_handle = -1;
 	for (unsigned q = 0; q < VIRTIO_DEV_MAX_QUEUES; q++)
-		p->kick[q] = (struct vpci_kick){ .p = p, .q = (uint16_t)q, .fd = -1 };
+		p->kick[q] = (struct virtio_kick){ .fd = -1 };
 	for (unsigned v = 0; v < VIRTIO_PCI_MAX_VECTORS; v++)
 		p->vec[v] = (struct vpci_vector){ .gsi = -1, .fd = -1 };
 	build_config(p);
@@ -398,15 +383,11 @@ struct virtio_pci *virtio_pci_new(struct virtio_dev *dev,
 	}
 	if (vpci_irq_init(p, err, errlen) < 0)
 		goto fail;
-	for (uint16_t q = 0; cfg->io && q < p->nq; q++) {
-		p->kick[q].fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (p->kick[q].fd < 0 ||
-		    iothread_add_fd(cfg->io, p->kick[q].fd, EPOLLIN, kick_ready,
-				    &p->kick[q]) < 0) {
+	for (uint16_t q = 0; q < p->nq; q++)
+		if (virtio_kick_open(&p->kick[q], dev, q, cfg->io) < 0) {
 			snprintf(err, errlen, "cannot watch queue %u's notifications", q);
 			goto fail;
 		}
-	}
 	/* As firmware leaves it: BAR assigned, memory decoding on. */
 	pthread_mutex_lock(&p->lock);
 	p->bar = p->assigned_bar;
@@ -425,10 +406,6 @@ void virtio_pci_free(struct virtio_pci *p)
 {
 	if (!p)
 		return;
-	if (p->cfg.io)
-		for (uint16_t q = 0; q < p->nq; q++)
-			if (p->kick[q].fd >= 0)
-				iothread_del_fd(p->cfg.io, p->kick[q].fd);
 	pthread_mutex_lock(&p->lock);
 	p->command = 0;
 	if (p->win_handle >= 0 && p->assigned_bar)
@@ -436,8 +413,7 @@ void virtio_pci_free(struct virtio_pci *p)
 	pthread_mutex_unlock(&p->lock);
 	vpci_irq_fini(p);
 	for (uint16_t q = 0; q < p->nq; q++)
-		if (p->kick[q].fd >= 0)
-			close(p->kick[q].fd);
+		virtio_kick_close(&p->kick[q]);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }

@@ -5,11 +5,9 @@
  * virtio_pci.h. Every access is the guest's: any offset, any width. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dev/virtio/virtio_pci_impl.h"
 #include "dev/virtio/virtio_trace.h"
-#include "vmm/iothread.h"
 
 /* 4.1.4.3 struct virtio_pci_common_cfg. kind: a virtio_reg, or one of the
  * fields the transport answers itself. */
@@ -132,13 +130,8 @@ static void common_io(struct virtio_pci *p, uint64_t off, void *data,
  * path as the ioeventfd, so the device runs on the I/O thread. */
 void vpci_kick(struct virtio_pci *p, uint16_t q)
 {
-	uint64_t one = 1;
-
-	if (q >= p->nq)
-		return;
-	if (p->kick[q].fd >= 0 && write(p->kick[q].fd, &one, sizeof(one)) == sizeof(one))
-		return;
-	virtio_dev_queue_notify(p->dev, q);
+	if (q < p->nq)
+		virtio_kick_signal(&p->kick[q]);
 }
 
 static void bar_io(struct virtio_pci *p, uint64_t off, void *data, unsigned len,
@@ -222,19 +215,11 @@ static void trace_bar(const struct virtio_pci *p, uint64_t off, unsigned len, bo
 	}
 }
 
-static void release_on_iothread(void *opaque)
-{
-	struct vpci_kick *k = opaque;
-
-	virtio_dev_queue_release(k->p->dev, k->q);
-}
-
 bool vpci_defer(void *opaque, uint16_t q)
 {
 	struct virtio_pci *p = opaque;
 
-	return q < p->nq && p->cfg.io &&
-	       iothread_defer(p->cfg.io, release_on_iothread, &p->kick[q]) == 0;
+	return q < p->nq && virtio_kick_defer(&p->kick[q]);
 }
 
 void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,

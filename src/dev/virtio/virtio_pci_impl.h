@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 
+#include "dev/virtio/virtio_kick.h"
 #include "dev/virtio/virtio_pci.h"
 
 /* PCI Local Bus 3.0, 6.2.2 Command and 6.2.3 Status. */
@@ -33,12 +34,6 @@ struct vpci_vector {
 	bool routed;      /* route holds (r_addr, r_data) */
 	uint64_t r_addr;
 	uint32_t r_data;
-};
-
-struct vpci_kick {
-	struct virtio_pci *p;
-	uint16_t q;
-	int fd;           /* eventfd; -1 without an I/O thread */
 };
 
 struct virtio_pci {
@@ -71,7 +66,7 @@ struct virtio_pci {
 	uint8_t cfgcap_bar;
 	uint32_t cfgcap_off, cfgcap_len;
 
-	struct vpci_kick kick[VIRTIO_DEV_MAX_QUEUES];
+	struct virtio_kick kick[VIRTIO_DEV_MAX_QUEUES];
 };
 
 /* virtio_pci_irq.c */

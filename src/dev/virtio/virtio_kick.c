@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dev/virtio/virtio_kick.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "dev/virtio/virtio_dev.h"
+#include "vmm/iothread.h"
+
+static void kick_ready(void *opaque, int fd, uint32_t events)
+{
+	struct virtio_kick *k = opaque;
+	uint64_t n;
+
+	(void)events;
+	if (read(fd, &n, sizeof(n)) == sizeof(n))
+		virtio_dev_queue_notify(k->dev, k->q);
+}
+
+int virtio_kick_open(struct virtio_kick *k, struct virtio_dev *dev, uint16_t q,
+		     struct iothread *io)
+{
+	*k = (struct virtio_kick){ .dev = dev, .io = io, .q = q, .fd = -1 };
+	if (!io)
+		return 0;
+	k->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (k->fd < 0)
+		return -1;
+	if (iothread_add_fd(io, k->fd, EPOLLIN, kick_ready, k) < 0) {
+		close(k->fd);
+		k->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void virtio_kick_close(struct virtio_kick *k)
+{
+	if (k->fd < 0)
+		return;
+	iothread_del_fd(k->io, k->fd);
+	close(k->fd);
+	k->fd = -1;
+}
+
+void virtio_kick_signal(struct virtio_kick *k)
+{
+	uint64_t one = 1;
+
+	/* An eventfd counter does not overflow from kicks. */
+	if (k->fd >= 0 && write(k->fd, &one, sizeof(one)) == sizeof(one))
+		return;
+	virtio_dev_queue_notify(k->dev, k->q);
+}
+
+static void release_on_iothread(void *opaque)
+{
+	struct virtio_kick *k = opaque;
+
+	virtio_dev_queue_release(k->dev, k->q);
+}
+
+bool virtio_kick_defer(struct virtio_kick *k)
+{
+	return k->io && iothread_defer(k->io, release_on_iothread, k) == 0;
+}
