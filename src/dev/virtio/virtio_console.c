@@ -292,11 +292,3 @@ struct virtio_dev *virtio_console_dev(struct virtio_console *c)
 {
 	return c->dev;
 }
-
-uint64_t virtio_console_rx_dropped(struct virtio_console *c)
-{
-	pthread_mutex_lock(&c->work);
-	uint64_t n = c->dropped;
-	pthread_mutex_unlock(&c->work);
-	return n;
-}

@@ -56,7 +56,4 @@ struct virtio_dev *virtio_console_dev(struct virtio_console *c);
  * sink; also for tests). */
 void virtio_console_input(void *opaque, const uint8_t *buf, size_t len);
 
-/* Input bytes dropped because the FIFO was full. */
-uint64_t virtio_console_rx_dropped(struct virtio_console *c);
-
 #endif
