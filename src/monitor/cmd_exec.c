@@ -103,7 +103,7 @@ static int wait_stop(struct monitor *mon, double timeout)
 	static const char *const kinds[] = {
 		[STOP_NONE] = "none", [STOP_PAUSE] = "pause", [STOP_STEP] = "step",
 		[STOP_BREAKPOINT] = "breakpoint", [STOP_FAULT] = "fault",
-		[STOP_GUEST_END] = "guest-end",
+		[STOP_GUEST_END] = "guest-end", [STOP_WATCHPOINT] = "watchpoint",
 	};
 	if (ever && last.kind == STOP_GUEST_END)
 		mon_printf(mon, "stopped: reason=%s\n", kinds[last.kind]);

@@ -34,6 +34,7 @@ enum vcpu_stop_kind {
 	STOP_BREAKPOINT,
 	STOP_FAULT,      /* emulation failure, internal error, unhandled exit */
 	STOP_GUEST_END,  /* reset, power-off or triple fault */
+	STOP_WATCHPOINT, /* a watched range was accessed (vmm/watchpoint.h) */
 };
 
 struct vm_stop_event {
@@ -43,6 +44,12 @@ struct vm_stop_event {
 	int cpu_bits;         /* 16, 32 or 64: the mode the vCPU was in */
 	int bp_id;            /* STOP_BREAKPOINT: which one */
 	bool bp_temporary;
+	/* STOP_WATCHPOINT: which one, the access (guest-physical) and its kind
+	 * (enum watch_kind); the access is complete when the stop is posted. */
+	int watch_id;
+	int watch_kind;
+	uint64_t watch_gpa;
+	unsigned watch_len;
 	uint8_t insn[16];     /* instruction bytes, for emulation failures */
 	int insn_len;
 	char text[600];       /* what happened, ready to print, may be multi-line */
