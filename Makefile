@@ -20,7 +20,7 @@ MAIN_OBJ := $(BUILD)/obj/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit integration asan clean deps guest guest-kit run check-linux bench
+.PHONY: all check unit integration asan clean deps guest guest-kit run check-linux bench check-nested
 all: $(BUILD)/hvmon $(BUILD)/hvmon.1
 
 $(BUILD)/obj/%.o: %.c
@@ -75,6 +75,12 @@ asan: deps
 check-linux: deps
 	$(MAKE) all guest-kit
 	BUILD=$(BUILD) GUEST=$(GUEST_DIR) sh tests/linux/check-linux.sh; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
+
+# The whole suite on a host without /dev/kvm: inside a QEMU (TCG) VM whose
+# emulated AMD CPU lets Debian's kernel serve /dev/kvm (scripts/nested-kvm.sh).
+check-nested: deps
+	$(MAKE) all unit guest guest-kit
+	GUEST_DIR=$(GUEST_DIR) scripts/nested-kvm.sh env BUILD=$(BUILD) GUEST=$(GUEST_DIR) sh tests/run-tests.sh
 
 # hvmon against QEMU, as ratios (bench/README.md). Not part of check.
 bench: deps
