@@ -16,8 +16,11 @@ Inside a transcript block:
   $ build/hvmon ARGS   starts hvmon (build/hvmon, build/guest/, build/testguest/
                        are replaced by $HVMON, $GUEST, $TESTGUEST); the
                        session's "(hvmon) CMD" lines become its script, run
-                       with --batch -x. Without monitor commands the line is
-                       run as it is (hvmon probe).
+                       with -x and stdin at end of file, as the tutorial ran
+                       them (not --batch, which prints a different banner),
+                       the serial console to a file unless the line names
+                       one. Without monitor commands the line is run as it
+                       is (hvmon probe).
   $ CMD                a shell command, run in the work directory before
                        hvmon (if it comes before the hvmon line) or after it
   (hvmon) CMD          a monitor command
@@ -168,7 +171,7 @@ def run_session(s, work, paths):
             script = os.path.join(work, s.name + '.hvmon')
             with open(script, 'w') as f:
                 f.write('\n'.join(s.monitor) + '\n')
-            extra = ['--batch', '-x', script]
+            extra = ['-x', script]
             if '--console' not in argv:
                 extra += ['--console', 'file:' + os.path.join(work, s.name + '.console')]
             argv = argv[:1] + extra + argv[1:]
