@@ -13,7 +13,6 @@
  * "IA32_EFER"). */
 #define CR0_PE   (1ULL << 0)
 #define CR0_ET   (1ULL << 4)
-#define CR0_NE   (1ULL << 5)
 #define CR0_PG   (1ULL << 31)
 #define CR4_PAE  (1ULL << 5)
 #define EFER_LME (1ULL << 8)
@@ -57,8 +56,13 @@ static void set_sregs(struct kvm_sregs *s, const struct boot_entry *e)
 	s->gdt.base = e->gdt_base;
 	s->gdt.limit = e->gdt_limit;
 
-	/* Caches on (CD/NW clear); x87 errors reported natively. */
-	s->cr0 = CR0_PE | CR0_ET | CR0_NE;
+	/* PVH (docs/misc/pvh.pandoc): "cr0: bit 0 (PE) must be set. All the
+	 * other writeable bits are cleared." ET is not writable: it is fixed
+	 * at 1 since the P6 (SDM vol. 3A 2.5, "Control Registers"), so a CPU
+	 * reads PE|ET. NE, WP, AM, CD, NW stay clear (caches on); the kernel
+	 * sets the ones it wants. The 64-bit boot protocol (boot.rst) asks
+	 * for nothing more in CR0 than protected mode with paging on. */
+	s->cr0 = CR0_PE | CR0_ET;
 	s->cr4 = 0;
 	s->efer = 0;
 	if (long64) {

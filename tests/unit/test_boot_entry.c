@@ -100,7 +100,8 @@ START_TEST(prot32_entry)
 	ck_assert_int_eq(boot_write_gdt(&mem, &e, err, sizeof(err)), 0);
 	ck_assert_int_eq(boot_entry_apply(vcpu_fd, &e), 0);
 	ck_assert_int_eq(ioctl(vcpu_fd, KVM_GET_SREGS, &s), 0);
-	ck_assert_uint_eq(s.cr0 & 0x80000001, 1);       /* PE, not PG */
+	/* pvh.pandoc: PE set, every other writable bit clear (ET reads 1). */
+	ck_assert_uint_eq(s.cr0 & ~0x10ull, 1);
 	ck_assert_uint_eq(s.cs.selector, BOOT_SEL_CODE32);
 	ck_assert_uint_eq(s.cs.db, 1);
 	ck_assert_uint_eq(s.ds.selector, BOOT_SEL_DATA);
@@ -126,6 +127,7 @@ START_TEST(long64_entry)
 	ck_assert_int_eq(boot_entry_apply(vcpu_fd, &e), 0);
 	ck_assert_int_eq(ioctl(vcpu_fd, KVM_GET_SREGS, &s), 0);
 	ck_assert_uint_eq(s.efer & 0x500, 0x500);       /* LME, LMA */
+	ck_assert_uint_eq(s.cr0 & ~0x10ull, 0x80000001); /* PG, PE only */
 	ck_assert_uint_eq(s.cs.l, 1);
 	ck_assert_uint_eq(s.cs.selector, BOOT_SEL_CODE64);
 	ck_assert_uint_eq(s.cr3, BOOT_PML4_ADDR);

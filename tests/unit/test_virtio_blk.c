@@ -257,7 +257,7 @@ START_TEST(read_sectors)
 		ck_assert_uint_eq(buf[i], pat(3 + i / 512, i % 512));
 	ck_assert_uint_ge(irqs.queue, 1);
 
-	/* Any framing (2.6.4): the header in two pieces, the data in two,
+	/* Any framing (2.7.4): the header in two pieces, the data in two,
 	 * the second sharing its descriptor with the status byte. */
 	put_hdr(HDR, VIRTIO_BLK_T_IN, NSECT - 2);
 	struct seg s[4] = { { HDR, 5, false }, { HDR + 5, 11, false },

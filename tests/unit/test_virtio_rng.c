@@ -45,7 +45,8 @@ static void post(unsigned first, unsigned n)
 	}
 }
 
-/* 5.4.6.1: every buffer comes back filled, all of it. */
+/* 5.4.6.2: the device fills the buffer (one byte at least); this one fills
+ * every buffer, all of it. */
 START_TEST(buffers_filled)
 {
 	uint8_t zero[BUFLEN] = { 0 }, got[BUFLEN];

@@ -5,7 +5,7 @@
  * A request is struct virtio_blk_req: the header (le32 type, le32 reserved,
  * le64 sector) in the device-readable part, then data, then one status
  * byte, the last device-writable byte. The driver may split these across
- * descriptors any way it likes (2.6.4 message framing), so the chain is
+ * descriptors any way it likes (2.7.4, "Message Framing"), so the chain is
  * read as two byte streams, readable and writable, never as "descriptor 0
  * is the header". */
 #include <endian.h>

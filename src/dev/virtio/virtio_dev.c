@@ -127,8 +127,11 @@ static void reset_locked(struct virtio_dev *d)
 /* 2.2.1: "The driver MUST NOT accept a feature which the device did not
  * offer"; 2.2.2: otherwise the device "MUST fail to set the FEATURES_OK
  * device status bit when the driver writes it". A driver without
- * VIRTIO_F_VERSION_1 is a legacy driver (6.1: the device "MAY fail to
- * operate further"), which this non-transitional device refuses. */
+ * VIRTIO_F_VERSION_1 is a legacy driver (6.2, "Device Requirements:
+ * Reserved Feature Bits": the device "MAY fail to operate further if
+ * VIRTIO_F_VERSION_1 is not accepted"; 6.1 has the driver's side, "A
+ * driver MUST accept VIRTIO_F_VERSION_1 if it is offered"), which this
+ * non-transitional device refuses. */
 static bool features_acceptable(struct virtio_dev *d)
 {
 	uint64_t extra = d->driver_features & ~d->device_features;
@@ -142,7 +145,7 @@ static bool features_acceptable(struct virtio_dev *d)
 		return false;
 	}
 	if (!(d->driver_features & (1ULL << VIRTIO_F_VERSION_1))) {
-		snprintf(why, len, "driver did not accept VIRTIO_F_VERSION_1: legacy drivers are not supported (6.1)");
+		snprintf(why, len, "driver did not accept VIRTIO_F_VERSION_1: legacy drivers are not supported (6.1, 6.2)");
 		return false;
 	}
 	const char *rule = d->ops.check_features ?

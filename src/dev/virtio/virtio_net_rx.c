@@ -34,7 +34,7 @@ static void watch_tap_locked(struct virtio_net *n, bool on)
 		n->tap_watched = false;
 }
 
-/* Where byte off of the chain's writable bytes lives (any layout, 2.6.4),
+/* Where byte off of the chain's writable bytes lives (any layout, 2.7.4),
  * NULL beyond them. */
 static uint8_t *chain_byte(const struct virtq_chain *c, uint64_t off)
 {

@@ -19,7 +19,7 @@ struct virtio_rng {
 	uint64_t bytes;              /* handed to the guest */
 };
 
-/* Fill up to max bytes of the chain's device-writable segments. 5.4.6.1:
+/* Fill up to max bytes of the chain's device-writable segments. 5.4.6.2:
  * at least one byte whenever the buffer has room. */
 static uint32_t fill(const struct virtq_chain *c, uint32_t max)
 {

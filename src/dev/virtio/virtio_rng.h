@@ -12,7 +12,7 @@
 #include "dev/virtio/virtio_dev.h"
 
 #define VIRTIO_ID_RNG 4
-/* 5.4.6.1: the device MAY use less than the whole buffer; a hostile
+/* 5.4.6.2: the device MAY use less than the whole buffer; a hostile
  * multi-gigabyte chain must not stall the I/O thread. */
 #define VIRTIO_RNG_MAX_PER_REQUEST (64u * 1024)
 

@@ -160,7 +160,7 @@ void virtq_reset(struct virtq *vq, uint16_t max_size);
 
 /* Check the driver's configuration and start using the rings: size
  * non-zero and <= max_size (split: a power of 2, 2.7; packed: any, 2.8);
- * each part aligned (2.7.1, 2.8.2) and wholly inside one RAM region.
+ * each part aligned (2.7.1, 2.8.11) and wholly inside one RAM region.
  * features are the negotiated feature bits (VIRTIO_F_EVENT_IDX,
  * VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_PACKED). 0, or -1 with a reason in
  * err (the queue stays not ready). */
@@ -187,7 +187,7 @@ static inline struct virtq_used_elem virtq_used_of(const struct virtq_chain *c, 
 }
 
 /* A chain read as two byte streams, device-readable and device-writable
- * (2.6.4: the driver may split a message across descriptors any way it
+ * (2.7.4: the driver may split a message across descriptors any way it
  * likes). Copy len bytes at offset off of one stream to (to_guest) or from
  * buf; returns the bytes copied, less when the stream is shorter. */
 uint64_t virtq_chain_copy(const struct virtq_chain *c, bool writable, uint64_t off, void *buf,

@@ -100,7 +100,7 @@ static int walk_indirect(const struct virtq *vq, struct virtq_chain *c, const st
 			 uint16_t flags, uint16_t pos)
 {
 	static const struct virtq_indirect_rules rules = {
-		.flags = "2.8.7", .layout = "2.8.7", .bound = "2.8.8",
+		.flags = "2.8.19", .layout = "2.8.7", .bound = "2.8.19",
 	};
 	unsigned n;
 	const uint8_t *table = virtq_indirect_table(vq, c, &rules, pos, flags, d->addr, d->len,
@@ -132,11 +132,11 @@ static int decode(const struct virtq *vq, uint16_t pos, bool wrap, uint16_t coun
 		struct pdesc d;
 		read_pdesc(vq->desc + pdesc_at(pos), &d);
 		if (flags & VIRTQ_DESC_F_INDIRECT) {
-			/* 2.8.8: "A driver MUST NOT write direct descriptors
+			/* 2.8.19: "A driver MUST NOT write direct descriptors
 			 * with DESC_F_INDIRECT set in a scatter-gather list
 			 * linked by VIRTQ_DESC_F_NEXT." */
 			if (slots > 1)
-				return virtq_chain_fail(c, "descriptor %u is INDIRECT inside a list linked by NEXT (2.8.8)",
+				return virtq_chain_fail(c, "descriptor %u is INDIRECT inside a list linked by NEXT (2.8.19)",
 							pos);
 			if (walk_indirect(vq, c, &d, flags, pos) < 0)
 				return -1;
@@ -153,9 +153,9 @@ static int decode(const struct virtq *vq, uint16_t pos, bool wrap, uint16_t coun
 			c->slots = slots;
 			return 1;
 		}
-		/* 2.8.18: no list longer than the queue, so no loop. */
+		/* 2.8.17: no list longer than the queue, so no loop. */
 		if (slots == vq->size)
-			return virtq_chain_fail(c, "list from descriptor %u is longer than the queue size %u (2.8.18)",
+			return virtq_chain_fail(c, "list from descriptor %u is longer than the queue size %u (2.8.17)",
 						(unsigned)((pos + 1u + vq->size - slots) % vq->size), vq->size);
 		advance(vq, &pos, &wrap, 1);
 		flags = load_flags(vq, pos);
@@ -169,7 +169,7 @@ static int decode(const struct virtq *vq, uint16_t pos, bool wrap, uint16_t coun
 
 int vqp_enable(struct virtq *vq, const struct guest_mem *mem, char *err, size_t errlen)
 {
-	/* 2.8.2, the alignment and size table. */
+	/* 2.8.10.1, the alignment and size table (2.8.11: a MUST). */
 	uint8_t *desc = virtq_map_part(mem, "descriptor ring", vq->desc_gpa,
 				       (uint64_t)vq->size * PDESC_BYTES, 16, err, errlen);
 	if (!desc)

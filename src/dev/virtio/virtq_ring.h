@@ -72,7 +72,7 @@ int virtq_add_segment(const struct virtq *vq, struct virtq_chain *c, uint64_t ad
 __attribute__((format(printf, 2, 3)))
 int virtq_chain_fail(struct virtq_chain *c, const char *fmt, ...);
 /* Where each format states the indirect table's rules, for messages:
- * split 2.7.5.3.1 / 2.7.5.3 / 2.7.5.3.1, packed 2.8.7 / 2.8.7 / 2.8.8. */
+ * split 2.7.5.3.1 / 2.7.5.3 / 2.7.5.3.1, packed 2.8.19 / 2.8.7 / 2.8.19. */
 struct virtq_indirect_rules {
 	const char *flags;      /* negotiated, and never with NEXT */
 	const char *layout;     /* 16-byte entries inside guest RAM */
@@ -85,7 +85,7 @@ const uint8_t *virtq_indirect_table(const struct virtq *vq, struct virtq_chain *
 				    const struct virtq_indirect_rules *rules, unsigned idx,
 				    uint16_t flags, uint64_t addr, uint32_t len, unsigned *n);
 
-/* One ring part: aligned (2.7.1, 2.8.2) and inside one RAM region; its
+/* One ring part: aligned (2.7.1, 2.8.11) and inside one RAM region; its
  * host address, or NULL with the reason in err (virtq.c). */
 uint8_t *virtq_map_part(const struct guest_mem *mem, const char *name, uint64_t gpa,
 		       uint64_t bytes, uint64_t align, char *err, size_t errlen);
