@@ -48,6 +48,7 @@ struct cmos {
 	pthread_mutex_t lock;
 	uint8_t index;
 	int64_t time_offset;  /* guest RTC minus host UTC, in seconds */
+	void (*host_clock)(struct timespec *now);  /* UTC now: cmos_set_clock */
 	uint8_t ram[CMOS_SIZE];
 };
 
@@ -86,7 +87,7 @@ static int decode_hours(const struct cmos *c, uint8_t v)
 static void guest_time(const struct cmos *c, struct timespec *host,
 		       struct tm *tm)
 {
-	clock_gettime(CLOCK_REALTIME, host);
+	c->host_clock(host);
 	time_t t = (time_t)(host->tv_sec + c->time_offset);
 	gmtime_r(&t, tm);
 }
@@ -180,7 +181,7 @@ static uint8_t read_reg(struct cmos *c, unsigned reg)
 		/* UIP is high in the 244 us before each second's update, so a
 		 * guest that waits for it to fall (Linux mc146818_get_time,
 		 * hwclock) sees it move, never stuck. SET stops updates. */
-		clock_gettime(CLOCK_REALTIME, &now);
+		c->host_clock(&now);
 		if (!(c->ram[REG_B] & REG_B_SET) &&
 		    now.tv_nsec >= 1000000000L - UIP_WINDOW_NS)
 			a |= REG_A_UIP;
@@ -276,6 +277,18 @@ static void set_memory_sizes(struct cmos *c, uint64_t low_ram_end,
 	c->ram[REG_MEM_ABOVE_4G_2] = above4g >> 16;
 }
 
+static void host_utc_now(struct timespec *now)
+{
+	clock_gettime(CLOCK_REALTIME, now);
+}
+
+void cmos_set_clock(struct cmos *c, void (*now)(struct timespec *))
+{
+	pthread_mutex_lock(&c->lock);
+	c->host_clock = now ? now : host_utc_now;
+	pthread_mutex_unlock(&c->lock);
+}
+
 struct cmos *cmos_new(uint64_t low_ram_end, uint64_t high_ram_size)
 {
 	struct cmos *c = calloc(1, sizeof(*c));
@@ -283,6 +296,7 @@ struct cmos *cmos_new(uint64_t low_ram_end, uint64_t high_ram_size)
 	if (!c)
 		return NULL;
 	pthread_mutex_init(&c->lock, NULL);
+	c->host_clock = host_utc_now;
 	c->ram[REG_A] = REG_A_DEFAULT;
 	c->ram[REG_B] = REG_B_DEFAULT;
 	set_memory_sizes(c, low_ram_end, high_ram_size);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #define CMOS_NR_PORTS 2
 
@@ -20,6 +21,10 @@ struct cmos;
  * bytes are filled from them. NULL on allocation failure. */
 struct cmos *cmos_new(uint64_t low_ram_end, uint64_t high_ram_size);
 void cmos_free(struct cmos *c);
+/* The clock the RTC follows: UTC now. NULL restores the default, the
+ * host's CLOCK_REALTIME; a test gives its own to reach the 244 us UIP
+ * window or a date boundary exactly. */
+void cmos_set_clock(struct cmos *c, void (*now)(struct timespec *));
 
 /* bus_io_fn for ports 0x70-0x71; opaque is the struct cmos. */
 void cmos_io(void *opaque, uint64_t offset, void *data, unsigned len,
