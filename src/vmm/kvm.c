@@ -21,7 +21,7 @@ const struct kvm_cap_info kvm_caps_of_interest[] = {
 	CAP(SYNC_REGS, "registers without ioctls on every step"),
 	CAP(SET_GUEST_DEBUG, "single-step and software breakpoints"),
 	CAP(SET_GUEST_DEBUG2, "guest-debug flags (BLOCKIRQ) supported"),
-	CAP(GUEST_DEBUG_HW_BPS, "hardware breakpoints/watchpoints"),
+	CAP(GUEST_DEBUG_HW_BPS, "debug registers lent (arm64 only; 0 on every x86 host)"),
 	CAP(X86_ROBUST_SINGLESTEP, "single-step over emulated instructions"),
 	CAP(DEBUGREGS, "DR0-DR7 access"),
 	CAP(VCPU_EVENTS, "pending exceptions, NMI, interrupt shadow"),

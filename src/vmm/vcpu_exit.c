@@ -2,6 +2,7 @@
 #include "vmm/vcpu_exit.h"
 
 #include "vmm/vcpu_debug.h"
+#include "vmm/watchpoint.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -153,7 +154,9 @@ void vcpu_handle_exit(struct vcpu *v, struct vm_stop_event *ev)
 		vcpu_handle_pio(v);
 		return;
 	case KVM_EXIT_MMIO:
-		vcpu_handle_mmio(v);
+		/* A watched page is RAM to hvmon: never the devices' bus. */
+		if (!watch_mmio_exit(v, ev))
+			vcpu_handle_mmio(v);
 		return;
 	case KVM_EXIT_INTR:
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
@@ -166,6 +169,8 @@ void vcpu_handle_exit(struct vcpu *v, struct vm_stop_event *ev)
 		vcpu_system_event(v, ev);
 		return;
 	case KVM_EXIT_INTERNAL_ERROR: {
+		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION && watch_fetch_fault(v))
+			return;
 		struct vm_stop_event fault = { .vcpu = v->id, .kind = STOP_NONE };
 		vcpu_internal_error(v, &fault);
 		bool emulation = run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION;
