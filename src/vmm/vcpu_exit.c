@@ -169,7 +169,9 @@ void vcpu_handle_exit(struct vcpu *v, struct vm_stop_event *ev)
 		vcpu_system_event(v, ev);
 		return;
 	case KVM_EXIT_INTERNAL_ERROR: {
-		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION && watch_fetch_fault(v))
+		/* An instruction fetched from a read-watched page (not in any
+		 * slot) cannot be emulated: hvmon steps it with the page back. */
+		if (watch_fetch_fault(v))
 			return;
 		struct vm_stop_event fault = { .vcpu = v->id, .kind = STOP_NONE };
 		vcpu_internal_error(v, &fault);

@@ -231,6 +231,16 @@ int ws_access(struct watch_set *ws, uint64_t gpa, unsigned len, bool is_write)
 	return hit;
 }
 
+void ws_count_page(struct watch_set *ws, uint64_t gpa)
+{
+	uint64_t page = gpa / WATCH_PAGE;
+	for (int i = 0; i < ws->n; i++) {
+		struct watch *w = &ws->w[i];
+		if (page >= w->gpa / WATCH_PAGE && page <= (w->gpa + w->len - 1) / WATCH_PAGE)
+			w->exits++;
+	}
+}
+
 int ws_dma_hit(const struct watch_set *ws, uint64_t gpa, uint64_t len)
 {
 	for (int i = 0; i < ws->n; i++) {

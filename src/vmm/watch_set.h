@@ -87,6 +87,9 @@ int ws_layout(const struct watch_set *ws, const struct gmem_region *regions, int
  * with a page under it counts an exit; the result is the index of the
  * first watch whose bytes it touched with a matching kind, or -1. */
 int ws_access(struct watch_set *ws, uint64_t gpa, unsigned len, bool is_write);
+/* Count an exit on gpa's page that was no data access (an instruction
+ * fetched from it, stepped) for every watch with that page. */
+void ws_count_page(struct watch_set *ws, uint64_t gpa);
 /* A device wrote [gpa, gpa + len): the first watch for writes (or any
  * access) whose bytes it touched, or -1. */
 int ws_dma_hit(const struct watch_set *ws, uint64_t gpa, uint64_t len);

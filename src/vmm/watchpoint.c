@@ -527,6 +527,7 @@ bool watch_fetch_fault(struct vcpu *v)
 			!(s->fetch_active && s->fetch_page == gpa / WATCH_PAGE);
 		if (found) {
 			char err[160];
+			ws_count_page(&s->set, gpa);
 			s->fetch_active = true;
 			s->fetch_vcpu = v->id;
 			s->fetch_page = gpa / WATCH_PAGE;

@@ -2,10 +2,10 @@
 /* watchloop= (README.md, "Watchpoints"): a loop for the watchpoint tests
  * that touches memory the same way every round, forever: it writes
  * wp_counter (through wp_tick, a function for hbreak), reads wp_input,
- * writes every byte of wp_page but one, writes 8 bytes across the page
- * boundary in wp_span and runs wp_code, alone at the start of its page
- * (an instruction fetch from a read-watched page). No I/O in the loop, so
- * every exit it causes is a watchpoint's. */
+ * writes every byte of wp_page but one, writes 8 bytes (~round) across the
+ * page boundary in wp_span and runs wp_code, alone in its page (an
+ * instruction fetch from a read-watched page). No I/O in the loop, so every
+ * exit it causes is a watchpoint's. */
 #include "guest.h"
 
 #define WP_PAGE 4096
@@ -51,7 +51,7 @@ __attribute__((noreturn)) void watch_loop(void)
 			if (i != WP_QUIET)
 				wp_page[i] = (uint8_t)round;
 		/* 4 bytes below the boundary and 4 above it. */
-		*(volatile u64_any *)(wp_span + WP_PAGE - 4) = round;
+		*(volatile u64_any *)(wp_span + WP_PAGE - 4) = ~round;
 		wp_sum += wp_code(round);
 	}
 }

@@ -199,6 +199,10 @@ START_TEST(access_hits_only_watched_bytes_of_the_right_kind)
 	ck_assert_int_eq(ws_access(&ws, 0x30007, 2, false), 2);
 	ck_assert_int_eq(ws_access(&ws, 0x30008, 2, false), -1);
 	ck_assert_uint_eq(ws.w[2].exits, 3);
+	/* A fetch stepped on the page costs an exit too. */
+	ws_count_page(&ws, 0x20ff0);
+	ws_count_page(&ws, 0x40000);
+	ck_assert_uint_eq(ws.w[1].exits, 4);
 }
 END_TEST
 
