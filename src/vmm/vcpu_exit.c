@@ -57,7 +57,7 @@ int vcpu_mode_bits(const struct kvm_sregs *s)
 	return s->cs.db ? 32 : 16;
 }
 
-static void vcpu_handle_pio(struct vcpu *v)
+void vcpu_handle_pio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	unsigned size = run->io.size;

@@ -20,6 +20,7 @@
 
 #include "vmm/kvm.h"
 #include "vmm/vcpu.h"
+#include "vmm/vcpu_exit.h"
 #include "vmm/vcpu_mem.h"
 #include "vmm/watch_set.h"
 
@@ -220,10 +221,8 @@ static void update_dma_count(struct vm *vm, struct watch_state *s)
 
 /* The state, made on first use with KVM's slots as vm_create left them
  * (region i in slot i). */
-static struct watch_state *state(struct vm *vm, char *err, size_t errlen)
+static struct watch_state *make_state(struct vm *vm, char *err, size_t errlen)
 {
-	if (vm->watch)
-		return vm->watch;
 	if (vm->vm_fd < 0) {
 		snprintf(err, errlen, "the machine is not created yet");
 		return NULL;
@@ -265,6 +264,15 @@ static struct watch_state *state(struct vm *vm, char *err, size_t errlen)
 	vm->mem.dma_watch.opaque = vm;
 	/* Published last: the vCPU and I/O threads read vm->watch unlocked. */
 	__atomic_store_n(&vm->watch, s, __ATOMIC_RELEASE);
+	return s;
+}
+
+/* Made once; the monitor and the gdb stub may both ask. */
+static struct watch_state *state(struct vm *vm, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&vm->ctl_lock);
+	struct watch_state *s = vm->watch ? vm->watch : make_state(vm, err, errlen);
+	pthread_mutex_unlock(&vm->ctl_lock);
 	return s;
 }
 
@@ -441,20 +449,27 @@ static int complete_access(struct vcpu *v, struct watch *w, uint8_t old[8])
 }
 
 /* Let KVM finish the instruction now (immediate_exit: KVM_RUN completes
- * the pending access and returns at once), so the stop shows the vCPU
- * after it. A read-modify-write of a watched page exits again for its
- * write: that access is completed the same way; any other access it makes
- * goes to the MMIO bus. */
+ * the pending access and returns at once, KVM API 4.10), so the stop shows
+ * the vCPU after it. Finishing can exit again (the write half of a
+ * read-modify-write, the next fragment of an access across pages, a
+ * string instruction's next element): each such access is served here as
+ * it would be in the run loop. A few rounds at most: a long string
+ * instruction stops part-way, with RCX saying how far, and its last
+ * access is completed when the vCPU parks (vcpu.c). */
 static void finish_instruction(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	for (int round = 0; round < 4; round++) {
 		run->immediate_exit = 1;
-		if (ioctl(v->fd, KVM_RUN, 0) < 0 || run->exit_reason != KVM_EXIT_MMIO)
+		if (ioctl(v->fd, KVM_RUN, 0) < 0)
 			return;
 		struct watch w;
 		uint8_t old[8];
-		if (complete_access(v, &w, old) == -2 && run->mmio.len <= sizeof(run->mmio.data))
+		if (run->exit_reason == KVM_EXIT_IO)
+			vcpu_handle_pio(v);
+		else if (run->exit_reason != KVM_EXIT_MMIO)
+			return;
+		else if (complete_access(v, &w, old) == -2 && run->mmio.len <= sizeof(run->mmio.data))
 			bus_dispatch(&v->vm->mmio, run->mmio.phys_addr, run->mmio.data,
 				     run->mmio.len, run->mmio.is_write);
 	}

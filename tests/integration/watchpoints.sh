@@ -163,6 +163,8 @@ expect_line "$o" "watchpoint 1: blk0 queue 0 wrote 4096 bytes at $blk_data (requ
 first=$(od -An -tx8 -N8 "$TMP/disk.img" | tr -d ' ')
 expect_line "$o" "$(printf '0x%016x' "$blk_data"): 0x$first" "the sector data is in the buffer"
 expect_line "$o" "dma-hits=1" "info break counts the device hit"
+expect_line "$o" "stopped: reason=watchpoint" "wait stop: a watchpoint"
+expect_no_line "$o" "reason=watchpoint rip=" "a device's stop has no RIP"
 
 # hbreak on wp_tick: stops there, resumes past it, stops there again;
 # guest memory keeps wp_tick's own first byte.
