@@ -71,8 +71,11 @@ static bool same_slot(const struct watch_slot *a, const struct watch_slot *b)
  * pages stay mapped), the others go, then the new ones come. */
 static int set_slots(struct vm *vm, struct watch_state *s, const struct watch_slot *want, int n)
 {
-	struct watch_slot *slot = malloc(sizeof(*slot) * (size_t)(n ? n : 1));
-	uint32_t *ids = malloc(sizeof(*ids) * (size_t)(n ? n : 1));
+	/* Room for what KVM may hold afterwards: the new slots, and after a
+	 * failure the old ones still in place. */
+	size_t room = (size_t)n + (size_t)s->nslots + 1;
+	struct watch_slot *slot = malloc(sizeof(*slot) * room);
+	uint32_t *ids = malloc(sizeof(*ids) * room);
 	/* Per old slot: KEEP, DROP (to go) or GONE (deleted from KVM). */
 	enum { DROP, KEEP, GONE } *kept = calloc((size_t)(s->nslots ? s->nslots : 1), sizeof(*kept));
 	if (!slot || !ids || !kept) {
