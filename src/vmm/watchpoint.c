@@ -500,7 +500,12 @@ bool watch_mmio_exit(struct vcpu *v, struct vm_stop_event *ev)
 	unsigned len = run->mmio.len;
 	bool is_write = run->mmio.is_write;
 	uint64_t now = le_value(run->mmio.data, len), before = le_value(old, len);
+	/* The exit statistics and trace record this exit after us: give them
+	 * it back as it was, not what finishing left in kvm_run. */
+	__typeof__(run->mmio) exit_mmio = run->mmio;
 	finish_instruction(v);
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio = exit_mmio;
 	ev->vcpu = v->id;
 	ev->kind = STOP_WATCHPOINT;
 	ev->watch_id = w.id;

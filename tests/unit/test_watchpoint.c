@@ -32,6 +32,7 @@
 static struct kvm_userspace_memory_region slot[NSLOTS];
 static bool slot_used[NSLOTS];
 static uint64_t fake_rip;
+static void *v_run;   /* the vCPU's kvm_run, which KVM_RUN writes */
 static unsigned kvm_runs;
 
 static int fake_set_region(const struct kvm_userspace_memory_region *r)
@@ -77,8 +78,10 @@ int ioctl(int fd, unsigned long req, ...)
 	if (fd == VM_FD && req == KVM_SET_USER_MEMORY_REGION)
 		return fake_set_region(arg);
 	if (fd == VCPU_FD && req == KVM_RUN) {
-		/* immediate_exit: the pending access completes, no new exit. */
+		/* immediate_exit: the pending access completes, no new exit;
+		 * KVM says so in exit_reason. */
 		kvm_runs++;
+		((struct kvm_run *)v_run)->exit_reason = KVM_EXIT_INTR;
 		errno = EINTR;
 		return -1;
 	}
@@ -126,6 +129,7 @@ static void setup(void)
 	v->vm = &vm;
 	v->fd = VCPU_FD;
 	v->run = calloc(1, 4096);
+	v_run = v->run;
 	vm.run_mmap_size = 4096;
 	vm.vcpu[0] = v;
 	vm.nvcpus = 1;
@@ -270,6 +274,9 @@ START_TEST(guest_accesses_are_completed_and_stop_on_the_bytes)
 	ck_assert_uint_eq(ev.watch_len, 8);
 	ck_assert_uint_eq(ev.rip, 0x1004d1b);
 	ck_assert_uint_eq(kvm_runs, 1);   /* KVM finished the instruction */
+	/* kvm_run shows the exit itself again, for the statistics. */
+	ck_assert_uint_eq(v->run->exit_reason, KVM_EXIT_MMIO);
+	ck_assert_uint_eq(v->run->mmio.phys_addr, 0x10008);
 	ck_assert_uint_eq(ram[0x10008], 6);
 	ck_assert_str_eq(ev.text, "vCPU 0: watchpoint 1 (write counter): wrote 8 bytes at 0x10008"
 			 " (page 0x10000): old 0x0000000000000005 new 0x0000000000000006");
