@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 
 #include "monitor/commands.h"
+#include "boot/boot.h"
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
 #include "vmm/vcpu.h"
@@ -73,12 +74,34 @@ int cmd_hbreak(struct monitor *mon, int argc, char **argv)
 	return add_hw(mon, argv[1], HWBP_EXEC, 1);
 }
 
+/* Where the loader put the kernel's [gva, gva + len), when a loaded
+ * segment holds all of it: a kernel variable watched before the kernel
+ * has built the page tables that map it (as breakpoints do). */
+static bool image_gpa(const struct vm *vm, uint64_t gva, uint64_t len, uint64_t *gpa)
+{
+	for (int i = 0; i < vm->nimage_maps; i++) {
+		const struct boot_image_map *m = &vm->image_map[i];
+		if (gva >= m->vaddr && gva - m->vaddr < m->size && len <= m->size - (gva - m->vaddr)) {
+			*gpa = m->paddr + (gva - m->vaddr);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The guest-physical address of [gva, gva + len) through the selected
  * vCPU's page tables, which must map it contiguously; -1 (said) if not. */
 static int translate_range(struct monitor *mon, const char *cmd, uint64_t gva, uint64_t len,
 			   uint64_t *gpa)
 {
-	struct vcpu *v = mon->m->vm.vcpu[mon->selected_cpu];
+	struct vm *vm = &mon->m->vm;
+	struct vcpu *v = vm->vcpu[mon->selected_cpu];
+	if ((vcpu_translate(v, gva, gpa) < 0 || !gmem_ptr(&vm->mem, *gpa, 1)) &&
+	    image_gpa(vm, gva, len, gpa)) {
+		mon_printf(mon, "note: 0x%" PRIx64 " is not mapped yet; watching where the kernel"
+			   " image put it\n", gva);
+		return 0;
+	}
 	if (vcpu_translate(v, gva, gpa) < 0)
 		return mon_error(mon, "%s: 0x%" PRIx64 " is not mapped in vCPU %d's page tables"
 				 " (add 'phys' for a guest-physical address)", cmd, gva, v->id);
