@@ -6,7 +6,7 @@
  * KVM_CAP_NR_MEMSLOTS, and the registers of one vCPU. What it checks: the
  * slots KVM is given as watches come and go, the limit, an MMIO exit on a
  * watched page completed on guest RAM with the stop event, device writes,
- * and the fetch step's mapping back. */
+ * the fetch step's mapping back, and the exit handlers' hooks. */
 #include <errno.h>
 #include <linux/kvm.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 
 #include "unit.h"
 #include "vmm/vcpu.h"
+#include "vmm/vcpu_exit.h"
 #include "vmm/vm.h"
 #include "vmm/watch_set.h"
 #include "vmm/watchpoint.h"
@@ -375,6 +376,56 @@ START_TEST(a_fetch_from_a_read_watched_page_is_stepped_with_it_mapped)
 }
 END_TEST
 
+static unsigned bus_calls;
+
+static void count_bus(void *opaque, uint64_t offset, void *data, unsigned len, bool is_write)
+{
+	(void)opaque, (void)offset, (void)data, (void)len, (void)is_write;
+	bus_calls++;
+}
+
+/* The hooks in the exit handlers (vcpu_exit.c, vcpu_debug.c) route to the
+ * watchpoints: a watched page is never the MMIO bus's, an emulation
+ * failure there is a fetch to step, and the step's debug exit ends it. */
+START_TEST(exit_handlers_route_to_the_watchpoints)
+{
+	char err[200];
+	bus_calls = 0;
+	ck_assert_int_eq(bus_register(&vm.mmio, 0x10000, 0x1000, count_bus, NULL, "dev"), 0);
+	ck_assert_int_eq(bus_register(&vm.mmio, 0xd0000000, 0x1000, count_bus, NULL, "dev2"), 0);
+	/* (A device over RAM cannot happen; it shows who takes the access.) */
+	watch_add(&vm, 0x10000, 1, WATCH_WRITE, err, sizeof(err));
+	struct vm_stop_event ev = { .kind = STOP_NONE };
+	mmio(0x10004, 4, true, 7);
+	vcpu_handle_exit(v, &ev);
+	ck_assert_uint_eq(bus_calls, 0);
+	ck_assert_uint_eq(*(uint32_t *)gmem_ptr(&vm.mem, 0x10004, 4), 7);
+	mmio(0xd0000000, 4, true, 7);
+	vcpu_handle_exit(v, &ev);
+	ck_assert_uint_eq(bus_calls, 1);
+	ck_assert_int_eq(ev.kind, STOP_NONE);
+
+	watch_add(&vm, 0x5000, 1, WATCH_ACCESS, err, sizeof(err));
+	fake_rip = 0x5000;
+	v->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	v->run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	v->run->emulation_failure.ndata = 0;
+	vcpu_handle_exit(v, &ev);
+	ck_assert_int_eq(ev.kind, STOP_NONE);
+	ck_assert_int_eq(mapped(0x5000), 'n');
+	ck_assert_uint_eq(v->step_left, 1);
+	v->want_run = true;
+	v->run->exit_reason = KVM_EXIT_DEBUG;
+	v->run->debug.arch.exception = 1;
+	v->run->debug.arch.dr6 = 1u << 14;   /* BS: single step */
+	vcpu_handle_exit(v, &ev);
+	ck_assert_int_eq(ev.kind, STOP_NONE);
+	ck_assert_uint_eq(v->step_left, 0);
+	ck_assert(v->want_run);               /* it runs on */
+	ck_assert_int_eq(mapped(0x5000), '-');
+}
+END_TEST
+
 static Suite *watchpoint_suite(void)
 {
 	Suite *s = suite_create("watchpoint");
@@ -386,6 +437,7 @@ static Suite *watchpoint_suite(void)
 	tcase_add_test(tc, guest_accesses_are_completed_and_stop_on_the_bytes);
 	tcase_add_test(tc, device_writes_stop_the_machine);
 	tcase_add_test(tc, a_fetch_from_a_read_watched_page_is_stepped_with_it_mapped);
+	tcase_add_test(tc, exit_handlers_route_to_the_watchpoints);
 	suite_add_tcase(s, tc);
 	return s;
 }
