@@ -420,8 +420,9 @@ void watch_free(struct vm *vm)
 /* The MMIO access in v->run, if it lies on a watched page, completed on
  * guest RAM: a write stored, a read answered in mmio.data. The index of
  * the watch it hit (with *w a copy and old[] the bytes before), -1 when it
- * hit none, -2 when the page is not watched. */
-static int complete_access(struct vcpu *v, struct watch *w, uint8_t old[8])
+ * hit none, -2 when the page is not watched. A hit counts as a stop unless
+ * the instruction has stopped already (finishing it). */
+static int complete_access(struct vcpu *v, struct watch *w, uint8_t old[8], bool stops)
 {
 	struct watch_state *s = __atomic_load_n(&v->vm->watch, __ATOMIC_ACQUIRE);
 	struct kvm_run *run = v->run;
@@ -444,7 +445,7 @@ static int complete_access(struct vcpu *v, struct watch *w, uint8_t old[8])
 		memcpy(run->mmio.data, p, len);
 	int i = ws_access(&s->set, gpa, len, run->mmio.is_write);
 	if (i >= 0) {
-		s->set.w[i].hits++;
+		s->set.w[i].hits += stops;
 		*w = s->set.w[i];
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -472,7 +473,8 @@ static void finish_instruction(struct vcpu *v)
 			vcpu_handle_pio(v);
 		else if (run->exit_reason != KVM_EXIT_MMIO)
 			return;
-		else if (complete_access(v, &w, old) == -2 && run->mmio.len <= sizeof(run->mmio.data))
+		else if (complete_access(v, &w, old, false) == -2 &&
+			 run->mmio.len <= sizeof(run->mmio.data))
 			bus_dispatch(&v->vm->mmio, run->mmio.phys_addr, run->mmio.data,
 				     run->mmio.len, run->mmio.is_write);
 	}
@@ -491,7 +493,7 @@ bool watch_mmio_exit(struct vcpu *v, struct vm_stop_event *ev)
 	struct watch w;
 	uint8_t old[8];
 	struct kvm_run *run = v->run;
-	int i = complete_access(v, &w, old);
+	int i = complete_access(v, &w, old, true);
 	if (i == -2)
 		return false;
 	if (i < 0)
