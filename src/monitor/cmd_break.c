@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* Breakpoints and watchpoints: break, hbreak, watch, delete, info break. */
+/* Breakpoints: break, delete, info break (watchpoints and hbreak: cmd_watch.c). */
 #include <limits.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -8,6 +8,7 @@
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
 #include "vmm/vcpu.h"
+#include "vmm/watchpoint.h"
 
 /* Breakpoints are planted when the guest resumes; one added while it runs
  * is planted by pausing, adding and resuming. */
@@ -61,77 +62,6 @@ int cmd_break(struct monitor *mon, int argc, char **argv)
 	return rc;
 }
 
-/* Hardware breakpoints and watchpoints need the debug registers, which
- * KVM lends the VMM only where KVM_CAP_GUEST_DEBUG_HW_BPS is non-zero. */
-static int hw_slots(struct monitor *mon, const char *cmd)
-{
-	int n = kvm_check_cap(mon->m->vm.kvm_fd, KVM_CAP_GUEST_DEBUG_HW_BPS);
-	if (n <= 0)
-		mon_error(mon, "%s: this KVM offers no hardware breakpoints "
-			  "(KVM_CAP_GUEST_DEBUG_HW_BPS=0); use 'break'", cmd);
-	return n;
-}
-
-static int add_hw(struct monitor *mon, const char *where, enum hwbp_kind kind, unsigned len)
-{
-	struct vm *vm = &mon->m->vm;
-	bool was_running = pause_for_change(mon);
-	uint64_t addr;
-	int slots = 0;
-	int rc = mon_eval(mon, where, &addr);
-	/* SDM vol. 3B 18.2.5: a data breakpoint's address is aligned to its length. */
-	if (rc == 0 && (addr & (len - 1)))
-		rc = mon_error(mon, "watch: 0x%llx is not aligned to its length %u",
-			       (unsigned long long)addr, len);
-	if (rc == 0 && (slots = hw_slots(mon, kind == HWBP_EXEC ? "hbreak" : "watch")) <= 0)
-		rc = -1;
-	if (rc == 0) {
-		pthread_mutex_lock(&vm->ctl_lock);
-		int id = hwbp_add(&vm->bps, addr, kind, len, slots);
-		pthread_mutex_unlock(&vm->ctl_lock);
-		if (id < 0)
-			rc = mon_error(mon, "all %d debug registers are in use", slots < HWBP_MAX ? slots : HWBP_MAX);
-		else
-			mon_printf(mon, "%s %d at 0x%llx\n", kind == HWBP_EXEC ? "hardware breakpoint" :
-				   "watchpoint", id, (unsigned long long)addr);
-	}
-	if (was_running)
-		vcpu_resume_all(vm);
-	return rc;
-}
-
-int cmd_hbreak(struct monitor *mon, int argc, char **argv)
-{
-	if (argc != 2)
-		return mon_error(mon, "usage: hbreak ADDR|SYMBOL[+OFF]");
-	return add_hw(mon, argv[1], HWBP_EXEC, 1);
-}
-
-int cmd_watch(struct monitor *mon, int argc, char **argv)
-{
-	uint64_t len = 1;
-	enum hwbp_kind kind = HWBP_WRITE;
-	int i = 2;
-	if (argc < 2 || argc > 4)
-		return mon_error(mon, "usage: watch ADDR [LEN] [w|rw]");
-	if (i < argc && parse_u64(argv[i], &len))
-		i++;
-	if (len != 1 && len != 2 && len != 4 && len != 8)
-		return mon_error(mon, "watch: LEN must be 1, 2, 4 or 8");
-	if (i < argc) {
-		/* x86 debug registers cannot watch reads alone (R/W 11 is
-		 * read-or-write), so 'r' is refused rather than widened. */
-		if (!strcmp(argv[i], "rw"))
-			kind = HWBP_RW;
-		else if (strcmp(argv[i], "w"))
-			return mon_error(mon, "watch: access must be w or rw (x86 cannot watch reads alone)");
-		i++;
-	}
-	if (i != argc)
-		return mon_error(mon, "usage: watch ADDR [LEN] [w|rw]");
-	return add_hw(mon, argv[1], kind, (unsigned)len);
-}
-
 int cmd_delete(struct monitor *mon, int argc, char **argv)
 {
 	uint64_t id;
@@ -148,6 +78,10 @@ int cmd_delete(struct monitor *mon, int argc, char **argv)
 	else if (!bp_delete(&vm->bps, (int)id))
 		rc = -1;
 	pthread_mutex_unlock(&vm->ctl_lock);
+	if (!strcmp(argv[1], "all"))
+		watch_delete_all(vm);
+	else if (rc < 0 && watch_delete_id(vm, (int)id))
+		rc = 0;
 	if (was_running)
 		vcpu_resume_all(vm);
 	if (rc < 0)
@@ -190,6 +124,7 @@ int info_breakpoints(struct monitor *mon)
 			   "watch-write" : "watch-rw", h->len);
 		shown++;
 	}
+	shown += info_watchpoints(mon);
 	if (!shown)
 		mon_printf(mon, "no breakpoints\n");
 	return 0;

@@ -105,7 +105,8 @@ static int wait_stop(struct monitor *mon, double timeout)
 		[STOP_BREAKPOINT] = "breakpoint", [STOP_FAULT] = "fault",
 		[STOP_GUEST_END] = "guest-end", [STOP_WATCHPOINT] = "watchpoint",
 	};
-	if (ever && last.kind == STOP_GUEST_END)
+	/* A guest's end or a device's write stopped no vCPU at an instruction. */
+	if (ever && (last.kind == STOP_GUEST_END || last.vcpu < 0))
 		mon_printf(mon, "stopped: reason=%s\n", kinds[last.kind]);
 	else if (ever)
 		mon_printf(mon, "stopped: reason=%s rip=0x%llx\n", kinds[last.kind],

@@ -33,13 +33,25 @@ const struct mon_command mon_commands[] = {
 	  "guest runs, so memory reads never show it. When a breakpoint hits, every\n"
 	  "vCPU is paused and the prompt says which stopped where.", cmd_break, false },
 	{ "hbreak", NULL, "ADDR|SYMBOL[+OFF]", "hardware breakpoint in a debug register",
-	  "Needs KVM_CAP_GUEST_DEBUG_HW_BPS (see 'info kvm'); hosts whose KVM emulates\n"
-	  "guest kernel code offer none, and hvmon says so.", cmd_hbreak, false },
-	{ "watch", NULL, "ADDR [LEN] [w|rw]", "stop when the guest writes (or accesses) memory",
-	  "A data breakpoint in a debug register: LEN 1, 2, 4 or 8 bytes, aligned;\n"
-	  "w (default) for writes, rw for reads or writes (x86 cannot watch reads\n"
-	  "alone). Reports after the accessing instruction. Needs\n"
-	  "KVM_CAP_GUEST_DEBUG_HW_BPS.", cmd_watch, false },
+	  "An execution breakpoint in one of DR0-DR3 (KVM_GUESTDBG_USE_HW_BP), at most\n"
+	  "four: guest memory stays untouched, so it works in ROM, in code not loaded\n"
+	  "yet and in code the guest checksums. Resuming steps the instruction with\n"
+	  "the breakpoint off, then re-arms it.", cmd_hbreak, false },
+	{ "watch", NULL, "ADDR|SYMBOL [LEN] [phys|hw]", "stop after the guest writes memory",
+	  "Any number, LEN up to 64 MiB (default 1): the watched pages leave the\n"
+	  "guest's RAM slot and hvmon completes each access to them; one that\n"
+	  "touched the watched bytes stops the machine after the instruction, with\n"
+	  "the old and new value. Device writes (virtio DMA) stop it too. ADDR is\n"
+	  "virtual (the selected vCPU's page tables, now) unless 'phys'. 'hw': a\n"
+	  "debug-register data breakpoint instead (LEN 1, 2, 4 or 8, aligned).\n"
+	  "'info break' shows each watchpoint's exits (its cost).", cmd_watch, false },
+	{ "rwatch", NULL, "ADDR|SYMBOL [LEN] [phys]", "stop after the guest reads memory",
+	  "As watch, for reads: the pages leave the guest entirely. Instructions\n"
+	  "fetched from such a page run single-stepped with it mapped back.",
+	  cmd_rwatch, false },
+	{ "awatch", NULL, "ADDR|SYMBOL [LEN] [phys|hw]", "stop after the guest reads or writes memory",
+	  "As watch and rwatch together; 'hw' is a read/write debug register.",
+	  cmd_awatch, false },
 	{ "delete", "d", "N|all", "delete a breakpoint, or all of them", NULL, cmd_delete, false },
 	{ "x", NULL, "/FMT ADDR", "examine guest-virtual memory (through the vCPU's page tables)",
 	  "FMT is /[count][format][size] as in gdb and QEMU: format x d u o t c s i,\n"

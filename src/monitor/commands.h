@@ -45,6 +45,8 @@ int cmd_cpu(struct monitor *mon, int argc, char **argv);
 int cmd_break(struct monitor *mon, int argc, char **argv);
 int cmd_hbreak(struct monitor *mon, int argc, char **argv);
 int cmd_watch(struct monitor *mon, int argc, char **argv);
+int cmd_rwatch(struct monitor *mon, int argc, char **argv);
+int cmd_awatch(struct monitor *mon, int argc, char **argv);
 int cmd_delete(struct monitor *mon, int argc, char **argv);
 int cmd_x(struct monitor *mon, int argc, char **argv);
 int cmd_translate(struct monitor *mon, int argc, char **argv);
@@ -68,6 +70,8 @@ extern const struct mon_info_subject mon_info_subjects[];
 
 /* `info` subjects implemented next to their commands. */
 int info_breakpoints(struct monitor *mon);
+/* The watchpoints' lines of info break (cmd_watch.c); how many. */
+int info_watchpoints(struct monitor *mon);
 int info_mem(struct monitor *mon);
 int info_exits(struct monitor *mon);
 int info_virtio(struct monitor *mon);   /* cmd_virtio.c */

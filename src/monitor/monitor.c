@@ -166,9 +166,9 @@ int mon_error(struct monitor *mon, const char *fmt, ...)
 
 static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 {
-	if ((ev->kind == STOP_BREAKPOINT || ev->kind == STOP_STEP) && ev->vcpu >= 0 &&
-	    ev->vcpu < mon->m->vm.nvcpus) {
-		if (ev->kind == STOP_BREAKPOINT)
+	if ((ev->kind == STOP_BREAKPOINT || ev->kind == STOP_STEP ||
+	     ev->kind == STOP_WATCHPOINT) && ev->vcpu >= 0 && ev->vcpu < mon->m->vm.nvcpus) {
+		if (ev->kind != STOP_STEP)
 			mon_printf(mon, "%s\n", ev->text);
 		mon_print_location(mon, mon->m->vm.vcpu[ev->vcpu]);
 		return;

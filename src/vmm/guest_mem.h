@@ -23,12 +23,26 @@ struct gmem_region {
 	uint8_t *hva;
 };
 
+/* Writes devices make into guest RAM (DMA) are checked against the
+ * watchpoints (vmm/watchpoint.c sets this up). Devices call
+ * gmem_dma_watched first: one relaxed load while nothing is watched. */
+struct gmem_dma_watch {
+	int active;                 /* watches that device writes can hit */
+	/* Did a device write of [gpa, gpa + len) touch a watched range? */
+	bool (*touches)(void *opaque, uint64_t gpa, uint64_t len);
+	/* It did: report it (who says which device, queue and request) and
+	 * stop the machine. */
+	void (*hit)(void *opaque, uint64_t gpa, uint64_t len, const char *who);
+	void *opaque;
+};
+
 struct guest_mem {
 	uint64_t ram_size;          /* total RAM bytes, all regions */
 	int nregions;
 	struct gmem_region region[GMEM_MAX_REGIONS];
 	void *mapping;              /* one anonymous mapping backs every region */
 	size_t mapping_size;
+	struct gmem_dma_watch dma_watch;
 };
 
 /* Allocate host memory for ram_size bytes laid out around the MMIO hole.
@@ -44,6 +58,12 @@ void *gmem_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len);
  * regions only where regions are contiguous. */
 int gmem_read(const struct guest_mem *m, uint64_t gpa, void *buf, uint64_t len);
 int gmem_write(const struct guest_mem *m, uint64_t gpa, const void *buf, uint64_t len);
+
+/* Is any watch armed that device writes must be checked against? */
+static inline bool gmem_dma_watched(const struct guest_mem *m)
+{
+	return __atomic_load_n(&m->dma_watch.active, __ATOMIC_ACQUIRE) > 0;
+}
 
 /* Highest guest-physical address below 4 GiB that is RAM, plus one. */
 uint64_t gmem_low_end(const struct guest_mem *m);

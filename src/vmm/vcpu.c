@@ -154,8 +154,19 @@ static void *vcpu_thread(void *arg)
 				needs_completion = false;
 				v->run->immediate_exit = 1;
 				pthread_mutex_unlock(&vm->ctl_lock);
-				ioctl(v->fd, KVM_RUN, 0);
+				struct vm_stop_event late = { .vcpu = v->id, .kind = STOP_NONE };
+				/* Finishing it can exit again: the write half of a
+				 * read-modify-write on a watched page. */
+				if (ioctl(v->fd, KVM_RUN, 0) == 0 &&
+				    (v->run->exit_reason == KVM_EXIT_IO ||
+				     v->run->exit_reason == KVM_EXIT_MMIO)) {
+					vcpu_count_exit(v, v->run->exit_reason);
+					vcpu_handle_exit(v, &late);
+					needs_completion = true;
+				}
 				pthread_mutex_lock(&vm->ctl_lock);
+				if (late.kind != STOP_NONE)
+					vm_post_event_locked(vm, &late);
 				continue;
 			}
 			if (v->state != VCPU_PARKED) {

@@ -11,6 +11,7 @@
 #include "vmm/deadline.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_exit.h"
+#include "vmm/watchpoint.h"
 
 static void vcpu_kick_locked(struct vcpu *v)
 {
@@ -81,6 +82,7 @@ void vm_note_parked_locked(struct vm *vm)
 			return;
 	bp_lift_all(vm);
 	bp_delete_temporary(&vm->bps);
+	watch_note_parked_locked(vm);
 }
 
 void vm_note_user_pause(struct vm *vm)

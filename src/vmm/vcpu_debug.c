@@ -8,6 +8,7 @@
 
 #include "vmm/vcpu_exit.h"
 #include "vmm/vcpu_mem.h"
+#include "vmm/watchpoint.h"
 
 #define DB_VECTOR 1   /* SDM vol. 3A 6.15: debug exception */
 #define BP_VECTOR 3   /* breakpoint (int3) */
@@ -118,7 +119,10 @@ void vcpu_debug_exit(struct vcpu *v, struct vm_stop_event *ev)
 	struct vm *vm = v->vm;
 	struct kvm_debug_exit_arch *d = &v->run->debug.arch;
 	pthread_mutex_lock(&vm->ctl_lock);
-	if (d->exception == DB_VECTOR && (d->dr6 & 0xf) &&
+	if (d->exception == DB_VECTOR && watch_fetch_step_done_locked(v)) {
+		/* Stepped an instruction fetched from a read-watched page: the
+		 * page is protected again and the vCPU runs on. */
+	} else if (d->exception == DB_VECTOR && (d->dr6 & 0xf) &&
 	    vcpu_hit_hw_breakpoint_locked(v, d->dr6, ev)) {
 		v->step_left = 0;
 	} else if (d->exception == DB_VECTOR && v->step_left) {

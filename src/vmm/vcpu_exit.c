@@ -2,6 +2,7 @@
 #include "vmm/vcpu_exit.h"
 
 #include "vmm/vcpu_debug.h"
+#include "vmm/watchpoint.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +57,7 @@ int vcpu_mode_bits(const struct kvm_sregs *s)
 	return s->cs.db ? 32 : 16;
 }
 
-static void vcpu_handle_pio(struct vcpu *v)
+void vcpu_handle_pio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	unsigned size = run->io.size;
@@ -153,7 +154,9 @@ void vcpu_handle_exit(struct vcpu *v, struct vm_stop_event *ev)
 		vcpu_handle_pio(v);
 		return;
 	case KVM_EXIT_MMIO:
-		vcpu_handle_mmio(v);
+		/* A watched page is RAM to hvmon: never the devices' bus. */
+		if (!watch_mmio_exit(v, ev))
+			vcpu_handle_mmio(v);
 		return;
 	case KVM_EXIT_INTR:
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
@@ -166,6 +169,10 @@ void vcpu_handle_exit(struct vcpu *v, struct vm_stop_event *ev)
 		vcpu_system_event(v, ev);
 		return;
 	case KVM_EXIT_INTERNAL_ERROR: {
+		/* An instruction fetched from a read-watched page (not in any
+		 * slot) cannot be emulated: hvmon steps it with the page back. */
+		if (watch_fetch_fault(v))
+			return;
 		struct vm_stop_event fault = { .vcpu = v->id, .kind = STOP_NONE };
 		vcpu_internal_error(v, &fault);
 		bool emulation = run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION;

@@ -10,6 +10,10 @@
  * stops the machine. */
 void vcpu_handle_exit(struct vcpu *v, struct vm_stop_event *ev);
 
+/* The port I/O exit in v->run, to the port bus (watchpoint.c finishes an
+ * instruction that may do both). */
+void vcpu_handle_pio(struct vcpu *v);
+
 /* CPU mode of a vCPU from its sregs: 16, 32 or 64 (code size). */
 int vcpu_mode_bits(const struct kvm_sregs *s);
 

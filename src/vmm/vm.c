@@ -13,6 +13,7 @@
 
 #include "vmm/kvm.h"
 #include "vmm/vcpu.h"
+#include "vmm/watchpoint.h"
 
 /* Real-mode TSS (3 pages) and the EPT identity-map page must sit in guest
  * physical space that is neither RAM nor MMIO; just below the BIOS area at
@@ -132,6 +133,7 @@ void vm_destroy(struct vm *vm)
 	vm->nvcpus = 0;
 	free(vm->cpuid);
 	vm->cpuid = NULL;
+	watch_free(vm);
 	gmem_free(&vm->mem);
 	if (vm->event_fd >= 0)
 		close(vm->event_fd);

@@ -86,6 +86,9 @@ struct vm {
 	 * breakpoints set before the kernel's page tables exist. */
 	const struct boot_image_map *image_map;
 	int nimage_maps;
+	/* Memory-protection watchpoints (vmm/watchpoint.c), made by the
+	 * first watch; its own lock. */
+	struct watch_state *watch;
 };
 
 /* First step: guest RAM (laid out around the MMIO hole) and the control

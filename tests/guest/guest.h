@@ -68,6 +68,9 @@ __attribute__((noreturn)) void enter_ring3(void);
 __attribute__((noreturn)) void user_loop(void);
 extern volatile uint64_t user_counter;
 
+/* watchloop= (watch.c): the watchpoint tests' endless loop. */
+__attribute__((noreturn)) void watch_loop(void);
+
 /* Port I/O. */
 static inline void outb(uint16_t port, uint8_t val)
 {

@@ -277,6 +277,9 @@ void guest_main(const struct boot_info *bi)
 	vstop = find_option(cmd, cmdlen, "virtiostop=", &vstoplen);
 	if (virtio)
 		virtio_run(cmd, cmdlen, virtio, virtiolen, vstop, vstoplen);
+	size_t watchlen;
+	if (find_option(cmd, cmdlen, "watchloop=", &watchlen))
+		watch_loop();
 	exit_how = find_option(cmd, cmdlen, "exit=", &exitlen);
 	machine_exit(exit_how, exitlen);
 }

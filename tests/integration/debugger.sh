@@ -93,18 +93,7 @@ expect_line "$o" "id=1 addr=$count_loop <count_loop> hits=1" "info break counts 
 expect_line "$o" "no breakpoints" "delete removed it"
 expect_line "$o" "found: \"hvmon-testguest: done\"" "resumed from the breakpoint to the end"
 
-# Hardware breakpoints need debug registers the host may not lend.
-if "$HVMON" probe | grep -q '^GUEST_DEBUG_HW_BPS=0'; then
-	printf 'hbreak count_loop\n' >"$TMP/hb.script"
-	run_hvmon 30 "$TMP/hb.out" --batch -x "$TMP/hb.script" -m 32M "$G"
-	expect_status "$status" 2 "hbreak without debug registers fails"
-	expect_line "$TMP/hb.out" "this KVM offers no hardware breakpoints (KVM_CAP_GUEST_DEBUG_HW_BPS=0)" "and says why"
-else
-	printf 'hbreak count_loop\nrun\nwait stop 20\ninfo break\nquit\n' >"$TMP/hb.script"
-	run_hvmon 30 "$TMP/hb.out" --batch -x "$TMP/hb.script" -m 32M -a exit=hlt "$G"
-	expect_line "$TMP/hb.out" "stopped: reason=breakpoint rip=$count_loop" "hbreak stops at count_loop"
-	expect_line "$TMP/hb.out" "hits=1 hardware" "hbreak hit counted"
-fi
+# hbreak is tested with the watchpoints (watchpoints.sh).
 
 # Pausing a vCPU that spins in ring 3 (natively, no exits) parks it within
 # 50 ms, and the monitor then sees the loop's state, frozen.
@@ -159,8 +148,10 @@ for bad in "x/4xg 0x200000000|error: cannot read 0x200000000" \
 	"x/4q 0|error: unknown format letter 'q'" \
 	"step 0|error: usage: step [N]" \
 	"finish|error: finish works at a function's first instruction" \
-	"watch guest_counter 8 r|error: watch: access must be w or rw" \
-	"watch guest_counter+1 8|error: watch: 0x$(printf %x $((counter + 1))) is not aligned"; do
+	"rwatch guest_counter 8 hw|error: rwatch: x86 debug registers cannot watch reads alone" \
+	"watch guest_counter+1 8 hw|error: watch: 0x$(printf %x $((counter + 1))) is not aligned" \
+	"watch guest_counter 0|error: watch: LEN must be 1 to 67108864 bytes" \
+	"awatch 0x40000000 8 phys|error: awatch: 0x40000000 len 8: not guest RAM"; do
 	printf '%s\n' "${bad%%|*}" >"$TMP/bad.script"
 	run_hvmon 30 "$TMP/bad.out" --batch -x "$TMP/bad.script" -m 32M "$G"
 	expect_status "$status" 2 "'${bad%%|*}' fails the batch"

@@ -307,4 +307,12 @@ int virtio_dev_describe_pending(struct virtio_dev *d, uint16_t q,
 				uint16_t pos, struct virtq_chain *c,
 				char *desc, size_t desclen);
 
+/* The device has written len bytes into c's device-writable buffers (the
+ * used length it reports, 2.7.8): tell the watchpoints, which stop the
+ * machine when that touched a watched range (virtio_dev_dma.c). Cheap while
+ * nothing is watched. virtio_dev_push calls it; a device that pushes with
+ * virtio_dev_push_many calls it for each chain it filled. */
+void virtio_dev_wrote(struct virtio_dev *d, uint16_t q, const struct virtq_chain *c,
+		      uint64_t len);
+
 #endif

@@ -112,6 +112,9 @@ int virtio_dev_push(struct virtio_dev *d, uint16_t q,
 
 	if (q >= d->ops.num_queues)
 		return -1;
+	/* Before the used entry: the request is still the driver's to read
+	 * as it was, and the stop comes before the guest sees completion. */
+	virtio_dev_wrote(d, q, c, len);
 	pthread_mutex_lock(&d->lock);
 	r = virtq_push(&d->queue[q].vq, c, len);
 	if (r == 0)

@@ -127,6 +127,7 @@ static enum deliver deliver_frame(struct virtio_net *n, uint8_t *frame, size_t l
 			num_hi = chain_byte(c, 11);
 		}
 		size_t done = (size_t)virtq_chain_copy(c, true, 0, frame + off, len - off, true);
+		virtio_dev_wrote(n->dev, VIRTIO_NET_RX_QUEUE, c, done);
 		n->used[k++] = virtq_used_of(c, (uint32_t)done);
 		off += done;
 	}
