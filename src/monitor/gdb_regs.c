@@ -70,7 +70,10 @@ static const struct gdb_reg_desc regs32[] = {
 	R("xmm4", 128, "vec128", NULL, SSE), R("xmm5", 128, "vec128", NULL, SSE),
 	R("xmm6", 128, "vec128", NULL, SSE), R("xmm7", 128, "vec128", NULL, SSE),
 	R("mxcsr", 32, "i386_mxcsr", "vector", SSE),
-	R("fs_base", 32, "int", NULL, SEGMENTS), R("gs_base", 32, "int", NULL, SEGMENTS),
+	/* Not in org.gnu.gdb.i386.segments: gdb 13's generic i386 numbers
+	 * that feature's registers past its register count and aborts
+	 * (tdesc_use_registers assertion); as hvmon's own they work. */
+	R("fs_base", 32, "int", NULL, SYSTEM), R("gs_base", 32, "int", NULL, SYSTEM),
 	R("cr0", 64, "int64", NULL, SYSTEM), R("cr2", 64, "int64", NULL, SYSTEM),
 	R("cr3", 64, "int64", NULL, SYSTEM), R("cr4", 64, "int64", NULL, SYSTEM),
 	R("cr8", 64, "int64", NULL, SYSTEM), R("efer", 64, "int64", NULL, SYSTEM),
