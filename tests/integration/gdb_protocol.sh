@@ -21,12 +21,8 @@ start_fake() {
 	finish
 }
 
-gdb_batch() {
-	timeout 60 gdb -nx -batch -ex "set pagination off" "$@" >"$TMP/gdb.out" 2>&1
-}
-
 start_fake
-gdb_batch -ex "target remote 127.0.0.1:$port" -ex "show architecture" -ex "info registers" \
+gdb_batch "$TMP/gdb.out" -ex "target remote 127.0.0.1:$port" -ex "show architecture" -ex "info registers" \
 	-ex 'x/2i $pc' -ex "stepi" -ex 'p/x $pc' -ex "break *0x400200" -ex "continue" \
 	-ex 'p/x $pc' -ex "hbreak *0x400300" -ex "continue" -ex "info threads" -ex "thread 2" \
 	-ex 'p/x $rax' -ex "monitor info exits" -ex "set var *(char*)0x400010 = 0x41" \
@@ -71,7 +67,7 @@ expect_line "$TMP/fake.out" "killed" "kill ended the server"
 
 # A 32-bit vCPU (a PVH entry) gives gdb i386.
 start_fake 32
-gdb_batch -ex "target remote 127.0.0.1:$port" -ex "show architecture" -ex "info registers eip" \
+gdb_batch "$TMP/gdb.out" -ex "target remote 127.0.0.1:$port" -ex "show architecture" -ex "info registers eip" \
 	-ex 'p/x $cr0' -ex "kill"
 o=$TMP/gdb.out
 expect_line "$o" '(currently "i386")' "a 32-bit vCPU gives gdb i386"
