@@ -407,6 +407,11 @@ enum gdb_next gdb_session_handle(struct gdb_session *s, char *payload, size_t le
 		struct gdb_stop st;
 		s->ops->last_stop(s->target, &st);
 		st.text[0] = '\0';   /* said when it happened */
+		/* A paused machine is just stopped to a client that asks how:
+		 * SIGINT is the answer to its own Ctrl-C only (gdbserver and
+		 * QEMU answer an attach with SIGTRAP too). */
+		if (st.kind == GDB_STOP_INT)
+			st.kind = GDB_STOP_TRAP;
 		gdb_session_stop_reply(s, &st, r);
 		break;
 	}

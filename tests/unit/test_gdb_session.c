@@ -234,6 +234,9 @@ START_TEST(breakpoints_and_resume)
 	gdb_session_stop_reply(&sess, &intr, &reply);
 	ck_assert_str_eq(reply.buf, "T02thread:1;");
 	ck_assert_str_eq(fake.sent, "O68766d6f6e3a207061757365640a|");   /* "hvmon: paused\n" */
+	/* asked afterwards how it stopped: just stopped, not interrupted */
+	fake.last = intr;
+	ck_assert_str_eq(ask("?"), "T05thread:1;");
 	struct gdb_stop end = { .kind = GDB_STOP_EXITED };
 	gdb_session_stop_reply(&sess, &end, &reply);
 	ck_assert_str_eq(reply.buf, "W00");
