@@ -16,6 +16,7 @@
 #include "monitor/gdb_stub.h"
 #include "monitor/monitor.h"
 #include "unit.h"
+#include "vmm/breakpoint.h"
 
 static struct machine machine;
 static struct monitor mon;
@@ -184,6 +185,65 @@ START_TEST(a_vanished_client_leaves_it_ready)
 }
 END_TEST
 
+/* gdb's breakpoints are hvmon's: in the VM's table while set, gone with
+ * z0 or with the client. */
+START_TEST(breakpoints_are_hvmons)
+{
+	struct gdb_stub *g = start("tcp:127.0.0.1:0");
+	struct vm *vm = &machine.vm;
+	int fd = connect_tcp(g);
+	put(fd, "Z0,1000000,1");
+	expect(fd, true, "OK");
+	put(fd, "Z0,1000000,1");   /* twice is fine (E.2) */
+	expect(fd, true, "OK");
+	put(fd, "Z1,1000010,1");
+	expect(fd, true, "OK");
+	pthread_mutex_lock(&vm->ctl_lock);
+	struct breakpoint *b = bp_find_gva(&vm->bps, 0x1000000);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_eq(b->where, "gdb");
+	ck_assert_ptr_nonnull(hwbp_exec_at(&vm->bps, 0x1000010));
+	pthread_mutex_unlock(&vm->ctl_lock);
+	put(fd, "z0,1000000,1");
+	expect(fd, true, "OK");
+	put(fd, "z0,1000000,1");
+	expect(fd, true, "E02");
+	pthread_mutex_lock(&vm->ctl_lock);
+	ck_assert_ptr_null(bp_find_gva(&vm->bps, 0x1000000));
+	pthread_mutex_unlock(&vm->ctl_lock);
+	/* a watch needs a vCPU to translate the address: refused, saying why */
+	put(fd, "Z2,1000020,8");
+	ck_assert_ptr_nonnull(strstr(get(fd), "+$O"));
+	expect(fd, false, "E16");
+	/* a monitor breakpoint at the same place is shared, not taken over */
+	pthread_mutex_lock(&vm->ctl_lock);
+	int mine = bp_add(&vm->bps, 0x1000030, false, "monitor", NULL);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	put(fd, "Z0,1000030,1");
+	expect(fd, true, "OK");
+	put(fd, "z0,1000030,1");
+	expect(fd, true, "OK");
+	pthread_mutex_lock(&vm->ctl_lock);
+	ck_assert_ptr_nonnull(bp_find_gva(&vm->bps, 0x1000030));
+	pthread_mutex_unlock(&vm->ctl_lock);
+	ck_assert_int_gt(mine, 0);
+	/* the client goes: its breakpoints go with it */
+	put(fd, "Z0,1000040,1");
+	expect(fd, true, "OK");
+	close(fd);
+	fd = connect_tcp(g);   /* served once the old one is cleaned up */
+	put(fd, "qC");
+	expect(fd, true, "QC1");
+	pthread_mutex_lock(&vm->ctl_lock);
+	ck_assert_ptr_null(bp_find_gva(&vm->bps, 0x1000040));
+	ck_assert(!hwbp_any(&vm->bps));
+	ck_assert_ptr_nonnull(bp_find_gva(&vm->bps, 0x1000030));
+	pthread_mutex_unlock(&vm->ctl_lock);
+	close(fd);
+	finish(g);
+}
+END_TEST
+
 START_TEST(unix_socket)
 {
 	char path[64];
@@ -246,6 +306,7 @@ static Suite *gdb_stub_suite(void)
 	tcase_add_test(tc, serves_packets_without_vcpus);
 	tcase_add_test(tc, monitor_commands_run_on_the_monitor_thread);
 	tcase_add_test(tc, a_vanished_client_leaves_it_ready);
+	tcase_add_test(tc, breakpoints_are_hvmons);
 	tcase_add_test(tc, unix_socket);
 	tcase_add_test(tc, listen_addresses);
 	suite_add_tcase(s, tc);
