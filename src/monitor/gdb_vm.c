@@ -143,6 +143,11 @@ static int watch(struct gdb_vm *t, int cpu, struct gdb_vm_bp *b, char *err, size
 	struct vcpu *v = cpu_of(t, cpu);
 	uint64_t done = 0;
 	b->npieces = 0;
+	if (b->len > GDB_VM_WATCH_MAX) {
+		snprintf(err, errlen, "watch: %llu bytes is more than the %llu MiB one watch covers",
+			 (unsigned long long)b->len, GDB_VM_WATCH_MAX >> 20);
+		return -1;
+	}
 	while (done < b->len) {
 		uint64_t a = b->addr + done, gpa;
 		uint64_t chunk = PAGE - (a & (PAGE - 1));

@@ -16,6 +16,7 @@ struct gdb_stub;
 
 #define GDB_VM_BPS 128          /* gdb's breakpoints and watchpoints at once */
 #define GDB_VM_WATCH_PIECES 16  /* physically separate runs under one watch */
+#define GDB_VM_WATCH_MAX (64ULL << 20)  /* bytes one watch may cover: each page is translated */
 
 struct gdb_vm_bp {
 	bool used;

@@ -213,7 +213,11 @@ START_TEST(breakpoints_are_hvmons)
 	pthread_mutex_unlock(&vm->ctl_lock);
 	/* a watch needs a vCPU to translate the address: refused, saying why */
 	put(fd, "Z2,1000020,8");
-	ck_assert_ptr_nonnull(strstr(get(fd), "+$O"));
+	ck_assert_ptr_nonnull(strstr(get(fd), "6e6f74206d6170706564"));   /* "not mapped" */
+	expect(fd, false, "E16");
+	/* so is one too long to translate page by page in reasonable time */
+	put(fd, "Z2,1000020,ffffffffffff");
+	ck_assert_ptr_nonnull(strstr(get(fd), "6d6f7265207468616e"));   /* "more than" */
 	expect(fd, false, "E16");
 	/* a monitor breakpoint at the same place is shared, not taken over */
 	pthread_mutex_lock(&vm->ctl_lock);
