@@ -7,6 +7,9 @@
  * form (bit 3): the client's byte stream, or newline-separated payloads
  * handed to the dispatcher directly, past the checksums random bytes
  * rarely get right. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* asprintf in the pretend machine, whatever the build's flags */
+#endif
 #include <stddef.h>
 #include <stdint.h>
 
