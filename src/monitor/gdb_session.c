@@ -297,8 +297,8 @@ static enum gdb_next resume(struct gdb_session *s, const struct gdb_request *q,
 	for (int i = 0; i < q->nact; i++) {
 		if (q->act[i].op != 's')
 			continue;
-		int cpu = thread_cpu(s, q->act[i].thread, q->kind == GDB_REQ_RESUME &&
-				     q->act[i].thread == GDB_THREAD_ALL ? s->ccpu : s->gcpu);
+		/* "s" and "vCont;s" without a thread step Hc's vCPU. */
+		int cpu = thread_cpu(s, q->act[i].thread, s->ccpu);
 		if (cpu < 0) {
 			gdb_reply_error(r, GDB_EINVAL);
 			return GDB_NEXT_REPLY;
