@@ -14,6 +14,7 @@
 #include "dev/virtio/virtio_board.h"
 #include "dev/virtio/virtio_net.h"
 #include "monitor/commands.h"
+#include "monitor/gdb_stub.h"
 #include "monitor/monitor.h"
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
@@ -50,6 +51,9 @@ static void usage(FILE *f)
 		"      --batch            no prompt: commands come from -x and stdin; hvmon\n"
 		"                         exits when the guest ends\n"
 		"      --run              start the guest at once\n"
+		"      --gdb tcp:[HOST:]PORT|unix:PATH\n"
+		"                         serve gdb's remote protocol there (HOST\n"
+		"                         defaults to 127.0.0.1); see 'help gdbserver'\n"
 		"Virtio devices (each repeatable):\n"
 		"      --disk FILE[,ro][,id=NAME]\n"
 		"                         a virtio-blk disk over the raw FILE\n"
@@ -74,7 +78,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_BOOT = 256, OPT_CONSOLE, OPT_BATCH, OPT_RUN, OPT_VERSION, OPT_SYMBOLS, OPT_RNG, OPT_DISK, OPT_VIRTIO,
-       OPT_NET, OPT_HVC };
+       OPT_NET, OPT_HVC, OPT_GDB };
 
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' },
@@ -91,6 +95,7 @@ static const struct option long_options[] = {
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "hvc", required_argument, NULL, OPT_HVC },
 	{ "virtio", required_argument, NULL, OPT_VIRTIO },
+	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -290,6 +295,14 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 			if (parse_virtio(optarg, cfg) < 0)
 				return HVMON_EXIT_USAGE;
 			break;
+		case OPT_GDB: {
+			struct gdb_listen_addr ga;
+			char err[256];
+			if (gdb_parse_listen(optarg, &ga, err, sizeof(err)) < 0)
+				return bad("--gdb: %s", err);
+			opt->gdb = optarg;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return HVMON_EXIT_OK;

@@ -137,6 +137,21 @@ const struct mon_command mon_commands[] = {
 	{ "echo", NULL, "TEXT...", "print TEXT (scripts)", NULL, cmd_echo, false },
 	{ "help", "?", "[COMMAND]", "list commands, or explain one", NULL, cmd_help, false },
 	{ "quit", "q exit", "", "stop the guest and leave hvmon", NULL, cmd_quit, false },
+	{ "gdbserver", NULL, "tcp:[HOST:]PORT|unix:PATH [auto|i386|x86-64] | stop",
+	  "serve gdb's remote protocol (target remote) alongside this monitor",
+	  "Listens on 127.0.0.1 unless HOST is given (or on the unix socket PATH) and\n"
+	  "serves one gdb at a time; the monitor stays usable and both see every stop.\n"
+	  "A client pauses a running guest when it attaches; 'detach' in gdb lets it\n"
+	  "run on, 'kill' ends hvmon as 'quit' does, and a client that vanishes leaves\n"
+	  "it stopped. gdb's 'monitor CMD' runs CMD here and shows its output there.\n"
+	  "Breakpoints are hvmon's own (break), hbreak uses a debug register, watch,\n"
+	  "rwatch and awatch are hvmon's watchpoints, translated when set.\n"
+	  "The architecture gdb is told is fixed per connection: auto (the default)\n"
+	  "takes the vCPU's mode when gdb connects, so i386 at a 32-bit PVH entry;\n"
+	  "reconnect after the switch to 64-bit, or say x86-64 to have gdb treat the\n"
+	  "machine as 64-bit from the start. 'maintenance packet Qqemu.PhyMemMode:1'\n"
+	  "makes gdb's memory accesses guest-physical. Without arguments: where it\n"
+	  "listens; 'gdbserver stop' closes it.", cmd_gdbserver, false },
 };
 const int mon_ncommands = (int)(sizeof(mon_commands) / sizeof(mon_commands[0]));
 

@@ -59,6 +59,8 @@ int cmd_console(struct monitor *mon, int argc, char **argv);
 /* virtio inspector (cmd_virtio.c, issue 4) */
 int cmd_vq(struct monitor *mon, int argc, char **argv);
 int cmd_diagnose(struct monitor *mon, int argc, char **argv);
+/* gdb remote serial protocol server (cmd_gdb.c, issue 9) */
+int cmd_gdbserver(struct monitor *mon, int argc, char **argv);
 
 /* `info SUBJECT`'s subjects, for the command and for TAB completion;
  * the last has a NULL name. */

@@ -24,6 +24,7 @@
 #include "monitor/complete.h"
 #include "monitor/console_watch.h"
 #include "monitor/disas.h"
+#include "monitor/gdb_stub.h"
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
 #include "monitor/parse.h"
@@ -126,7 +127,9 @@ static void mon_handle_sigint(struct monitor *mon)
 static void mon_vprint(struct monitor *mon, FILE *f, const char *prefix, const char *fmt,
 		       va_list ap, const char *suffix)
 {
-	if (!mon->shared_stdout) {
+	if (mon->capture)
+		f = mon->capture;
+	if (!mon->shared_stdout || mon->capture) {
 		fputs(prefix, f);
 		vfprintf(f, fmt, ap);
 		fputs(suffix, f);
@@ -466,15 +469,16 @@ static void mon_input_loop(struct monitor *mon)
 		rl_callback_handler_install(MON_PROMPT, mon_rl_line);
 	}
 	while (!mon->quit && !lr.eof) {
-		struct pollfd p[6] = {
+		struct pollfd p[7] = {
 			{ .fd = 0, .events = POLLIN },
 			{ .fd = mon->m->vm.event_fd, .events = POLLIN },
 			{ .fd = sigint_pipe[0], .events = POLLIN },
 			{ .fd = con_pipe[0], .events = POLLIN },
 			{ .fd = exit_trace_fd(), .events = POLLIN },
 			{ .fd = virtio_trace_fd(), .events = POLLIN },
+			{ .fd = gdb_stub_request_fd(mon->gdb), .events = POLLIN },
 		};
-		int rc = poll(p, 6, relay.len ? MON_PARTIAL_MS : -1);
+		int rc = poll(p, 7, relay.len ? MON_PARTIAL_MS : -1);
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
@@ -490,6 +494,10 @@ static void mon_input_loop(struct monitor *mon)
 			mon_show_console(mon, &relay);
 		if ((p[4].revents | p[5].revents) & POLLIN)
 			mon_drain_trace(mon);
+		if (p[6].revents & POLLIN) {
+			gdb_stub_serve(mon->gdb, mon);
+			mon_show_events(mon);
+		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (mon->readline)
 				rl_callback_read_char();
@@ -556,7 +564,18 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 	mon->syms = mon_load_symbols(m, opt->symbols, stderr);
 	xfmt_init(&mon->xf);
 
-	if (opt->start_running)
+	if (opt->gdb) {
+		char err[256];
+		mon->gdb = gdb_stub_start(mon, opt->gdb, GDB_ARCH_AUTO, err, sizeof(err));
+		if (!mon->gdb) {
+			fprintf(stderr, "hvmon: --gdb: %s\n", err);
+			mon->quit = true;
+			mon->exit_status = HVMON_EXIT_USAGE;
+		} else {
+			fprintf(stderr, "hvmon: gdb server on %s\n", gdb_stub_where(mon->gdb));
+		}
+	}
+	if (opt->start_running && !mon->quit)
 		vcpu_resume_all(&m->vm);
 	if (opt->script && mon_run_script(mon, opt->script) < 0)
 		mon->exit_status = HVMON_EXIT_USAGE;
@@ -565,6 +584,7 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 	if (mon->batch && mon->exit_status == HVMON_EXIT_OK && !mon->quit)
 		mon_wait_for_guest(mon);
 
+	gdb_stub_stop(mon->gdb);
 	int status = mon_final_status(mon);
 	if (mon->shared_stdout)
 		chardev_share_stdout(m->console, false);

@@ -33,6 +33,8 @@ struct monitor {
 	int selected_cpu;
 	struct symtab *syms;     /* NULL when the kernel gave none */
 	struct xfmt xf;          /* x and xp remember the last format, as gdb does */
+	FILE *capture;           /* non-NULL: output and errors go here (gdb's monitor CMD) */
+	struct gdb_stub *gdb;    /* the gdb server, or NULL */
 
 	/* Guest console output seen so far, for `wait "TEXT"`: a window of
 	 * the last MON_CONSOLE_KEEP bytes and a match mark (expect-style: a
@@ -49,10 +51,12 @@ struct monitor_options {
 	bool start_running;
 	const char *script;      /* -x FILE, or NULL */
 	const char *symbols;     /* --symbols System.map, or NULL */
+	const char *gdb;         /* --gdb tcp:[HOST:]PORT|unix:PATH, or NULL */
 };
 
 struct symtab;
 struct vcpu;
+struct gdb_stub;
 
 /* "name+0xoff" for addr, or "" when no symbol covers it. */
 void mon_symbolize(struct monitor *mon, uint64_t addr, char *out, size_t outlen);

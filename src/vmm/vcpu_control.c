@@ -93,7 +93,7 @@ void vm_note_user_pause(struct vm *vm)
 	if (vm->nvcpus)
 		vcpu_linear_rip(vm->vcpu[0], &ev.rip, &bits);
 	vm->last_stop = ev;
-	vm->stop_seq++;
+	vm_count_stop_locked(vm);
 	vm->faulted = vm->end == VM_END_TRIPLE_FAULT;
 	pthread_mutex_unlock(&vm->ctl_lock);
 }

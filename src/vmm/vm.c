@@ -42,7 +42,7 @@ static int vm_map_ram(struct vm *vm, char *err, size_t errlen)
 int vm_init_memory(struct vm *vm, uint64_t ram_size, char *err, size_t errlen)
 {
 	memset(vm, 0, sizeof(*vm));
-	vm->kvm_fd = vm->vm_fd = vm->event_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->event_fd = vm->stop_notify_fd = -1;
 	pthread_mutex_init(&vm->ctl_lock, NULL);
 	pthread_cond_init(&vm->ctl_cond, NULL);
 	bus_init(&vm->pio, "pio");
@@ -184,7 +184,7 @@ void vm_post_event_locked(struct vm *vm, const struct vm_stop_event *ev)
 	if (vm->ev_tail - vm->ev_head > VM_EVENT_QUEUE)
 		vm->ev_head = vm->ev_tail - VM_EVENT_QUEUE;  /* drop the oldest */
 	vm->last_stop = *ev;
-	vm->stop_seq++;
+	vm_count_stop_locked(vm);
 	vm->faulted = ev->kind == STOP_FAULT ||
 		      (ev->kind == STOP_GUEST_END && vm->end == VM_END_TRIPLE_FAULT);
 	uint64_t one = 1;
@@ -192,6 +192,15 @@ void vm_post_event_locked(struct vm *vm, const struct vm_stop_event *ev)
 		/* The counter cannot overflow in practice; the event stays queued. */
 	}
 	pthread_cond_broadcast(&vm->ctl_cond);
+}
+
+void vm_count_stop_locked(struct vm *vm)
+{
+	vm->stop_seq++;
+	uint64_t one = 1;
+	if (vm->stop_notify_fd >= 0 && write(vm->stop_notify_fd, &one, sizeof(one)) < 0) {
+		/* Full counter: the observer has a wake-up pending anyway. */
+	}
 }
 
 bool vm_take_event(struct vm *vm, struct vm_stop_event *ev)

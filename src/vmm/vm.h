@@ -80,6 +80,10 @@ struct vm {
 	struct vm_stop_event events[VM_EVENT_QUEUE];
 	unsigned ev_head, ev_tail; /* ring of events not yet shown */
 	int event_fd;              /* eventfd: readable when events are queued */
+	/* eventfd written at every stop_seq change, for an observer other
+	 * than the monitor (the gdb stub), which must not take its events;
+	 * -1 when none. */
+	int stop_notify_fd;
 	struct vm_stop_event last_stop;
 	struct bp_table bps;
 	/* The kernel image's virtual-to-physical placement (boot_info), for
@@ -112,6 +116,9 @@ const char *vm_end_name(enum vm_end end);
 
 /* Queue a stop event for the monitor (called with ctl_lock held). */
 void vm_post_event_locked(struct vm *vm, const struct vm_stop_event *ev);
+/* Count a stop (stop_seq) and wake the stop_notify_fd observer
+ * (ctl_lock held). */
+void vm_count_stop_locked(struct vm *vm);
 /* Take the oldest queued event; false when none. */
 bool vm_take_event(struct vm *vm, struct vm_stop_event *ev);
 

@@ -117,3 +117,64 @@ finish() {
 	echo "$failures check(s) failed"
 	exit 1
 }
+
+# gdb against hvmon (gdb_*.sh). start_hvmon_gdb SECONDS ARGS...: hvmon
+# in the background with --gdb on a free port and its monitor reading
+# $TMP/mon.fifo (write commands with mon CMD); output in $TMP/hvmon.out.
+# Sets $hv_pid and $port (from "gdb server on 127.0.0.1:PORT").
+start_hvmon_gdb() {
+	limit=$1
+	shift
+	rm -f "$TMP/mon.fifo"
+	mkfifo "$TMP/mon.fifo"
+	timeout --kill-after=5 "$limit" "$HVMON" --gdb tcp:127.0.0.1:0 "$@" \
+		<"$TMP/mon.fifo" >"$TMP/hvmon.out" 2>&1 &
+	hv_pid=$!
+	exec 3>"$TMP/mon.fifo"
+	port=
+	for _ in $(seq 50); do
+		port=$(sed -n 's/^hvmon: gdb server on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMP/hvmon.out")
+		[ -n "$port" ] && return 0
+		sleep 0.2
+	done
+	fail "hvmon did not start its gdb server"
+	cat "$TMP/hvmon.out"
+	finish
+}
+
+mon() {
+	printf '%s\n' "$*" >&3
+}
+
+# wait_for_line FILE TEXT SECONDS: poll until FILE has TEXT; 1 on timeout.
+wait_for_line() {
+	n=$(($3 * 5))
+	while [ "$n" -gt 0 ]; do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# gdb_batch OUT ARGS...: Debian's gdb in batch mode (no ~/.gdbinit).
+gdb_batch() {
+	out=$1
+	shift
+	timeout "${GDB_TIMEOUT:-120}" gdb -nx -batch -ex "set pagination off" "$@" >"$out" 2>&1
+}
+
+# expect_regs_agree FILE REG...: FILE holds gdb's `info registers` and the
+# monitor's `regs` (gdb's `monitor regs`) for the same stop; each REG has
+# the same value in both.
+expect_regs_agree() {
+	f=$1
+	shift
+	for r in "$@"; do
+		# Both as hex without leading zeros ("0" for zero).
+		g=$(awk -v r="$r" '$1 == r { v = $2; sub(/^0x0*/, "", v); print (v == "" ? "0" : v); exit }' "$f")
+		m=$(tr ' ' '\n' <"$f" | awk -F= -v r="$r" 'NF == 2 && $1 == r { v = $2; sub(/^0x0*/, "", v); print (v == "" ? "0" : v); exit }')
+		if [ -n "$g" ] && [ "$g" = "$m" ]; then ok "$r: gdb and regs agree (0x$g)"
+		else fail "$r: gdb says 0x$g, regs says 0x$m"; fi
+	done
+}
