@@ -73,6 +73,8 @@ static void notify(struct virtio_mmio *m, uint32_t q)
 {
 	if (q < m->nq)
 		virtio_kick_signal(&m->kick[q]);
+	else
+		virtio_dev_stray_notify(m->dev, VIRTIO_STRAY_NO_QUEUE, q, VIRTIO_MMIO_QUEUE_NOTIFY, 4);
 }
 
 static uint32_t reg_read(struct virtio_mmio *m, uint64_t off)
