@@ -320,26 +320,6 @@ int cmd_vq(struct monitor *mon, int argc, char **argv)
 
 /* ---- diagnose [DEV] ---- */
 
-/* The driver's suppression fields of one queue, read from guest RAM
- * (2.7.6 avail.flags, 2.7.7.2 used_event, 2.8.10 the Driver Event
- * Suppression structure). */
-static void read_driver_fields(struct monitor *mon, struct diag_queue *q)
-{
-	const struct virtq *vq = &q->vq;
-
-	if (!vq->ready)
-		return;
-	if (vq->packed) {
-		q->have_driver_event = ring_u16(mon, vq->avail_gpa, &q->driver_event_off_wrap) &&
-				       ring_u16(mon, vq->avail_gpa + 2, &q->driver_event_flags);
-		return;
-	}
-	q->have_avail_flags = ring_u16(mon, vq->avail_gpa, &q->avail_flags);
-	if (vq->event_idx)
-		q->have_used_event = ring_u16(mon, vq->avail_gpa + 4 + 2 * (uint64_t)vq->size,
-					      &q->used_event);
-}
-
 static void emit_line(void *ctx, const char *line)
 {
 	mon_printf(ctx, "%s\n", line);
@@ -348,28 +328,14 @@ static void emit_line(void *ctx, const char *line)
 /* One device's findings (diagnose_rules.c). */
 static void diagnose_one(struct monitor *mon, const struct virtio_board_dev *bd)
 {
-	struct diag_device d = { .name = bd->name, .mmio = bd->mmio != NULL };
+	struct diag_device d;
 
-	virtio_dev_get_state(bd->dev, &d.s);
-	virtio_board_irq_view(bd, &d.irq);
-	d.config_size = virtio_dev_config_size(bd->dev);
-	d.q = calloc(d.s.num_queues ? d.s.num_queues : 1, sizeof(*d.q));
-	if (!d.q) {
+	if (diag_snapshot(&d, bd, &mon->m->vm.mem) < 0) {
 		mon_error(mon, "out of memory");
 		return;
 	}
-	for (uint16_t i = 0; i < d.s.num_queues; i++) {
-		struct diag_queue *q = &d.q[d.nq];
-		if (virtio_dev_get_queue(bd->dev, i, &q->vq, &q->h, &q->avail_idx) < 0)
-			continue;
-		q->index = i;
-		read_driver_fields(mon, q);
-		q->vector_masked = virtio_board_vector_masked(bd, q->vq.msix_vector);
-		q->vector_entry_masked = virtio_board_vector_entry_masked(bd, q->vq.msix_vector);
-		d.nq++;
-	}
 	diag_evaluate(&d, emit_line, mon);
-	free(d.q);
+	diag_device_free(&d);
 }
 
 int cmd_diagnose(struct monitor *mon, int argc, char **argv)

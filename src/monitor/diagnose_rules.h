@@ -48,6 +48,13 @@ struct diag_device {
 	struct diag_queue *q;             /* nq of them */
 };
 
+/* Fill d from the device bd (diagnose_snapshot.c): its state, queues and
+ * interrupt routing, the driver's fields read from mem. -1 when out of
+ * memory. Free with diag_device_free. */
+int diag_snapshot(struct diag_device *d, const struct virtio_board_dev *bd,
+		  const struct guest_mem *mem);
+void diag_device_free(struct diag_device *d);
+
 enum diag_level { DIAG_PROBLEM, DIAG_WARNING, DIAG_INFO };
 
 /* Where findings go, one line at a time (no newline). */
