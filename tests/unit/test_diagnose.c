@@ -14,6 +14,7 @@
 #include "dev/virtio/virtio_board.h"
 #include "dev/virtio/virtio_mmio.h"
 #include "dev/virtio/virtio_pci.h"
+#include "dev/virtio/virtio_trace.h"
 #include "monitor/diagnose_rules.h"
 #include "test_virtio_driver.h"
 #include "unit.h"
@@ -609,6 +610,81 @@ START_TEST(untouched)
 }
 END_TEST
 
+/* trace virtio: a notification to a queue that is not ready shows the
+ * ring's index read from the address the driver wrote, or why not. */
+START_TEST(trace_notify_not_ready)
+{
+	static char tl[8][VIRTIO_TRACE_LINE];
+
+	setup_transport(0);
+	ck_assert(tvd_negotiate(d, F_V1));
+	tvd_wr(d, VIRTIO_REG_QUEUE_SEL, 0);
+	virtio_trace_on(NULL);
+	kick(0);   /* no driver area address yet */
+	tvd_wr(d, VIRTIO_REG_QUEUE_DRIVER_LO, (uint32_t)t.avail);
+	tdrv_set_avail_idx(&t, 3);
+	kick(0);
+	tvd_wr(d, VIRTIO_REG_QUEUE_DRIVER_HI, 0x1000);   /* 16 TiB: not RAM */
+	kick(0);
+	int n = virtio_trace_take(tl, 8);
+	virtio_trace_off();
+	ck_assert_int_ge(n, 3);
+	const char *want[] = {
+		" virtio dev=virtio-rng notify q=0 avail.idx not read (no driver area address yet)"
+		" last_avail=0 (queue not ready)",
+		" virtio dev=virtio-rng notify q=0 avail.idx=3 (read at 0x3000) last_avail=0 (queue"
+		" not ready)",
+		" virtio dev=virtio-rng notify q=0 avail.idx not read (driver area 0x100000003000 is"
+		" not RAM) last_avail=0 (queue not ready)",
+	};
+	unsigned found = 0;
+	for (int i = 0; i < n; i++)
+		for (unsigned k = 0; k < 3; k++)
+			if (strstr(tl[i], want[k]))
+				found |= 1u << k;
+	if (found != 7)
+		for (int i = 0; i < n; i++)
+			fprintf(stderr, "  | %s\n", tl[i]);
+	ck_assert_uint_eq(found, 7);
+	teardown_transport();
+}
+END_TEST
+
+/* A kick the driver made before DRIVER_OK, still in its eventfd when
+ * DRIVER_OK is written (the I/O thread not yet round), counts as early. */
+static bool pending_kick;
+
+static bool stub_kick_pending(void *opaque, uint16_t q)
+{
+	(void)opaque;
+	return q == 0 && pending_kick;
+}
+
+START_TEST(early_kick_in_flight_at_driver_ok)
+{
+	struct tvd_irqs c;
+
+	setup_transport(0);
+	tvd_stub_transport(d, &c);
+	struct virtio_transport tr = { tvd_queue_irq, tvd_config_irq, tvd_defer, &c,
+				       stub_kick_pending };
+	virtio_dev_set_transport(d, &tr);
+	set_up(F_V1);
+	post();
+	pending_kick = true;
+	tvd_driver_ok(d);
+	pending_kick = false;
+	virtio_dev_queue_notify(d, 0);   /* the I/O thread comes round */
+	virtio_dev_queue_notify(d, 0);   /* a later kick is not early */
+	diagnose();
+	expect("rng0: warning=early-kick: queue 0 was notified 1 time(s) before DRIVER_OK: a driver"
+	       " uses the device only after DRIVER_OK (3.1.1); hvmon looks at every ready queue at"
+	       " DRIVER_OK, as QEMU does, but a device that does not would leave this driver"
+	       " waiting");
+	teardown_transport();
+}
+END_TEST
+
 /* ---- synthetic state ---- */
 
 static struct diag_queue sq;
@@ -741,6 +817,8 @@ static Suite *diagnose_suite(void)
 	tcase_add_loop_test(tc, avail_not_moved, 0, 4);
 	tcase_add_loop_test(tc, stopped_before_driver_ok, 0, 4);
 	tcase_add_loop_test(tc, untouched, 0, 4);
+	tcase_add_test(tc, trace_notify_not_ready);
+	tcase_add_test(tc, early_kick_in_flight_at_driver_ok);
 	suite_add_tcase(s, tc);
 	TCase *syn = tcase_create("synthetic");
 	tcase_add_test(syn, vector_entry_mask_named);

@@ -361,6 +361,9 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 			if (!vq->vq.ready)
 				continue;
 			ready[q / 64] |= 1ULL << (q % 64);
+			if (d->transport.kick_pending &&
+			    d->transport.kick_pending(d->transport.opaque, q))
+				vq->hist.kick_before_driver_ok = true;
 			/* For diagnose: what this release serves. */
 			vq->hist.waiting_at_driver_ok =
 				(uint16_t)(virtq_avail_idx(&vq->vq) - vq->vq.last_avail_idx);

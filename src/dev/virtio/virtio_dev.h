@@ -141,12 +141,18 @@ struct virtio_dev_ops {
  * defer (may be NULL) has queue q served on a later round of the thread
  * the transport's kicks run on, which then calls virtio_dev_queue_release;
  * false when it cannot (no such thread, too many waiting). Called without
- * the mutex, through virtio_dev_defer_queue. */
+ * the mutex, through virtio_dev_defer_queue. kick_pending (may be NULL):
+ * a notification of queue q was signalled and has not reached
+ * virtio_dev_queue_notify yet (an ioeventfd the I/O thread has not read);
+ * called with the mutex held when DRIVER_OK is written, so a kick the
+ * driver made before DRIVER_OK counts as early however late its thread
+ * delivers it. */
 struct virtio_transport {
 	bool (*queue_interrupt)(void *opaque, uint16_t q, uint16_t vector);
 	void (*config_interrupt)(void *opaque, uint16_t vector);
 	bool (*defer)(void *opaque, uint16_t q);
 	void *opaque;
+	bool (*kick_pending)(void *opaque, uint16_t q);
 };
 
 /* What `diagnose` reasons from. Per queue, since the last reset. */
@@ -164,6 +170,8 @@ struct virtio_queue_history {
 					ready, DRIVER_OK not set) */
 	uint16_t waiting_at_driver_ok;  /* chains available when DRIVER_OK
 					   released the queue */
+	bool kick_before_driver_ok;  /* a kick signalled before DRIVER_OK was
+					still on its way then */
 };
 
 /* Why an available buffer notification named no queue. */

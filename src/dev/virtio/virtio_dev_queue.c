@@ -60,10 +60,12 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
 	 * DRIVER_OK is set; a ready queue's buffers before that are served
 	 * at DRIVER_OK, here and in QEMU, but a device need not. */
 	if (!(d->status & VIRTIO_STATUS_NEEDS_RESET) &&
-	    (!vq->vq.ready || !(d->status & VIRTIO_STATUS_DRIVER_OK))) {
+	    (!vq->vq.ready || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
+	     vq->hist.kick_before_driver_ok)) {
 		vq->hist.early_kicks++;
 		vq->hist.early_kick_not_ready = !vq->vq.ready;
 	}
+	vq->hist.kick_before_driver_ok = false;
 	if (virtio_tracing()) {
 		char avail[96];
 		notify_avail_text(d, &vq->vq, avail, sizeof(avail));

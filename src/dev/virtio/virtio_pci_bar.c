@@ -228,6 +228,13 @@ bool vpci_defer(void *opaque, uint16_t q)
 	return q < p->nq && virtio_kick_defer(&p->kick[q]);
 }
 
+bool vpci_kick_pending(void *opaque, uint16_t q)
+{
+	struct virtio_pci *p = opaque;
+
+	return q < p->nq && virtio_kick_pending(&p->kick[q]);
+}
+
 void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,
 		       bool is_write)
 {
