@@ -504,11 +504,21 @@ static void m_vector_masked(const struct diag_device *d, const struct diag_queue
 	    fn ? " (function mask)" : " (the entry's Vector Control mask)");
 }
 
+/* With EVENT_IDX, the driver's mark suppresses: ahead of what the device
+ * published, or behind it with no interrupt ever sent (behind after an
+ * interrupt is not-consumed: the driver's progress, not its request). */
+static bool mark_suppresses(const struct diag_queue *q)
+{
+	unsigned n;
+	enum mark m = driver_mark(q, &n);
+
+	return m == MARK_AHEAD || (m == MARK_BEHIND && !q->vq.irq_ever_sent);
+}
+
 /* The driver's own suppression field, as it is now, still suppresses an
  * interrupt for what the device published since the last one. */
 static bool c_suppressed(const struct diag_device *d, const struct diag_queue *q)
 {
-	unsigned n;
 	const struct virtq *vq = &q->vq;
 
 	if (!ready_queue(d, q) || !st(d, VIRTIO_STATUS_DRIVER_OK) || !vq->last_irq.made ||
@@ -518,11 +528,10 @@ static bool c_suppressed(const struct diag_device *d, const struct diag_queue *q
 		if (!q->have_driver_event)
 			return false;
 		uint16_t f = q->driver_event_flags & 3;
-		return f == VIRTQ_EVENT_DISABLE ||
-		       (f == VIRTQ_EVENT_DESC && driver_mark(q, &n) == MARK_AHEAD);
+		return f == VIRTQ_EVENT_DISABLE || (f == VIRTQ_EVENT_DESC && mark_suppresses(q));
 	}
 	if (vq->event_idx)
-		return driver_mark(q, &n) == MARK_AHEAD;
+		return mark_suppresses(q);
 	return q->have_avail_flags && (q->avail_flags & VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
 

@@ -771,6 +771,42 @@ START_TEST(not_consumed_across_wrap)
 }
 END_TEST
 
+/* EVENT_IDX: a used_event behind used.idx before any interrupt (a
+ * garbage value the driver never moved) suppresses too; behind after an
+ * interrupt is not-consumed instead, never both. */
+START_TEST(used_event_behind_before_any_interrupt)
+{
+	synthetic(0x0f);
+	sd.irq.msix = true;
+	sq.vector_masked = 0;
+	sq.vq.msix_vector = 1;
+	sq.vq.event_idx = true;
+	sq.vq.used_idx = sq.vq.last_avail_idx = sq.avail_idx = 1;
+	sq.vq.last_irq = (struct virtq_irq_decision){ .made = true, .sent = false, .used_idx = 1,
+						      .field = 0xff00 };
+	sq.h.notified = sq.h.avail_moved = sq.h.used_published = true;
+	sq.have_used_event = true;
+	sq.used_event = 0xff00;
+	ck_assert_int_eq(diag_evaluate(&sd, collect, NULL), 1);
+	expect("blk0: problem=interrupt-suppressed: queue 0: used_event=65280 suppressed the used"
+	       " buffer notification for used.idx=1: the driver asked for one only once the device"
+	       " writes used entry 65280 (EVENT_IDX, 2.7.7.2); no interrupt was sent since the"
+	       " queue was enabled");
+	/* The same after an interrupt: the driver's progress, one finding. */
+	nlines = 0;
+	sq.vq.irq_ever_sent = true;
+	sq.vq.irq_used_idx = 1;
+	sq.vq.used_idx = sq.vq.last_avail_idx = sq.avail_idx = 2;
+	sq.vq.last_irq.used_idx = 2;
+	sq.used_event = 0;
+	ck_assert_int_eq(diag_evaluate(&sd, collect, NULL), 1);
+	expect_no_prefix("blk0: problem=interrupt-suppressed");
+	expect("blk0: problem=not-consumed: queue 0: used_event=0 (the driver's progress mark with"
+	       " EVENT_IDX) is 2 entries behind used.idx=2, and an interrupt went at used.idx=1: the"
+	       " driver did not process the used ring after the interrupt (2.7.7.2, 2.7.14)");
+}
+END_TEST
+
 /* The generated table has one row per rule, each with a section. */
 START_TEST(table_rows)
 {
@@ -824,6 +860,7 @@ static Suite *diagnose_suite(void)
 	tcase_add_test(syn, vector_entry_mask_named);
 	tcase_add_test(syn, lone_consequence);
 	tcase_add_test(syn, not_consumed_across_wrap);
+	tcase_add_test(syn, used_event_behind_before_any_interrupt);
 	tcase_add_test(syn, table_rows);
 	suite_add_tcase(s, syn);
 	return s;
