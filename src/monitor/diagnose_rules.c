@@ -332,8 +332,8 @@ static void m_early_kick(const struct diag_device *d, const struct diag_queue *q
 			 struct diag_out *o)
 {
 	(void)d;
-	say(o, "queue %u was notified %" PRIu64 " time(s) before %s: a driver uses the device"
-	    " only after DRIVER_OK (3.1.1); hvmon looks at every ready queue at DRIVER_OK, as"
+	say(o, "queue %u was notified %" PRIu64 " time(s) before %s: the driver must not notify"
+	    " before setting DRIVER_OK (3.1.1); hvmon looks at every ready queue at DRIVER_OK, as"
 	    " QEMU does, but a device that does not would leave this driver waiting", q->index,
 	    q->h.early_kicks, q->h.early_kick_not_ready ? "the queue was enabled (queue_enable)" :
 							   "DRIVER_OK");

@@ -485,8 +485,8 @@ START_TEST(early_kick_before_driver_ok)
 	tvd_driver_ok(d);
 	ack_interrupt();
 	diagnose();
-	expect("rng0: warning=early-kick: queue 0 was notified 1 time(s) before DRIVER_OK: a driver"
-	       " uses the device only after DRIVER_OK (3.1.1); hvmon looks at every ready queue at"
+	expect("rng0: warning=early-kick: queue 0 was notified 1 time(s) before DRIVER_OK: the driver"
+	       " must not notify before setting DRIVER_OK (3.1.1); hvmon looks at every ready queue at"
 	       " DRIVER_OK, as QEMU does, but a device that does not would leave this driver"
 	       " waiting");
 	expect("rng0: ok: no problem seen (status=0x0f [ACKNOWLEDGE DRIVER FEATURES_OK DRIVER_OK])");
@@ -504,7 +504,7 @@ START_TEST(early_kick_before_queue_enable)
 	tvd_driver_ok(d);
 	diagnose();
 	expect("rng0: warning=early-kick: queue 0 was notified 1 time(s) before the queue was"
-	       " enabled (queue_enable): a driver uses the device only after DRIVER_OK (3.1.1);"
+	       " enabled (queue_enable): the driver must not notify before setting DRIVER_OK (3.1.1);"
 	       " hvmon looks at every ready queue at DRIVER_OK, as QEMU does, but a device that"
 	       " does not would leave this driver waiting");
 	teardown_transport();
@@ -677,8 +677,8 @@ START_TEST(early_kick_in_flight_at_driver_ok)
 	virtio_dev_queue_notify(d, 0);   /* the I/O thread comes round */
 	virtio_dev_queue_notify(d, 0);   /* a later kick is not early */
 	diagnose();
-	expect("rng0: warning=early-kick: queue 0 was notified 1 time(s) before DRIVER_OK: a driver"
-	       " uses the device only after DRIVER_OK (3.1.1); hvmon looks at every ready queue at"
+	expect("rng0: warning=early-kick: queue 0 was notified 1 time(s) before DRIVER_OK: the driver"
+	       " must not notify before setting DRIVER_OK (3.1.1); hvmon looks at every ready queue at"
 	       " DRIVER_OK, as QEMU does, but a device that does not would leave this driver"
 	       " waiting");
 	teardown_transport();

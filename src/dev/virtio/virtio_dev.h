@@ -162,9 +162,9 @@ struct virtio_queue_history {
 	bool avail_moved;      /* avail->idx ever ran ahead of the device */
 	bool used_published;   /* the device published at least one element */
 	uint64_t empty_kicks;  /* notifications that found nothing new */
-	/* Notifications before the queue was ready or before DRIVER_OK: 3.1.1
-	 * has the driver set DRIVER_OK (step 8) before using the device.
-	 * hvmon serves such a queue at DRIVER_OK; another device may not. */
+	/* Notifications before the queue was ready or before DRIVER_OK, which
+	 * 3.1.1 forbids. hvmon serves such a queue at DRIVER_OK; another
+	 * device may not. */
 	uint64_t early_kicks;
 	bool early_kick_not_ready;   /* the last one: queue not ready (else
 					ready, DRIVER_OK not set) */

@@ -56,9 +56,10 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
 	else
 		vq->hist.empty_kicks++;
 	deliver = vq->vq.ready && live_locked(d);
-	/* 3.1.1: the driver uses the device (step 8 and after) only once
-	 * DRIVER_OK is set; a ready queue's buffers before that are served
-	 * at DRIVER_OK, here and in QEMU, but a device need not. */
+	/* 3.1.1: "The driver MUST NOT send any buffer available
+	 * notifications to the device before setting DRIVER_OK." A ready
+	 * queue's buffers are served at DRIVER_OK anyway, here and in QEMU,
+	 * but a device need not: counted for diagnose. */
 	if (!(d->status & VIRTIO_STATUS_NEEDS_RESET) &&
 	    (!vq->vq.ready || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
 	     vq->hist.kick_before_driver_ok)) {
