@@ -351,10 +351,10 @@ static void m_never_notified(const struct diag_device *d, const struct diag_queu
 
 	(void)d;
 	/* 2.7.10.1: the driver must notify unless the device suppressed
-	 * notifications; 2.7.13.4 is the act (packed: 2.8.21.2). */
+	 * notifications; 2.7.13.4 is the act (packed: 2.8.10, 2.8.21.3). */
 	if (q->vq.packed)
 		say(o, "queue %u is enabled and the driver made %u buffer(s) available (packed"
-		    " ring, device at descriptor %u) but never notified the device (2.8.21.2)%s",
+		    " ring, device at descriptor %u) but never notified the device (2.8.10, 2.8.21.3)%s",
 		    q->index, pending(q), q->vq.avail_pos, supp);
 	else
 		say(o, "queue %u is enabled and the driver posted %u buffer(s) (avail.idx=%u, device"
@@ -675,7 +675,7 @@ static const struct diag_rule rules[] = {
 	  "a queue notified before it was enabled or before DRIVER_OK; served at DRIVER_OK, so nothing hung here",
 	  "set DRIVER_OK before the first notification; a VMM that does not look at its rings at DRIVER_OK hangs this driver",
 	  c_early_kick, m_early_kick },
-	{ "never-notified", DIAG_PROBLEM, true, false, "2.7.10.1, 2.7.13.4", NULL,
+	{ "never-notified", DIAG_PROBLEM, true, false, "2.7.10.1, 2.7.13.4, 2.8.10, 2.8.21.3", NULL,
 	  "buffers made available on an enabled queue, no notification",
 	  "the notify write after publishing avail.idx (split) or the descriptor flags (packed), unless the device suppressed notifications",
 	  c_never_notified, m_never_notified },

@@ -447,7 +447,7 @@ START_TEST(notify_to_nowhere)
 	ck_assert_str_eq(lines[1], packed ?
 			 "rng0: problem=never-notified: queue 0 is enabled and the driver made 1"
 			 " buffer(s) available (packed ring, device at descriptor 0) but never notified"
-			 " the device (2.8.21.2) (a consequence of notify-to-nowhere)" :
+			 " the device (2.8.10, 2.8.21.3) (a consequence of notify-to-nowhere)" :
 			 "rng0: problem=never-notified: queue 0 is enabled and the driver posted 1"
 			 " buffer(s) (avail.idx=1, device last saw 0) but never notified the device"
 			 " (2.7.10.1, 2.7.13.4) (a consequence of notify-to-nowhere)");
@@ -540,7 +540,7 @@ START_TEST(never_notified)
 	diagnose();
 	expect(packed ? "rng0: problem=never-notified: queue 0 is enabled and the driver made 1"
 			" buffer(s) available (packed ring, device at descriptor 0) but never notified"
-			" the device (2.8.21.2)" :
+			" the device (2.8.10, 2.8.21.3)" :
 			"rng0: problem=never-notified: queue 0 is enabled and the driver posted 1"
 			" buffer(s) (avail.idx=1, device last saw 0) but never notified the device"
 			" (2.7.10.1, 2.7.13.4)");
@@ -818,7 +818,7 @@ START_TEST(table_rows)
 	diag_print_table(f);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "| `interrupt-suppressed` | problem | 2.7.7.2, 2.8.10 |"));
-	ck_assert_ptr_nonnull(strstr(buf, "| `never-notified` | problem | 2.7.10.1, 2.7.13.4 |"));
+	ck_assert_ptr_nonnull(strstr(buf, "| `never-notified` | problem | 2.7.10.1, 2.7.13.4, 2.8.10, 2.8.21.3 |"));
 	ck_assert_ptr_nonnull(strstr(buf, "| `notify-to-nowhere` | problem | 4.1.4.4, 4.2.2 |"));
 	ck_assert_ptr_nonnull(strstr(buf, "| `early-kick` | warning | 3.1.1 |"));
 	ck_assert_ptr_null(strstr(buf, "2.7.13.3"));
