@@ -4,8 +4,9 @@
  * (virtio_dev_get_state, virtio_dev_get_queue, the history in
  * struct virtio_dev_history) plus the rings in guest RAM; nothing changes
  * the device or the guest. `diagnose` evaluates the rule table of
- * diagnose_rules.c over diag_snapshot's copy of the device. Output is name=value, one fact (or one device
- * or queue summary) per line, so tests and scripts can grep it. */
+ * diagnose_rules.c over diag_snapshot's copy of the device. Output is
+ * name=value, one fact (or one device or queue summary) per line, so tests
+ * and scripts can grep it. */
 #include <endian.h>
 #include <inttypes.h>
 #include <stdlib.h>
