@@ -51,6 +51,12 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhvmon.a
 
 include tests/guest/guest.mk
 
+# docs/monitor.md's list of diagnoses comes from diagnose's rule table
+# (tests/integration/diagnose_doc.sh fails when it is stale).
+.PHONY: diagnose-doc
+diagnose-doc: $(BUILD)/tools/diagnose_table
+	scripts/mkdiag.sh $(BUILD)/tools/diagnose_table docs/monitor.md
+
 # Install build and test dependencies from Debian (no-op when present).
 deps:
 	scripts/install-deps.sh

@@ -113,13 +113,16 @@ const struct mon_command mon_commands[] = {
 	  "pending chain: its segments (addr/len/flags) and what the request is.",
 	  cmd_vq, false },
 	{ "diagnose", NULL, "[DEV]", "explain why a virtio device (or every one) is stuck",
-	  "From the state hvmon tracks: the driver stopped before FEATURES_OK (and the\n"
-	  "features it did not accept), FEATURES_OK refused and why, a queue with\n"
-	  "buffers but never notified, notified but avail.idx never moved, used entries\n"
-	  "published but the interrupt not taken (ISR not read with INTx, InterruptACK\n"
-	  "not written on virtio-mmio, MSI-X vector masked or missing), NEEDS_RESET and\n"
-	  "its reason. Lines: 'DEV: problem=KIND:\n"
-	  "words', 'DEV: info: words', or 'DEV: ok: no problem seen (status=...)'.",
+	  "From the state hvmon tracks, one rule table (docs/monitor.md lists it): the\n"
+	  "driver stopped before FEATURES_OK, FEATURES_OK refused and why (ahead of the\n"
+	  "NEEDS_RESET it caused), buffers never notified (2.7.10.1, 2.7.13.4) or\n"
+	  "notifications that reached no queue, avail.idx never moved, the interrupt\n"
+	  "not taken (ISR, InterruptACK, MSI-X vector or entry masked) or suppressed by\n"
+	  "the driver's own used_event / NO_INTERRUPT / packed event flags, used\n"
+	  "entries the driver never processed (EVENT_IDX), kicks before DRIVER_OK.\n"
+	  "Lines: 'DEV: problem=KIND: words' (root causes first, consequences say\n"
+	  "so), 'DEV: warning=KIND: words', 'DEV: info: words', 'DEV: detail: ...',\n"
+	  "'DEV: ok: no problem seen (status=...)'.",
 	  cmd_diagnose, false },
 	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
 	  "wait for text on the guest console, or for the guest to stop",

@@ -3,8 +3,10 @@
  * `diagnose [DEV]`. Everything here reads state the devices already keep
  * (virtio_dev_get_state, virtio_dev_get_queue, the history in
  * struct virtio_dev_history) plus the rings in guest RAM; nothing changes
- * the device or the guest. Output is name=value, one fact (or one device
- * or queue summary) per line, so tests and scripts can grep it. */
+ * the device or the guest. `diagnose` evaluates the rule table of
+ * diagnose_rules.c over diag_snapshot's copy of the device. Output is
+ * name=value, one fact (or one device or queue summary) per line, so tests
+ * and scripts can grep it. */
 #include <endian.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -15,92 +17,15 @@
 #include "dev/virtio/virtio_mmio.h"
 #include "dev/virtio/virtio_pci.h"
 #include "monitor/commands.h"
+#include "monitor/diagnose_rules.h"
 #include "monitor/parse.h"
+#include "monitor/virtio_names.h"
 #include "vmm/machine.h"
 
 /* Pending chains and segments shown per `vq`, so a flooded ring cannot
  * bury the prompt. */
 #define VQ_SHOW_CHAINS 16
 #define VQ_SHOW_SEGS   16
-
-/* Virtio device IDs (5). */
-#define VIRTIO_ID_NET     1
-#define VIRTIO_ID_BLOCK   2
-#define VIRTIO_ID_CONSOLE 3
-
-struct bit_name {
-	unsigned bit;
-	const char *name;
-};
-
-/* 6, Reserved Feature Bits (24 to 41), transport and ring features. */
-static const struct bit_name generic_bits[] = {
-	{ 24, "NOTIFY_ON_EMPTY" }, { 27, "ANY_LAYOUT" }, { 28, "INDIRECT_DESC" },
-	{ 29, "EVENT_IDX" }, { 32, "VERSION_1" }, { 33, "ACCESS_PLATFORM" },
-	{ 34, "RING_PACKED" }, { 35, "IN_ORDER" }, { 36, "ORDER_PLATFORM" },
-	{ 37, "SR_IOV" }, { 38, "NOTIFICATION_DATA" }, { 39, "NOTIF_CONFIG_DATA" },
-	{ 40, "RING_RESET" }, { 0, NULL },
-};
-
-/* 5.1.3 Network device feature bits. */
-static const struct bit_name net_bits[] = {
-	{ 0, "CSUM" }, { 1, "GUEST_CSUM" }, { 2, "CTRL_GUEST_OFFLOADS" }, { 3, "MTU" },
-	{ 5, "MAC" }, { 7, "GUEST_TSO4" }, { 8, "GUEST_TSO6" }, { 9, "GUEST_ECN" },
-	{ 10, "GUEST_UFO" }, { 11, "HOST_TSO4" }, { 12, "HOST_TSO6" }, { 13, "HOST_ECN" },
-	{ 14, "HOST_UFO" }, { 15, "MRG_RXBUF" }, { 16, "STATUS" }, { 17, "CTRL_VQ" },
-	{ 18, "CTRL_RX" }, { 19, "CTRL_VLAN" }, { 21, "GUEST_ANNOUNCE" }, { 22, "MQ" },
-	{ 23, "CTRL_MAC_ADDR" }, { 0, NULL },
-};
-
-/* 5.2.3 Block device feature bits. */
-static const struct bit_name blk_bits[] = {
-	{ 1, "SIZE_MAX" }, { 2, "SEG_MAX" }, { 4, "GEOMETRY" }, { 5, "RO" },
-	{ 6, "BLK_SIZE" }, { 9, "FLUSH" }, { 10, "TOPOLOGY" }, { 11, "CONFIG_WCE" },
-	{ 12, "MQ" }, { 13, "DISCARD" }, { 14, "WRITE_ZEROES" }, { 15, "LIFETIME" },
-	{ 16, "SECURE_ERASE" }, { 0, NULL },
-};
-
-/* 5.3.3 Console device feature bits. */
-static const struct bit_name console_bits[] = {
-	{ 0, "SIZE" }, { 1, "MULTIPORT" }, { 2, "EMERG_WRITE" }, { 0, NULL },
-};
-
-static const char *lookup_bit(const struct bit_name *t, unsigned bit)
-{
-	for (; t && t->name; t++)
-		if (t->bit == bit)
-			return t->name;
-	return NULL;
-}
-
-static const struct bit_name *type_bits(uint32_t device_id)
-{
-	switch (device_id) {
-	case VIRTIO_ID_NET:     return net_bits;
-	case VIRTIO_ID_BLOCK:   return blk_bits;
-	case VIRTIO_ID_CONSOLE: return console_bits;
-	default:                return NULL;   /* rng (5.4.3): none */
-	}
-}
-
-/* "[NAME NAME ...]" for a feature word; unnamed bits as BITn. */
-static void feature_names(uint32_t device_id, uint64_t f, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned bit = 0; bit < 64 && used < len; bit++) {
-		if (!(f & (1ULL << bit)))
-			continue;
-		/* 6: bits 0-23 and 50-127 are device-type specific. */
-		const char *n = bit >= 24 && bit <= 41 ? lookup_bit(generic_bits, bit) :
-							 lookup_bit(type_bits(device_id), bit);
-		int w = n ? snprintf(buf + used, len - used, "%s%s", used ? " " : "", n)
-			  : snprintf(buf + used, len - used, "%sBIT%u", used ? " " : "", bit);
-		used += w > 0 ? (size_t)w : 0;
-	}
-}
-
 
 /* A little-endian u16 of a ring in guest RAM; false when not RAM. */
 static bool ring_u16(struct monitor *mon, uint64_t gpa, uint16_t *out)
@@ -119,6 +44,30 @@ static void vector_text(uint16_t v, char *buf, size_t len)
 		snprintf(buf, len, "none");
 	else
 		snprintf(buf, len, "%u", v);
+}
+
+static const char *stray_why(enum virtio_stray why)
+{
+	switch (why) {
+	case VIRTIO_STRAY_NO_QUEUE:       return "no-such-queue";
+	case VIRTIO_STRAY_PAST_AREA:      return "past-notify-area";
+	case VIRTIO_STRAY_NOT_QUEUE_ADDR: return "not-a-queue-address";
+	default:                          return "?";
+	}
+}
+
+/* " entry_masked=E function_masked=F" for a queue's MSI-X vector (PCI
+ * 3.0 6.8.2.9: the entry's Vector Control mask and the function mask
+ * both hold a message back); "" without MSI-X or without a vector. */
+static void vector_masks(const struct virtio_board_dev *bd, const struct virtio_irq_view *irq,
+			 uint16_t v, char *buf, size_t len)
+{
+	int entry = virtio_board_vector_entry_masked(bd, v);
+
+	buf[0] = '\0';
+	if (irq->msix && entry >= 0)
+		snprintf(buf, len, " entry_masked=%d function_masked=%d", entry,
+			 irq->msix_function_masked);
 }
 
 /* Find a device by name ("blk0"); prints the error itself. */
@@ -159,9 +108,9 @@ static void info_one(struct monitor *mon, const struct virtio_board_dev *bd)
 		mon_printf(mon, "%s.backend %s\n", n, backend);
 	virtio_status_text(s.status, names, sizeof(names));
 	mon_printf(mon, "%s.status=0x%02x [%s]\n", n, s.status, names);
-	feature_names(s.device_id, s.device_features, names, sizeof(names));
+	virtio_feature_names(s.device_id, s.device_features, names, sizeof(names));
 	mon_printf(mon, "%s.device_features=0x%" PRIx64 " [%s]\n", n, s.device_features, names);
-	feature_names(s.device_id, s.driver_features, names, sizeof(names));
+	virtio_feature_names(s.device_id, s.driver_features, names, sizeof(names));
 	mon_printf(mon, "%s.driver_features=0x%" PRIx64 " [%s]\n", n, s.driver_features, names);
 	mon_printf(mon, "%s.config_generation=%u\n", n, s.config_generation);
 	vector_text(s.config_msix_vector, vec, sizeof(vec));
@@ -170,6 +119,16 @@ static void info_one(struct monitor *mon, const struct virtio_board_dev *bd)
 		   s.hist.isr_reads, s.hist.irqs_since_isr_read, s.hist.config_irqs, vec,
 		   irq.level);
 	mon_printf(mon, "%s.resets=%u\n", n, s.hist.resets);
+	/* Notifications that reached no queue (4.1.4.4, 4.2.2), the last as
+	 * the driver wrote it. */
+	if (s.hist.stray_notifies)
+		mon_printf(mon, "%s.stray_notifies=%" PRIu64 " since_reset=%" PRIu64
+			   " last_value=0x%x last_offset=0x%x last_width=%u last_why=%s\n", n,
+			   s.hist.stray_notifies, s.hist.stray_notifies_since_reset,
+			   s.hist.last_stray.value, s.hist.last_stray.offset, s.hist.last_stray.width,
+			   stray_why(s.hist.last_stray.why));
+	else
+		mon_printf(mon, "%s.stray_notifies=0\n", n);
 	if (s.status & VIRTIO_STATUS_NEEDS_RESET)
 		mon_printf(mon, "%s.broken=%s\n", n, s.broken);
 	for (uint16_t q = 0; q < s.num_queues; q++) {
@@ -179,10 +138,12 @@ static void info_one(struct monitor *mon, const struct virtio_board_dev *bd)
 		if (virtio_dev_get_queue(bd->dev, q, &vq, &h, &avail) < 0)
 			continue;
 		vector_text(vq.msix_vector, vec, sizeof(vec));
+		char masks[64];
+		vector_masks(bd, &irq, vq.msix_vector, masks, sizeof(masks));
 		mon_printf(mon, "%s.q%u size=%u ready=%d notifies=%" PRIu64 " interrupts=%" PRIu64
-			   " suppressed=%" PRIu64 " vector=%s\n", n, q, vq.size, vq.ready,
-			   vq.stats.kicks, vq.stats.irqs_sent,
-			   vq.stats.irqs_suppressed, vec);
+			   " suppressed=%" PRIu64 " vector=%s%s early_notifies=%" PRIu64 "\n", n, q,
+			   vq.size, vq.ready, vq.stats.kicks, vq.stats.irqs_sent,
+			   vq.stats.irqs_suppressed, vec, masks, h.early_kicks);
 	}
 }
 
@@ -280,7 +241,8 @@ int cmd_vq(struct monitor *mon, int argc, char **argv)
 	struct virtio_queue_history h;
 	uint16_t avail;
 	uint64_t q;
-	char vec[8];
+	char vec[8], masks[64];
+	struct virtio_irq_view irq;
 
 	if (argc != 3)
 		return mon_error(mon, "usage: vq DEV Q (devices: 'info virtio')");
@@ -290,18 +252,20 @@ int cmd_vq(struct monitor *mon, int argc, char **argv)
 	    virtio_dev_get_queue(bd.dev, (uint16_t)q, &vq, &h, &avail) < 0)
 		return mon_error(mon, "%s has no queue '%s'", bd.name, argv[2]);
 
+	virtio_board_irq_view(&bd, &irq);
 	mon_printf(mon, "dev=%s q=%u\n", bd.name, (unsigned)q);
 	mon_printf(mon, "size=%u\nready=%d\n", vq.size, vq.ready);
 	vector_text(vq.msix_vector, vec, sizeof(vec));
+	vector_masks(&bd, &irq, vq.msix_vector, masks, sizeof(masks));
 	if (vq.ready && vq.packed) {
 		show_packed(mon, &vq);
-		mon_printf(mon, "vector=%s\n", vec);
+		mon_printf(mon, "vector=%s%s\n", vec, masks);
 	} else {
 		/* 2.7: Descriptor Area, Driver Area (avail), Device Area (used). */
 		mon_printf(mon, "format=split\n");
 		mon_printf(mon, "desc=0x%" PRIx64 "\navail=0x%" PRIx64 "\nused=0x%" PRIx64 "\n",
 			   vq.desc_gpa, vq.avail_gpa, vq.used_gpa);
-		mon_printf(mon, "vector=%s\n", vec);
+		mon_printf(mon, "vector=%s%s\n", vec, masks);
 	}
 	if (vq.ready && !vq.packed) {
 		uint16_t v;
@@ -334,6 +298,21 @@ int cmd_vq(struct monitor *mon, int argc, char **argv)
 	mon_printf(mon, "pops=%" PRIu64 " pushes=%" PRIu64 "\n", vq.stats.pops, vq.stats.pushes);
 	mon_printf(mon, "interrupts=%" PRIu64 " suppressed=%" PRIu64 "\n",
 		   vq.stats.irqs_sent, vq.stats.irqs_suppressed);
+	/* The last interrupt decision (2.7.7.2, 2.8.10) and the driver's
+	 * field it read: what `diagnose` reasons from. */
+	if (vq.last_irq.made && vq.packed)
+		mon_printf(mon, "last_interrupt_decision used.idx=%u %s driver_event.flags=%s"
+			   " off=%u wrap=%u\n", vq.last_irq.used_idx,
+			   vq.last_irq.sent ? "sent" : "suppressed", event_flags_text(vq.last_irq.field),
+			   vq.last_irq.event & 0x7fff, vq.last_irq.event >> 15);
+	else if (vq.last_irq.made)
+		mon_printf(mon, "last_interrupt_decision used.idx=%u %s %s=%u\n",
+			   vq.last_irq.used_idx, vq.last_irq.sent ? "sent" : "suppressed",
+			   vq.event_idx ? "used_event" : "avail.flags", vq.last_irq.field);
+	if (vq.irq_ever_sent)
+		mon_printf(mon, "last_interrupt_sent used.idx=%u\n", vq.irq_used_idx);
+	mon_printf(mon, "early_notifies=%" PRIu64 " waiting_at_driver_ok=%u\n", h.early_kicks,
+		   h.waiting_at_driver_ok);
 	mon_printf(mon, "history enabled=%d notified=%d avail_moved=%d used_published=%d\n",
 		   h.enabled, h.notified, h.avail_moved, h.used_published);
 	if (vq.ready)
@@ -343,179 +322,22 @@ int cmd_vq(struct monitor *mon, int argc, char **argv)
 
 /* ---- diagnose [DEV] ---- */
 
-/* One device's findings: lines "NAME: problem=KIND: words" or one
- * "NAME: ok: no problem seen ...". Returns the number of problems. */
-static int diagnose_one(struct monitor *mon, const struct virtio_board_dev *bd)
+static void emit_line(void *ctx, const char *line)
 {
-	struct virtio_dev_state s;
-	struct virtio_irq_view irq;
-	char st[600], names[512];
-	const char *n = bd->name;
-	int problems = 0;
+	mon_printf(ctx, "%s\n", line);
+}
 
-	virtio_dev_get_state(bd->dev, &s);
-	virtio_board_irq_view(bd, &irq);
-	virtio_status_text(s.status, names, sizeof(names));
-	snprintf(st, sizeof(st), "status=0x%02x [%s]", s.status, names);
+/* One device's findings (diagnose_rules.c). */
+static void diagnose_one(struct monitor *mon, const struct virtio_board_dev *bd)
+{
+	struct diag_device d;
 
-	/* 2.5 and 4.1.4.6 / 4.2.2: the driver reached past the device's
-	 * configuration space, or wrote a field it may only read. */
-	if (s.hist.bad_config_writes || s.hist.bad_config_reads) {
-		bool in_range = s.hist.last_bad_config_off < virtio_dev_config_size(bd->dev) &&
-				s.hist.last_bad_config_len <= virtio_dev_config_size(bd->dev) -
-								s.hist.last_bad_config_off;
-		mon_printf(mon, "%s: problem=config-access-ignored: the driver made %" PRIu64
-			   " config write(s) and %" PRIu64 " config read(s) the device ignored; the"
-			   " last, a %u-byte %s at offset 0x%x, %s the %u-byte device configuration"
-			   " (2.5)\n", n, s.hist.bad_config_writes, s.hist.bad_config_reads,
-			   s.hist.last_bad_config_len, s.hist.last_bad_config_write ? "write" : "read",
-			   s.hist.last_bad_config_off,
-			   in_range ? "is to a read-only field of" : "falls outside",
-			   virtio_dev_config_size(bd->dev));
-		problems++;
+	if (diag_snapshot(&d, bd, &mon->m->vm.mem) < 0) {
+		mon_error(mon, "out of memory");
+		return;
 	}
-	/* 2.1.2: the device sets DEVICE_NEEDS_RESET when it cannot go on. */
-	if (s.status & VIRTIO_STATUS_NEEDS_RESET) {
-		mon_printf(mon, "%s: problem=needs-reset: the device is marked NEEDS_RESET (2.1.2): %s;"
-			   " it ignores the driver until a reset (%s)\n", n, s.broken, st);
-		problems++;
-	}
-	/* 3.1.1 step 8 failure path: the driver gave up. */
-	if (s.status & VIRTIO_STATUS_FAILED) {
-		mon_printf(mon, "%s: problem=failed: the driver set FAILED, it gave up on the device%s%s (%s)\n",
-			   n, s.hist.features_refusal[0] ? "; last FEATURES_OK refusal: " : "",
-			   s.hist.features_refusal, st);
-		problems++;
-	}
-	if (s.status & (VIRTIO_STATUS_NEEDS_RESET | VIRTIO_STATUS_FAILED))
-		return problems;
-
-	if (s.status == 0) {
-		if (s.hist.status_ever == 0)
-			mon_printf(mon, "%s: problem=untouched: the driver never wrote the status byte"
-				   " (no ACKNOWLEDGE, 3.1.1 step 2): not probed (%s)\n", n, st);
-		else
-			mon_printf(mon, "%s: problem=reset-idle: the driver reset the device (%u resets)"
-				   " and did not start it again (%s)\n", n, s.hist.resets, st);
-		return 1;
-	}
-	if (!(s.status & VIRTIO_STATUS_FEATURES_OK)) {
-		if (s.hist.features_refusal[0] && (s.hist.status_ever & VIRTIO_STATUS_DRIVER)) {
-			/* 2.2.2 / 3.1.1 step 6: FEATURES_OK did not stick. */
-			mon_printf(mon, "%s: problem=features-refused: the device refused FEATURES_OK: %s (%s)\n",
-				   n, s.hist.features_refusal, st);
-			feature_names(s.device_id, s.driver_features, names, sizeof(names));
-			mon_printf(mon, "%s: detail: driver features written=0x%" PRIx64 " [%s]\n",
-				   n, s.driver_features, names);
-			return 1;
-		}
-		/* 3.1.1 steps 2-5 not finished. */
-		mon_printf(mon, "%s: problem=stopped-before-features-ok: the driver stopped before"
-			   " FEATURES_OK (3.1.1 step 5) (%s)\n", n, st);
-		feature_names(s.device_id, s.driver_features, names, sizeof(names));
-		mon_printf(mon, "%s: detail: driver features written=0x%" PRIx64 " [%s]\n",
-			   n, s.driver_features, names);
-		uint64_t refused = s.device_features & ~s.driver_features;
-		feature_names(s.device_id, refused, names, sizeof(names));
-		mon_printf(mon, "%s: detail: offered but not accepted=0x%" PRIx64 " [%s]\n",
-			   n, refused, names);
-		return 1;
-	}
-	if (!(s.status & VIRTIO_STATUS_DRIVER_OK)) {
-		mon_printf(mon, "%s: problem=stopped-before-driver-ok: FEATURES_OK was accepted but the"
-			   " driver never set DRIVER_OK (3.1.1 step 8); queues do not run (%s)\n", n, st);
-		problems++;
-	}
-
-	for (uint16_t q = 0; q < s.num_queues; q++) {
-		struct virtq vq;
-		struct virtio_queue_history h;
-		uint16_t avail;
-		if (virtio_dev_get_queue(bd->dev, q, &vq, &h, &avail) < 0 || !vq.ready)
-			continue;
-		uint16_t pending = (uint16_t)(avail - vq.last_avail_idx);
-		uint16_t in_flight = (uint16_t)(vq.last_avail_idx - vq.used_idx);
-		if (!h.notified && pending) {
-			/* 2.7.13.3 / 2.7.10: the driver must notify unless the
-			 * device suppressed notifications. */
-			if (vq.packed)
-				mon_printf(mon, "%s: problem=never-notified: queue %u is enabled and the"
-					   " driver made %u buffer(s) available (packed ring, device at"
-					   " descriptor %u) but never notified the device (2.8.21.2)%s\n",
-					   n, q, pending, vq.avail_pos,
-					   vq.notify_suppressed ? "; the device had suppressed notifications" : "");
-			else
-				mon_printf(mon, "%s: problem=never-notified: queue %u is enabled and the"
-					   " driver posted %u buffer(s) (avail.idx=%u, device last saw %u)"
-					   " but never notified the device (2.7.13.3)%s\n", n, q, pending,
-					   avail, vq.last_avail_idx,
-					   vq.notify_suppressed ? "; the device had suppressed notifications" : "");
-			problems++;
-		} else if (!h.notified) {
-			mon_printf(mon, "%s: info: queue %u enabled, never notified, nothing posted"
-				   " (avail.idx=%u)\n", n, q, avail);
-		} else if (!h.avail_moved) {
-			if (vq.packed)
-				mon_printf(mon, "%s: problem=avail-not-moved: queue %u was notified %" PRIu64
-					   " time(s) but no descriptor became available at descriptor %u:"
-					   " the driver kicked before making it available (2.8.21.1) or"
-					   " wrote another ring (descriptor ring at 0x%" PRIx64 ")\n", n, q,
-					   vq.stats.kicks, vq.avail_pos, vq.desc_gpa);
-			else
-				mon_printf(mon, "%s: problem=avail-not-moved: queue %u was notified %" PRIu64
-					   " time(s) but avail.idx never moved (still %u): the driver kicked"
-					   " before publishing (2.7.13.2) or wrote another ring (driver area"
-					   " at 0x%" PRIx64 ")\n", n, q, vq.stats.kicks, avail, vq.avail_gpa);
-			problems++;
-		} else if (pending && (s.status & VIRTIO_STATUS_DRIVER_OK)) {
-			mon_printf(mon, "%s: info: queue %u has %u buffer(s) the device has not taken yet"
-				   " (avail.idx=%u, last seen %u)\n", n, q, pending, avail,
-				   vq.last_avail_idx);
-		}
-		if (in_flight)
-			mon_printf(mon, "%s: info: queue %u: %u request(s) taken by the device and not"
-				   " yet completed\n", n, q, in_flight);
-		if (!h.used_published)
-			continue;
-		/* A used buffer notification (2.7.7) that the driver did not
-		 * take: INTx needs the ISR read (4.1.4.5.1), virtio-mmio an
-		 * InterruptACK (4.2.2), MSI-X an unmasked vector (4.1.5.1.2;
-		 * PCI 3.0 6.8.2.9). */
-		if (!irq.msix) {
-			if (s.hist.irqs_since_isr_read && bd->mmio) {
-				mon_printf(mon, "%s: problem=interrupt-not-acked: queue %u published used"
-					   " entries (used.idx=%u) and %" PRIu64 " interrupt(s) were sent on"
-					   " gsi %u, but the driver has not written InterruptACK since"
-					   " (InterruptStatus=0x%02x, line %s): the interrupt was not"
-					   " acknowledged (4.2.2)\n", n, q, vq.used_idx,
-					   s.hist.irqs_since_isr_read, irq.gsi, s.isr,
-					   irq.level ? "still asserted" : "low");
-				problems++;
-			} else if (s.hist.irqs_since_isr_read) {
-				mon_printf(mon, "%s: problem=isr-not-read: queue %u published used entries"
-					   " (used.idx=%u) and %" PRIu64 " interrupt(s) were sent on INTx"
-					   " gsi %u, but the driver has not read the ISR since (isr=0x%02x,"
-					   " isr_reads=%" PRIu64 "): the interrupt was not acknowledged"
-					   " (4.1.4.5.1)\n", n, q, vq.used_idx,
-					   s.hist.irqs_since_isr_read, irq.gsi, s.isr, s.hist.isr_reads);
-				problems++;
-			}
-		} else if (vq.msix_vector == VIRTQ_NO_VECTOR) {
-			mon_printf(mon, "%s: problem=no-vector: queue %u published used entries but has"
-				   " no MSI-X vector (VIRTIO_MSI_NO_VECTOR, 4.1.5.1.2): its interrupts go"
-				   " nowhere\n", n, q);
-			problems++;
-		} else if (virtio_board_vector_masked(bd, vq.msix_vector) == 1) {
-			mon_printf(mon, "%s: problem=vector-masked: queue %u published used entries but"
-				   " MSI-X vector %u is masked%s: the interrupt stays pending (PCI 3.0"
-				   " 6.8.2.9)\n", n, q, vq.msix_vector,
-				   irq.msix_function_masked ? " (function mask)" : "");
-			problems++;
-		}
-	}
-	if (!problems)
-		mon_printf(mon, "%s: ok: no problem seen (%s)\n", n, st);
-	return problems;
+	diag_evaluate(&d, emit_line, mon);
+	diag_device_free(&d);
 }
 
 int cmd_diagnose(struct monitor *mon, int argc, char **argv)

@@ -11,6 +11,15 @@
 #define HOSTILE_BAD_QSIZE 1000          /* > any maximum, not a power of 2 */
 #define HOSTILE_OOB_ADDR 0x100000000000ULL   /* 16 TiB: no guest has RAM there */
 #define HOSTILE_CFG_BEYOND 0x80         /* past blk's 60 bytes, inside both windows */
+#define VIRTIO_F_EVENT_IDX (1ULL << 29)
+#define HOSTILE_UNOFFERED 1ULL          /* blk offers no bit 0 (5.2.3) */
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1    /* 2.7.6 */
+#define RING_EVENT_FLAGS_DESC 2         /* 2.8.10 */
+#define HOSTILE_USED_EVENT 100          /* far past the one request */
+#define HOSTILE_PACKED_EVENT_OFF 5      /* a descriptor past the one request's three */
+#define HOSTILE_NO_QUEUE 7              /* blk has queue 0 only */
+#define HOSTILE_PAST_NOTIFY 0x40        /* past blk's one notify address */
+#define HOSTILE_SHORT_POLLS 2000        /* waiting for an answer that cannot come */
 
 enum hostile hostile;
 
@@ -18,6 +27,10 @@ static const char *const names[] = {
 	[HOSTILE_OOB] = "oob", [HOSTILE_LOOP] = "loop", [HOSTILE_AVAILIDX] = "availidx",
 	[HOSTILE_ORDER] = "order", [HOSTILE_INDIRECT] = "indirect", [HOSTILE_QSIZE] = "qsize",
 	[HOSTILE_CFGWRITE] = "cfgwrite", [HOSTILE_RESET] = "reset",
+	[HOSTILE_USEDEVENT] = "usedevent", [HOSTILE_NOINTERRUPT] = "nointerrupt",
+	[HOSTILE_NOCONSUME] = "noconsume", [HOSTILE_REFUSED] = "refused",
+	[HOSTILE_NOWHERE] = "nowhere", [HOSTILE_EARLYKICK] = "earlykick",
+	[HOSTILE_UNNOTIFIED] = "unnotified",
 };
 
 void hostile_parse(const char *w, size_t len)
@@ -40,7 +53,22 @@ uint16_t hostile_queue_size(uint16_t size)
 
 uint64_t hostile_features(void)
 {
-	return hostile == HOSTILE_INDIRECT ? VIRTIO_F_INDIRECT_DESC : 0;
+	switch (hostile) {
+	case HOSTILE_INDIRECT:  return VIRTIO_F_INDIRECT_DESC;
+	case HOSTILE_USEDEVENT:
+	case HOSTILE_NOCONSUME: return VIRTIO_F_EVENT_IDX;
+	default:                return 0;
+	}
+}
+
+uint64_t hostile_unoffered_features(void)
+{
+	return hostile == HOSTILE_REFUSED ? HOSTILE_UNOFFERED : 0;
+}
+
+bool hostile_skips_status_check(void)
+{
+	return hostile == HOSTILE_REFUSED;
 }
 
 /* A request's status byte, or what went wrong instead (blk_request). */
@@ -133,9 +161,146 @@ static void post_bad(struct vdev *d)
 	vq_notify(q);
 }
 
+/* ---- stuck probes for diagnose ---- */
+
+/* A 512-byte read of sector 0 (header, data, status; 5.2.6). */
+static void read_request(struct vq *q, struct vbuf b[3])
+{
+	uintptr_t hdr = (uintptr_t)q->buf;
+
+	read_header(q);
+	b[0] = (struct vbuf){ hdr, 16, false };
+	b[1] = (struct vbuf){ hdr + 0x200, 512, true };
+	b[2] = (struct vbuf){ hdr + 16, 1, true };
+}
+
+/* Make the request available without the notification: vq_post's own
+ * virtiostop=nonotify path. */
+static void post_quiet(struct vq *q)
+{
+	struct vbuf b[3];
+	enum stop_step saved = stop_at;
+
+	read_request(q, b);
+	stop_at = STOP_NONOTIFY;
+	vq_post(q, 0, b, 3);
+	stop_at = saved;
+}
+
+static void post_and_notify(struct vq *q)
+{
+	struct vbuf b[3];
+
+	read_request(q, b);
+	vq_post(q, 0, b, 3);
+}
+
+void hostile_before_driver_ok(struct vdev *d)
+{
+	/* 3.1.1: the driver uses the device only after DRIVER_OK. */
+	if (hostile == HOSTILE_EARLYKICK)
+		post_and_notify(&d->vq[0]);
+	else if (hostile == HOSTILE_UNNOTIFIED)
+		post_quiet(&d->vq[0]);
+}
+
+/* The driver's interrupt suppression, set before the request: 2.7.7.2
+ * used_event and avail.flags, 2.8.10 the Driver Event Suppression
+ * structure (desc word, then flags). */
+static void suppress_interrupts(struct vq *q)
+{
+	if (hostile == HOSTILE_USEDEVENT) {
+		if (q->packed) {
+			q->avail[0] = HOSTILE_PACKED_EVENT_OFF | 0x8000;   /* wrap 1 */
+			q->avail[1] = RING_EVENT_FLAGS_DESC;
+		} else {
+			q->avail[2 + q->size] = HOSTILE_USED_EVENT;
+		}
+	} else if (hostile == HOSTILE_NOINTERRUPT) {
+		if (q->packed)
+			q->avail[1] = RING_EVENT_FLAGS_DISABLE;
+		else
+			q->avail[0] = VIRTQ_AVAIL_F_NO_INTERRUPT;
+	} else if (hostile == HOSTILE_NOCONSUME && q->packed) {
+		/* Interrupt at the first used descriptor, as a driver asks
+		 * when it has consumed nothing yet. */
+		q->avail[0] = 0x8000;
+		q->avail[1] = RING_EVENT_FLAGS_DESC;
+	}
+	full_barrier();
+}
+
+/* The interrupt handler's acknowledgement (the ISR read, 4.1.4.5.1, or
+ * InterruptACK, 4.2.2), once the device has raised it: the used entry can
+ * be seen a moment before the device's interrupt decision. The ISR, or 0
+ * when none came. */
+static uint8_t take_interrupt(struct vdev *d)
+{
+	uint8_t isr = 0;
+
+	for (unsigned n = 0; n < USED_POLLS && !isr; n++)
+		isr = d->t->isr(d);
+	return isr;
+}
+
+/* The stuck-probe kinds after DRIVER_OK; false for the other kinds. */
+static bool stuck_blk(struct vdev *d)
+{
+	struct vq *q = &d->vq[0];
+	uint32_t id, len;
+
+	switch (hostile) {
+	case HOSTILE_USEDEVENT:
+	case HOSTILE_NOINTERRUPT:
+	case HOSTILE_NOCONSUME:
+		suppress_interrupts(q);
+		post_and_notify(q);
+		/* Polled, so the test knows the device answered; the driver's
+		 * used_event is not moved, so the device sees no progress. */
+		if (!vq_wait(d, q, &id, &len)) {
+			say("no answer, status=0x");
+		} else {
+			/* noconsume: the interrupt handler runs (ISR read,
+			 * InterruptACK) and never gets to the used ring. */
+			say(hostile == HOSTILE_NOCONSUME && take_interrupt(d) ?
+			    "interrupt acknowledged, used ring not processed, status=0x" :
+			    "answered, waiting for an interrupt, status=0x");
+		}
+		break;
+	case HOSTILE_REFUSED:
+		say("went on without re-reading status, status=0x");
+		break;
+	case HOSTILE_NOWHERE:
+		post_quiet(q);
+		if (d->mmio)
+			mmio_w32(q->notify, HOSTILE_NO_QUEUE);   /* 4.2.2 QueueNotify */
+		else
+			mmio_w16(d->notify_base + HOSTILE_PAST_NOTIFY, 0);
+		say(vq_wait_n(d, q, &id, &len, HOSTILE_SHORT_POLLS) ? "error: answered, status=0x" :
+								      "no answer, status=0x");
+		break;
+	case HOSTILE_EARLYKICK:
+	case HOSTILE_UNNOTIFIED:
+		/* Posted before DRIVER_OK; hvmon serves it at DRIVER_OK. */
+		say(vq_wait(d, q, &id, &len) ? "answered" : "no answer");
+		put_str(", isr=0x");
+		put_hex(take_interrupt(d), 1);
+		put_str(" status=0x");
+		break;
+	default:
+		return false;
+	}
+	put_hex(vdev_status(d), 2);
+	put_char('\n');
+	return true;
+}
+
 void hostile_blk(struct vdev *d)
 {
 	struct vq *q = &d->vq[0];
+
+	if (stuck_blk(d))
+		return;
 
 	if (hostile == HOSTILE_QSIZE) {
 		/* The queue was programmed with the bad size at set-up. */

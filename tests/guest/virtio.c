@@ -716,7 +716,7 @@ bool vdev_init(struct vdev *d)
 	 * device offers. */
 	accept = VIRTIO_F_VERSION_1 | (d->features & d->drv->want);
 	if (d->drv->use == blk_use)
-		accept |= d->features & hostile_features();
+		accept |= (d->features & hostile_features()) | hostile_unoffered_features();
 	if (ring_packed)
 		accept |= d->features & VIRTIO_F_RING_PACKED;
 	d->accepted = accept;
@@ -726,7 +726,8 @@ bool vdev_init(struct vdev *d)
 		return false;
 	/* 5, 6. */
 	vdev_set_status(d, VS_ACKNOWLEDGE | VS_DRIVER | VS_FEATURES_OK);
-	if (!(vdev_status(d) & VS_FEATURES_OK))
+	if (!(d->drv->use == blk_use && hostile_skips_status_check()) &&
+	    !(vdev_status(d) & VS_FEATURES_OK))
 		return vdev_fail(d, "FEATURES_OK not kept");
 	if (stop_at == STOP_FEATURES_OK)
 		return false;
@@ -739,6 +740,8 @@ bool vdev_init(struct vdev *d)
 			return false;
 	if (stop_at == STOP_QUEUE)
 		return false;
+	if (d->drv->use == blk_use)
+		hostile_before_driver_ok(d);
 	/* 8. */
 	vdev_set_status(d, VS_ACKNOWLEDGE | VS_DRIVER | VS_FEATURES_OK | VS_DRIVER_OK);
 	put_str("virtio: ");

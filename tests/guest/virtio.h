@@ -265,6 +265,14 @@ enum hostile {
 	HOSTILE_QSIZE,     /* queue_size above the maximum, not a power of 2 (2.7) */
 	HOSTILE_CFGWRITE,  /* config writes: read-only field, out of range (2.5) */
 	HOSTILE_RESET,     /* HOSTILE_OOB, then reset and start again (2.1.2) */
+	/* Stuck probes for diagnose (hostile.c, README.md "Hostile requests"). */
+	HOSTILE_USEDEVENT,    /* EVENT_IDX: used_event ahead, no interrupt (2.7.7.2, 2.8.10) */
+	HOSTILE_NOINTERRUPT,  /* VIRTQ_AVAIL_F_NO_INTERRUPT / packed DISABLE (2.7.7.2, 2.8.10) */
+	HOSTILE_NOCONSUME,    /* EVENT_IDX: interrupt taken, used ring never processed */
+	HOSTILE_REFUSED,      /* an unoffered bit, FEATURES_OK not re-read (3.1.1 step 6) */
+	HOSTILE_NOWHERE,      /* the notification goes to no queue (4.1.4.4, 4.2.2) */
+	HOSTILE_EARLYKICK,    /* request and notification before DRIVER_OK (3.1.1) */
+	HOSTILE_UNNOTIFIED,   /* request before DRIVER_OK, never notified */
 };
 extern enum hostile hostile;
 /* Parse virtiohostile=<kind>; an unknown kind prints an error line. */
@@ -274,9 +282,17 @@ uint16_t hostile_queue_size(uint16_t size);
 /* Features to accept besides the driver's own (INDIRECT_DESC for
  * HOSTILE_INDIRECT). */
 uint64_t hostile_features(void);
+/* Features to accept though the device does not offer them (bit 0 for
+ * HOSTILE_REFUSED, 2.2.1). */
+uint64_t hostile_unoffered_features(void);
 /* blk after DRIVER_OK under virtiohostile=: the bad request and what the
  * device made of it. */
 void hostile_blk(struct vdev *d);
+/* blk between queue set-up and DRIVER_OK (3.1.1 steps 7, 8): the kinds
+ * that act there. */
+void hostile_before_driver_ok(struct vdev *d);
+/* The driver does not re-read status after FEATURES_OK (3.1.1 step 6). */
+bool hostile_skips_status_check(void);
 
 /* Feature bits the drivers[] table accepts: 5.2.3 (blk), 5.3.3
  * (console), 5.1.3 (net). */

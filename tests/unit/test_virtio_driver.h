@@ -50,7 +50,7 @@ static inline bool tvd_defer(void *opaque, uint16_t q)
  * deferring until the test sets can_defer). */
 static inline void tvd_stub_transport(struct virtio_dev *d, struct tvd_irqs *c)
 {
-	struct virtio_transport t = { tvd_queue_irq, tvd_config_irq, tvd_defer, c };
+	struct virtio_transport t = { tvd_queue_irq, tvd_config_irq, tvd_defer, c, NULL };
 
 	*c = (struct tvd_irqs){ 0 };
 	virtio_dev_set_transport(d, &t);

@@ -368,6 +368,11 @@ int virtio_board_vector_masked(const struct virtio_board_dev *d, uint16_t v)
 	return d->pci ? virtio_pci_vector_masked(d->pci, v) : -1;
 }
 
+int virtio_board_vector_entry_masked(const struct virtio_board_dev *d, uint16_t v)
+{
+	return d->pci ? virtio_pci_vector_entry_masked(d->pci, v) : -1;
+}
+
 void virtio_board_print(const struct virtio_board *b, FILE *f)
 {
 	for (int i = 0; i < virtio_board_count(b); i++) {

@@ -99,6 +99,9 @@ void virtio_board_irq_view(const struct virtio_board_dev *d, struct virtio_irq_v
 /* MSI-X vector v: 1 masked, 0 deliverable, -1 not in the table (or not
  * PCI). */
 int virtio_board_vector_masked(const struct virtio_board_dev *d, uint16_t v);
+/* Its table entry's own Mask bit (Vector Control, PCI 3.0 6.8.2.9): 1, 0,
+ * -1 not in the table (or not PCI). */
+int virtio_board_vector_entry_masked(const struct virtio_board_dev *d, uint16_t v);
 
 /* The short name for a virtio device ID (5): "blk", "rng", ...; "devN"
  * for types hvmon does not name. Returns buf. */

@@ -116,6 +116,8 @@ static void reset_locked(struct virtio_dev *d)
 	d->broken[0] = '\0';
 	d->hist.resets++;
 	d->hist.irqs_since_isr_read = 0;
+	d->hist.features_refused = false;
+	d->hist.stray_notifies_since_reset = 0;
 	for (uint16_t q = 0; q < d->ops.num_queues; q++) {
 		virtq_reset(&d->queue[q].vq, d->ops.max_queue_size);
 		memset(&d->queue[q].hist, 0, sizeof(d->queue[q].hist));
@@ -167,8 +169,12 @@ static bool write_status_locked(struct virtio_dev *d, uint8_t value)
 
 	/* 3.1.1 step 6: the driver re-reads status to learn whether
 	 * FEATURES_OK stuck. */
-	if ((set & VIRTIO_STATUS_FEATURES_OK) && !features_acceptable(d))
+	if ((set & VIRTIO_STATUS_FEATURES_OK) && !features_acceptable(d)) {
 		next &= ~VIRTIO_STATUS_FEATURES_OK;
+		d->hist.features_refused = true;
+	} else if (set & VIRTIO_STATUS_FEATURES_OK) {
+		d->hist.features_refused = false;
+	}
 	d->status = next;
 	d->hist.status_ever |= next;
 	/* 3.1.1: DRIVER_OK (step 8) only after FEATURES_OK (step 5). */
@@ -353,9 +359,18 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 		break;
 	}
 	if (driver_ok)
-		for (uint16_t q = 0; q < d->ops.num_queues; q++)
-			if (d->queue[q].vq.ready)
-				ready[q / 64] |= 1ULL << (q % 64);
+		for (uint16_t q = 0; q < d->ops.num_queues; q++) {
+			struct virtio_queue *vq = &d->queue[q];
+			if (!vq->vq.ready)
+				continue;
+			ready[q / 64] |= 1ULL << (q % 64);
+			if (d->transport.kick_pending &&
+			    d->transport.kick_pending(d->transport.opaque, q))
+				vq->hist.kick_before_driver_ok = true;
+			/* For diagnose: what this release serves. */
+			vq->hist.waiting_at_driver_ok =
+				(uint16_t)(virtq_avail_idx(&vq->vq) - vq->vq.last_avail_idx);
+		}
 	pthread_mutex_unlock(&d->lock);
 	/* 2.1.2: nothing is consumed before DRIVER_OK. Buffers the driver
 	 * made available (and kicked) earlier are processed now, on the

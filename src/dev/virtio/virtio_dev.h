@@ -141,12 +141,18 @@ struct virtio_dev_ops {
  * defer (may be NULL) has queue q served on a later round of the thread
  * the transport's kicks run on, which then calls virtio_dev_queue_release;
  * false when it cannot (no such thread, too many waiting). Called without
- * the mutex, through virtio_dev_defer_queue. */
+ * the mutex, through virtio_dev_defer_queue. kick_pending (may be NULL):
+ * a notification of queue q was signalled and has not reached
+ * virtio_dev_queue_notify yet (an ioeventfd the I/O thread has not read);
+ * called with the mutex held when DRIVER_OK is written, so a kick the
+ * driver made before DRIVER_OK counts as early however late its thread
+ * delivers it. */
 struct virtio_transport {
 	bool (*queue_interrupt)(void *opaque, uint16_t q, uint16_t vector);
 	void (*config_interrupt)(void *opaque, uint16_t vector);
 	bool (*defer)(void *opaque, uint16_t q);
 	void *opaque;
+	bool (*kick_pending)(void *opaque, uint16_t q);
 };
 
 /* What `diagnose` reasons from. Per queue, since the last reset. */
@@ -156,6 +162,35 @@ struct virtio_queue_history {
 	bool avail_moved;      /* avail->idx ever ran ahead of the device */
 	bool used_published;   /* the device published at least one element */
 	uint64_t empty_kicks;  /* notifications that found nothing new */
+	/* Notifications before the queue was ready or before DRIVER_OK, which
+	 * 3.1.1 forbids. hvmon serves such a queue at DRIVER_OK; another
+	 * device may not. */
+	uint64_t early_kicks;
+	bool early_kick_not_ready;   /* the last one: queue not ready (else
+					ready, DRIVER_OK not set) */
+	uint16_t waiting_at_driver_ok;  /* chains available when DRIVER_OK
+					   released the queue */
+	bool kick_before_driver_ok;  /* a kick signalled before DRIVER_OK was
+					still on its way then */
+};
+
+/* Why an available buffer notification named no queue. */
+enum virtio_stray {
+	VIRTIO_STRAY_NO_QUEUE = 1,  /* a queue index the device does not have
+				       (virtio-mmio QueueNotify, 4.2.2) */
+	VIRTIO_STRAY_PAST_AREA,     /* past the notification structure's
+				       queue addresses (virtio-pci, 4.1.4.4) */
+	VIRTIO_STRAY_NOT_QUEUE_ADDR,  /* inside it, but not a queue's address
+					 or not 16/32 bits wide (4.1.4.4) */
+};
+
+/* One notification that went nowhere, as the driver wrote it. */
+struct virtio_stray_notify {
+	enum virtio_stray why;
+	uint32_t value;    /* the value written */
+	uint32_t offset;   /* in the notification structure (pci), or the
+			      register offset (mmio QueueNotify, 0x50) */
+	uint8_t width;     /* bytes written */
 };
 
 /* Device-wide; lifetime unless said otherwise. */
@@ -164,6 +199,8 @@ struct virtio_dev_history {
 	uint32_t resets;
 	uint64_t refused_features;  /* offered & ~accepted at the last
 				       FEATURES_OK write */
+	bool features_refused;      /* FEATURES_OK refused since the last
+				       reset (features_refusal says why) */
 	char features_refusal[VIRTIO_WHY_LEN];  /* why FEATURES_OK was last
 						   refused; "" if never */
 	char last_broken[VIRTIO_WHY_LEN];       /* last NEEDS_RESET reason */
@@ -177,6 +214,10 @@ struct virtio_dev_history {
 	uint64_t bad_config_reads, bad_config_writes;
 	uint32_t last_bad_config_off, last_bad_config_len;
 	bool last_bad_config_write;
+	/* Notifications that named no queue: in all, since the last reset,
+	 * and the last one. */
+	uint64_t stray_notifies, stray_notifies_since_reset;
+	struct virtio_stray_notify last_stray;
 };
 
 struct virtio_dev_state {
@@ -242,6 +283,11 @@ void virtio_dev_isr_ack(struct virtio_dev *d, uint8_t bits);
  * does not need a reset (2.1.2). Kicks before DRIVER_OK are not lost: the
  * DRIVER_OK write notifies every ready queue. */
 void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q);
+
+/* Transport side: a notification that names no queue (enum
+ * virtio_stray); counted, kept, traced, otherwise ignored. */
+void virtio_dev_stray_notify(struct virtio_dev *d, enum virtio_stray why,
+			     uint32_t value, uint32_t offset, unsigned width);
 
 /* Transport side: give queue q to the backend, as a notification would,
  * without counting one (the buffers made available before DRIVER_OK,

@@ -2,6 +2,7 @@
 /* The virtio device's queue path: notifications from the driver, chains to
  * and from the backend, used buffer notifications (virtio 1.2, 2.1.2, 2.3,
  * 2.7), and the inspector's view of each queue. */
+#include <endian.h>
 #include <stdio.h>
 
 #include "dev/virtio/virtio_dev.h"
@@ -15,6 +16,29 @@ static bool live_locked(const struct virtio_dev *d)
 {
 	return (d->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET)) ==
 	       VIRTIO_STATUS_DRIVER_OK;
+}
+
+/* The trace's view of avail.idx for a notification: the ring's value,
+ * or why it was not read. A queue that is not ready has no ring mapped,
+ * but the driver may already have written its address: read it from
+ * guest RAM then (split only: a packed ring has no index to read). */
+static void notify_avail_text(const struct virtio_dev *d, const struct virtq *vq, char *buf,
+			      size_t len)
+{
+	uint16_t idx;
+
+	if (vq->ready)
+		snprintf(buf, len, "avail.idx=%u", virtq_avail_idx(vq));
+	else if (d->driver_features & (1ULL << VIRTIO_F_RING_PACKED))
+		snprintf(buf, len, "avail not read (a packed ring has no index)");
+	else if (!vq->avail_gpa)
+		snprintf(buf, len, "avail.idx not read (no driver area address yet)");
+	else if (gmem_read(d->mem, vq->avail_gpa + 2, &idx, sizeof(idx)) < 0)
+		snprintf(buf, len, "avail.idx not read (driver area 0x%llx is not RAM)",
+			 (unsigned long long)vq->avail_gpa);
+	else
+		snprintf(buf, len, "avail.idx=%u (read at 0x%llx)", le16toh(idx),
+			 (unsigned long long)vq->avail_gpa);
 }
 
 void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
@@ -32,13 +56,43 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
 	else
 		vq->hist.empty_kicks++;
 	deliver = vq->vq.ready && live_locked(d);
-	if (virtio_tracing())
-		virtio_trace(d->name, "notify q=%u avail.idx=%u last_avail=%u%s", q,
-			     virtq_avail_idx(&vq->vq), vq->vq.last_avail_idx,
+	/* 3.1.1: "The driver MUST NOT send any buffer available
+	 * notifications to the device before setting DRIVER_OK." A ready
+	 * queue's buffers are served at DRIVER_OK anyway, here and in QEMU,
+	 * but a device need not: counted for diagnose. */
+	if (!(d->status & VIRTIO_STATUS_NEEDS_RESET) &&
+	    (!vq->vq.ready || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
+	     vq->hist.kick_before_driver_ok)) {
+		vq->hist.early_kicks++;
+		vq->hist.early_kick_not_ready = !vq->vq.ready;
+	}
+	vq->hist.kick_before_driver_ok = false;
+	if (virtio_tracing()) {
+		char avail[96];
+		notify_avail_text(d, &vq->vq, avail, sizeof(avail));
+		virtio_trace(d->name, "notify q=%u %s last_avail=%u%s", q, avail,
+			     vq->vq.last_avail_idx,
 			     deliver ? "" : vq->vq.ready ? " (device not live: held)" : " (queue not ready)");
+	}
 	pthread_mutex_unlock(&d->lock);
 	if (deliver)
 		d->ops.queue_notified(d->opaque, q);
+}
+
+void virtio_dev_stray_notify(struct virtio_dev *d, enum virtio_stray why,
+			     uint32_t value, uint32_t offset, unsigned width)
+{
+	pthread_mutex_lock(&d->lock);
+	d->hist.stray_notifies++;
+	d->hist.stray_notifies_since_reset++;
+	d->hist.last_stray = (struct virtio_stray_notify){ why, value, offset, (uint8_t)width };
+	if (virtio_tracing())
+		virtio_trace(d->name, "notify to no queue: value=0x%x offset=0x%x width=%u (%s)",
+			     value, offset, width,
+			     why == VIRTIO_STRAY_NO_QUEUE ? "no such queue" :
+			     why == VIRTIO_STRAY_PAST_AREA ? "past the notify area" :
+							     "not a queue's notify address");
+	pthread_mutex_unlock(&d->lock);
 }
 
 void virtio_dev_queue_release(struct virtio_dev *d, uint16_t q)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dev/virtio/virtio_kick.h"
 
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -42,6 +43,13 @@ void virtio_kick_close(struct virtio_kick *k)
 	iothread_del_fd(k->io, k->fd);
 	close(k->fd);
 	k->fd = -1;
+}
+
+bool virtio_kick_pending(const struct virtio_kick *k)
+{
+	struct pollfd p = { .fd = k->fd, .events = POLLIN };
+
+	return k->fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
 void virtio_kick_signal(struct virtio_kick *k)

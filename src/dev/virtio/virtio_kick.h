@@ -37,5 +37,9 @@ void virtio_kick_signal(struct virtio_kick *k);
 /* Serve the queue on the I/O thread's next round (virtio_dev_queue_release);
  * false without one, or when it cannot take more. */
 bool virtio_kick_defer(struct virtio_kick *k);
+/* A notification signalled and not yet handed to the device (the eventfd
+ * is readable): what a KVM ioeventfd delivered while the I/O thread had
+ * not come round. False without an eventfd. */
+bool virtio_kick_pending(const struct virtio_kick *k);
 
 #endif

@@ -73,6 +73,8 @@ static void notify(struct virtio_mmio *m, uint32_t q)
 {
 	if (q < m->nq)
 		virtio_kick_signal(&m->kick[q]);
+	else
+		virtio_dev_stray_notify(m->dev, VIRTIO_STRAY_NO_QUEUE, q, VIRTIO_MMIO_QUEUE_NOTIFY, 4);
 }
 
 static uint32_t reg_read(struct virtio_mmio *m, uint64_t off)
@@ -258,10 +260,18 @@ static bool defer(void *opaque, uint16_t q)
 	return q < m->nq && virtio_kick_defer(&m->kick[q]);
 }
 
+static bool kick_pending(void *opaque, uint16_t q)
+{
+	struct virtio_mmio *m = opaque;
+
+	return q < m->nq && virtio_kick_pending(&m->kick[q]);
+}
+
 static const struct virtio_transport vmmio_transport_ops = {
 	.queue_interrupt = queue_irq,
 	.config_interrupt = config_irq,
 	.defer = defer,
+	.kick_pending = kick_pending,
 };
 
 struct virtio_mmio *virtio_mmio_new(struct virtio_dev *dev,

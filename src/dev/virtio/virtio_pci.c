@@ -347,6 +347,16 @@ int virtio_pci_vector_masked(struct virtio_pci *p, uint16_t v)
 	pthread_mutex_unlock(&p->lock);
 	return r;
 }
+
+int virtio_pci_vector_entry_masked(struct virtio_pci *p, uint16_t v)
+{
+	int r;
+
+	pthread_mutex_lock(&p->lock);
+	r = v >= p->nvec ? -1 : !!(p->vec[v].ctrl & MSIX_ENTRY_MASKED);
+	pthread_mutex_unlock(&p->lock);
+	return r;
+}
 /* ---- end of inspector accessors ---- */
 
 struct virtio_pci *virtio_pci_new(struct virtio_dev *dev,

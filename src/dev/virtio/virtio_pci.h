@@ -114,6 +114,9 @@ void virtio_pci_get_irq_info(struct virtio_pci *p, struct virtio_pci_irq_info *o
 /* MSI-X vector v: 1 when it cannot deliver (function mask or its entry's
  * Mask bit, 6.8.2.9), 0 when it can, -1 when v is not in the table. */
 int virtio_pci_vector_masked(struct virtio_pci *p, uint16_t v);
+/* The Mask bit of table entry v alone (Vector Control, PCI 3.0 6.8.2.9):
+ * 1 or 0; -1 when v is not in the table. */
+int virtio_pci_vector_entry_masked(struct virtio_pci *p, uint16_t v);
 /* ---- end of inspector accessors ---- */
 
 /* PCI class code (base class, sub-class, prog-if) for a virtio device type. */

@@ -156,16 +156,22 @@ static void bar_io(struct virtio_pci *p, uint64_t off, void *data, unsigned len,
 			virtio_dev_config_write(p->dev, rel, data, len);
 		else
 			virtio_dev_config_read(p->dev, rel, data, len);
-	} else if (off >= VIRTIO_PCI_NOTIFY_OFF &&
-		   off < VIRTIO_PCI_NOTIFY_OFF + (uint64_t)p->nq * VIRTIO_PCI_NOTIFY_MULT) {
+	} else if (off >= VIRTIO_PCI_NOTIFY_OFF && off < VIRTIO_PCI_MSIX_OFF) {
 		uint64_t rel = off - VIRTIO_PCI_NOTIFY_OFF;
+		bool in_area = rel < (uint64_t)p->nq * VIRTIO_PCI_NOTIFY_MULT;
 
 		if (!is_write)
 			memset(data, 0, len);
 		/* The address names the queue (4.1.4.4); the data (its
 		 * index, 4.1.5.2) is not trusted over it. */
-		else if (rel % VIRTIO_PCI_NOTIFY_MULT == 0 && (len == 2 || len == 4))
+		else if (in_area && rel % VIRTIO_PCI_NOTIFY_MULT == 0 && (len == 2 || len == 4))
 			vpci_kick(p, (uint16_t)(rel / VIRTIO_PCI_NOTIFY_MULT));
+		/* Anything else in the page is a notification to no queue:
+		 * kept for diagnose, which says where the kicks went. */
+		else
+			virtio_dev_stray_notify(p->dev, in_area ? VIRTIO_STRAY_NOT_QUEUE_ADDR :
+								  VIRTIO_STRAY_PAST_AREA,
+						(uint32_t)vpci_get_le(data, len), (uint32_t)rel, len);
 	} else if (off >= VIRTIO_PCI_MSIX_OFF &&
 		   off < VIRTIO_PCI_MSIX_OFF + (uint64_t)p->nvec * MSIX_ENTRY_SIZE) {
 		vpci_msix_io(p, off - VIRTIO_PCI_MSIX_OFF, data, len, is_write);
@@ -220,6 +226,13 @@ bool vpci_defer(void *opaque, uint16_t q)
 	struct virtio_pci *p = opaque;
 
 	return q < p->nq && virtio_kick_defer(&p->kick[q]);
+}
+
+bool vpci_kick_pending(void *opaque, uint16_t q)
+{
+	struct virtio_pci *p = opaque;
+
+	return q < p->nq && virtio_kick_pending(&p->kick[q]);
 }
 
 void virtio_pci_bar_io(void *opaque, uint64_t off, void *data, unsigned len,

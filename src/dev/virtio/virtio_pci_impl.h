@@ -88,6 +88,7 @@ void vpci_pba_read(struct virtio_pci *p, uint64_t off, void *data,
 void vpci_kick(struct virtio_pci *p, uint16_t q);
 /* virtio_transport.defer: queue q served on the I/O thread's next round. */
 bool vpci_defer(void *opaque, uint16_t q);
+bool vpci_kick_pending(void *opaque, uint16_t q);
 
 static inline uint64_t vpci_get_le(const void *data, unsigned len)
 {

@@ -133,6 +133,7 @@ const struct virtio_transport vpci_transport_ops = {
 	.queue_interrupt = queue_irq,
 	.config_interrupt = config_irq,
 	.defer = vpci_defer,
+	.kick_pending = vpci_kick_pending,
 };
 
 void vpci_intx_isr_read(struct virtio_pci *p)

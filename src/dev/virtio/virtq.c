@@ -72,6 +72,9 @@ int virtq_enable(struct virtq *vq, const struct guest_mem *mem,
 	vq->event_idx = features & (1ULL << VIRTIO_F_EVENT_IDX);
 	vq->indirect = features & (1ULL << VIRTIO_F_INDIRECT_DESC);
 	vq->packed = packed;
+	vq->last_irq = (struct virtq_irq_decision){ 0 };
+	vq->irq_used_idx = 0;
+	vq->irq_ever_sent = false;
 	if (packed)
 		return vqp_enable(vq, mem, err, errlen);
 
@@ -238,16 +241,23 @@ bool virtq_need_interrupt(struct virtq *vq)
 		 * an entry at index used_event was written since old. */
 		uint16_t event = ring_load16(vq->avail, AVAIL_USED_EVENT(vq->size),
 					     __ATOMIC_RELAXED);
+		vq->last_irq.field = event;
 		need = virtq_need_event(event, new_idx, old);
 	} else {
 		/* 2.7.7.2: flags 1 means no notification is wanted. */
-		need = !(ring_load16(vq->avail, AVAIL_FLAGS, __ATOMIC_RELAXED) &
-			 VIRTQ_AVAIL_F_NO_INTERRUPT);
+		vq->last_irq.field = ring_load16(vq->avail, AVAIL_FLAGS, __ATOMIC_RELAXED);
+		need = !(vq->last_irq.field & VIRTQ_AVAIL_F_NO_INTERRUPT);
 	}
-	if (need)
+	vq->last_irq.made = true;
+	vq->last_irq.sent = need;
+	vq->last_irq.used_idx = new_idx;
+	if (need) {
 		vq->stats.irqs_sent++;
-	else
+		vq->irq_used_idx = new_idx;
+		vq->irq_ever_sent = true;
+	} else {
 		vq->stats.irqs_suppressed++;
+	}
 	return need;
 }
 

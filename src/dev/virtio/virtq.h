@@ -106,6 +106,19 @@ struct virtq_stats {
 	uint64_t irqs_suppressed;  /* ... and suppressed by the driver */
 };
 
+/* What the driver's suppression field held at one interrupt decision.
+ * field: split with EVENT_IDX used_event (2.7.7.2); split without it
+ * avail.flags (2.7.6, VIRTQ_AVAIL_F_NO_INTERRUPT); packed the Driver Event
+ * Suppression flags (2.8.10). event: packed with flags DESC, the
+ * desc_event_off | desc_event_wrap << 15 word. */
+struct virtq_irq_decision {
+	bool made;
+	bool sent;
+	uint16_t used_idx;         /* the device's used_idx at the decision */
+	uint16_t field;
+	uint16_t event;
+};
+
 struct virtq {
 	/* Driver-set configuration (the transport's queue registers,
 	 * 4.1.4.3 and 4.2.2). Frozen while ready. */
@@ -130,6 +143,12 @@ struct virtq {
 	uint16_t signalled_used;   /* used_idx at the last interrupt decision */
 	bool notify_suppressed;    /* set by virtq_set_notify_suppression */
 	uint32_t epoch;            /* bumped by every reset */
+	/* The last used buffer notification decision since the queue was
+	 * enabled, for the inspector: the driver's suppression field as the
+	 * device read it (2.7.7.2, 2.8.10). */
+	struct virtq_irq_decision last_irq;
+	uint16_t irq_used_idx;     /* used_idx when an interrupt was last sent */
+	bool irq_ever_sent;        /* one was sent since the queue was enabled */
 
 	/* Packed ring (2.8.1): the next descriptor the device reads and the
 	 * next it marks used, each with its ring wrap counter (both start at

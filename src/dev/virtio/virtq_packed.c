@@ -286,11 +286,14 @@ bool vqp_need_interrupt(struct virtq *vq)
 	uint16_t old = vq->signalled_slots, now = vq->used_slots;
 
 	vq->signalled_slots = now;
+	vq->last_irq.field = flags;
+	vq->last_irq.event = 0;
 	if (flags == VIRTQ_EVENT_DISABLE)
 		return false;
 	if (flags != VIRTQ_EVENT_DESC || !vq->event_idx)
 		return true;   /* ENABLE, or a value this driver may not use */
 	uint16_t ev = ring_load16(vq->avail, EVENT_DESC_OFF, __ATOMIC_RELAXED);
+	vq->last_irq.event = ev;
 	uint16_t off = ev & 0x7fff;
 	bool ev_wrap = ev >> 15;
 	/* How far behind the device's position the event slot lies: in this
