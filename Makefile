@@ -20,7 +20,7 @@ MAIN_OBJ := $(BUILD)/obj/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit integration asan clean deps guest guest-kit run check-linux bench check-nested
+.PHONY: all check unit integration asan clean deps guest guest-kit run check-linux bench bench-progs check-nested
 all: $(BUILD)/hvmon $(BUILD)/hvmon.1
 
 $(BUILD)/obj/%.o: %.c
@@ -50,6 +50,7 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhvmon.a
 	$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
 
 include tests/guest/guest.mk
+include bench/bench.mk
 
 # docs/monitor.md's list of diagnoses comes from diagnose's rule table
 # (tests/integration/diagnose_doc.sh fails when it is stale).
@@ -91,7 +92,7 @@ check-nested: deps
 # hvmon against QEMU, as ratios (bench/README.md). Not part of check.
 bench: deps
 	scripts/install-bench-deps.sh
-	$(MAKE) all guest
+	$(MAKE) all guest bench-progs
 	for b in bench/*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
 
 # Fetch Debian's kernel and build the busybox initrd into build/guest/,

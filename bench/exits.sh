@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Start-up and exit cost: hvmon against the bare KVM program (the floor,
+# bench/bare_kvm.c) and QEMU, in the same run, on the same guest
+# (bench/guest/exitloop.elf, bench/README.md "exits.sh").
+#   start-up: the guest ends at once (io=0 mmio=0): wall and CPU time of
+#             the whole process, and its peak RSS;
+#   per exit: (time with N exits - time with none) / N, for N port writes
+#             (io=N) and for N MMIO writes (mmio=N).
+# Medians of R runs. Ratios hvmon/bare and hvmon/QEMU: below 1 is faster.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+HVMON=${HVMON:-$BUILD/hvmon}
+BARE=${BARE:-$BUILD/bench/bare_kvm}
+G=${EXITLOOP:-$BUILD/bench/exitloop.elf}
+QEMU=${QEMU:-qemu-system-x86_64}
+N=${N:-200000}
+R=${R:-5}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hvmon-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+for f in "$HVMON" "$BARE" "$G"; do
+	[ -e "$f" ] || { echo "bench: $f missing (make all bench-progs)" >&2; exit 2; }
+done
+command -v "$QEMU" >/dev/null || { echo "bench: $QEMU missing (scripts/install-bench-deps.sh)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (scripts/install-bench-deps.sh)" >&2; exit 2; }
+[ -c /dev/kvm ] || { echo "bench: no /dev/kvm" >&2; exit 2; }
+[ "$N" -gt 0 ] 2>/dev/null || { echo "bench: N=$N: the number of exits must be at least 1" >&2; exit 2; }
+
+# run_vmm VMM CMDLINE: one run, timed by GNU time into $TMP/time. Every
+# VMM ends at the guest's triple fault (hvmon's exit status for it is 3,
+# QEMU's with -no-reboot 0).
+run_vmm() {
+	case $1 in
+	bare) set -- "$BARE" "$G" "$2" ;;
+	hvmon) set -- "$HVMON" --batch -m 32M -a "$2" "$G" ;;
+	qemu) set -- "$QEMU" -enable-kvm -M microvm -m 32M -nodefaults -nographic -no-reboot \
+		-kernel "$G" -append "$2" ;;
+	esac
+	/usr/bin/time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/out" 2>&1 </dev/null || true
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# measure VMM CMDLINE: R runs; prints the medians "wall_us cpu_us rss_kib".
+# GNU time gives CPU time in 10 ms steps: N should make a run last seconds.
+measure() {
+	: >"$TMP/runs"
+	for _ in $(seq "$R"); do
+		t0=$(date +%s%N)
+		run_vmm "$1" "$2"
+		t1=$(date +%s%N)
+		if [ "$1" = bare ] && ! grep -q "^bare_kvm: " "$TMP/out"; then
+			echo "bench: bare_kvm failed:" >&2
+			cat "$TMP/out" >&2
+			exit 1
+		fi
+		awk -v wall=$(((t1 - t0) / 1000)) 'END { printf "%d %d %d\n", wall, ($1 + $2) * 1e6, $3 }' \
+			"$TMP/time" >>"$TMP/runs"
+	done
+	echo "$(cut -d' ' -f1 "$TMP/runs" | median) $(cut -d' ' -f2 "$TMP/runs" | median)" \
+		"$(cut -d' ' -f3 "$TMP/runs" | median)"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+
+echo "exits: start-up and per-exit cost, median of $R runs, N=$N"
+echo "peer: $("$QEMU" --version | head -1), -M microvm"
+printf '%-28s %10s %10s %10s %9s %9s\n' "" bare hvmon qemu hvmon/bare hvmon/qemu
+for v in bare hvmon qemu; do
+	measure "$v" "io=0 mmio=0" >"$TMP/start.$v"
+	measure "$v" "io=$N mmio=0" >"$TMP/io.$v"
+	measure "$v" "io=0 mmio=$N" >"$TMP/mmio.$v"
+done
+row() {   # row LABEL FILE FIELD SCALE: the field of each VMM's start-up medians
+	set -- "$1" "$2" "$3" "$4" \
+		"$(awk -v f="$3" -v s="$4" '{ printf "%.1f", $f / s }' "$TMP/$2.bare")" \
+		"$(awk -v f="$3" -v s="$4" '{ printf "%.1f", $f / s }' "$TMP/$2.hvmon")" \
+		"$(awk -v f="$3" -v s="$4" '{ printf "%.1f", $f / s }' "$TMP/$2.qemu")"
+	printf '%-28s %10s %10s %10s %9s %9s\n' "$1" "$5" "$6" "$7" "$(ratio "$6" "$5")" "$(ratio "$6" "$7")"
+}
+per_exit() {   # per_exit LABEL KIND FIELD: (KIND - start) / N, in us
+	for v in bare hvmon qemu; do
+		paste "$TMP/$2.$v" "$TMP/start.$v" | awk -v f="$3" -v n="$N" '{ printf "%.3f\n", ($f - $(f + 3)) / n }'
+	done | paste -s -d' ' | {
+		read -r b h q
+		printf '%-28s %10s %10s %10s %9s %9s\n' "$1" "$b" "$h" "$q" "$(ratio "$h" "$b")" "$(ratio "$h" "$q")"
+	}
+}
+row "start-up, wall ms" start 1 1000
+row "start-up, CPU ms" start 2 1000
+row "start-up, peak RSS MiB" start 3 1024
+per_exit "port-I/O exit, wall us" io 1
+per_exit "port-I/O exit, CPU us" io 2
+per_exit "MMIO exit, wall us" mmio 1
+per_exit "MMIO exit, CPU us" mmio 2
