@@ -231,7 +231,11 @@ int vcpu_start_thread(struct vcpu *v)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc)
 		return -rc;
+	/* Under ctl_lock: a stop request from another thread (the I/O
+	 * thread's guest end) reads it to decide whether to signal. */
+	pthread_mutex_lock(&v->vm->ctl_lock);
 	v->thread_started = true;
+	pthread_mutex_unlock(&v->vm->ctl_lock);
 	char name[16];
 	snprintf(name, sizeof(name), "hvmon-vcpu%d", v->id);
 	pthread_setname_np(v->thread, name);

@@ -225,9 +225,16 @@ void vcpu_stop_threads(struct vm *vm)
 	pthread_mutex_unlock(&vm->ctl_lock);
 	for (int i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
-		if (v->thread_started) {
+		pthread_mutex_lock(&vm->ctl_lock);
+		bool started = v->thread_started;
+		pthread_mutex_unlock(&vm->ctl_lock);
+		if (started) {
 			pthread_join(v->thread, NULL);
+			/* Under ctl_lock: the I/O thread may still end the guest
+			 * (vm_guest_end) and read it. */
+			pthread_mutex_lock(&vm->ctl_lock);
 			v->thread_started = false;
+			pthread_mutex_unlock(&vm->ctl_lock);
 		}
 	}
 }
