@@ -16,6 +16,16 @@ ap_ticks=$(sym ap_ticks)
 ARGS="-c 4 -m 64M -a"
 GUEST_ARGS="smp=on cpus=4 exit=hlt"
 
+# --- More vCPUs than this KVM allows: one line, exit 2 (4096 is above
+# every stock KVM_MAX_VCPUS; cli_errors.sh checks hvmon's own ceiling) ---
+run_hvmon 30 "$TMP/many.out" --batch -c 4096 "$G"
+expect_status "$status" 2 "-c 4096 refused"
+if [ "$(grep -c . "$TMP/many.out.err")" -eq 1 ] && grep -q -- "--cpus 4096: this KVM runs 1 to [0-9]* vCPUs" "$TMP/many.out.err"; then
+	ok "-c 4096: one line: $(cat "$TMP/many.out.err")"
+else
+	fail "-c 4096: wanted one line naming KVM's limit, got:"; cat "$TMP/many.out.err"
+fi
+
 # --- Bring-up, info cpus, info lapic, info ioapic, nmi ---
 cat >"$TMP/up.script" <<'SCRIPT'
 echo == before
