@@ -40,7 +40,6 @@
 volatile uint64_t ap_ticks[SMP_MAX_CPUS];
 
 static uint8_t ap_stacks[SMP_MAX_CPUS][SMP_STACK_SIZE] __attribute__((aligned(16)));
-static volatile unsigned ap_booting;   /* index of the AP being started */
 static volatile unsigned ap_started;   /* last index that reached C */
 static volatile unsigned ap_online;    /* APs that have reported */
 static volatile unsigned ap_go;        /* releases the APs into ap_tick */
@@ -148,7 +147,10 @@ static __attribute__((noreturn)) void ap_loop(unsigned cpu)
 /* The trampoline's call lands here, on the AP's own stack. */
 __attribute__((noreturn)) void smp_ap_entry(void)
 {
-	unsigned me = ap_booting;
+	/* Its index from the stack it runs on (each AP gets its own), so an
+	 * AP that comes up late still names itself, not the one being started. */
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	unsigned me = (unsigned)((sp - (uintptr_t)ap_stacks) / SMP_STACK_SIZE);
 	uint32_t id = lapic_read(LAPIC_ID) >> 24;
 	ap_started = me;
 	lock();
@@ -168,7 +170,6 @@ static bool start_ap(unsigned index, uint32_t apic_id)
 	uint8_t *tramp = (uint8_t *)SMP_TRAMP_ADDR;
 	uint64_t stack = (uint64_t)(uintptr_t)&ap_stacks[index][SMP_STACK_SIZE];
 	*(volatile uint64_t *)(tramp + (smp_tramp_stack - smp_tramp_start)) = stack;
-	ap_booting = index;
 	send_ipi(apic_id, ICR_INIT | ICR_ASSERT);
 	delay_us(10000);
 	for (int i = 0; i < 2; i++) {
