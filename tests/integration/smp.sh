@@ -61,7 +61,7 @@ expect_line "$TMP/before" "*cpu=0 state=stopped" "info cpus before run: the BSP 
 for n in 1 2 3; do
 	expect_line "$TMP/before" " cpu=$n state=waiting-for-SIPI" "info cpus before run: AP $n waits for SIPI"
 	# After the pause every AP is in its loop in 64-bit mode.
-	if grep -E "^ cpu=$n state=stopped rip=0x[0-9a-f]+ <(ap_tick|smp_ap_entry)[^>]*> mode=\"64-bit" "$TMP/after" >/dev/null; then
+	if grep -E "^ cpu=$n state=stopped rip=0x[0-9a-f]+ <(ap_tick|ap_loop|smp_ap_entry)[^>]*> mode=\"64-bit" "$TMP/after" >/dev/null; then
 		ok "info cpus after the pause: AP $n stopped in its loop, 64-bit"
 	else
 		fail "info cpus after the pause: AP $n not in its loop"; cat "$TMP/after"
