@@ -64,11 +64,15 @@ static void stop_reason(struct vm *vm, struct vcpu *v, char *out, size_t outlen)
 int info_cpus(struct monitor *mon)
 {
 	struct vm *vm = &mon->m->vm;
+	/* Only the monitor starts vCPUs: a machine found stopped here stays
+	 * stopped while this runs. A running one (even with some vCPUs
+	 * parked for a moment, stepping off breakpoints) is not asked. */
+	bool machine_running = vm_is_running(vm) || !vcpu_all_parked(vm);
 	for (int i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
 		char why[48];
 		pthread_mutex_lock(&vm->ctl_lock);
-		bool running = v->want_run || v->state == VCPU_RUNNING;
+		bool running = machine_running;
 		stop_reason(vm, v, why, sizeof(why));
 		pthread_mutex_unlock(&vm->ctl_lock);
 		char where[512] = "";
