@@ -85,6 +85,12 @@ expect_line "$TMP/ioapic" "pin=23 " "info ioapic: all 24 pins"
 expect_line "$o" "nmi: queued on vCPU 1" "nmi 1"
 expect_line "$o" "nmi=pending" "regs on vCPU 1 shows the NMI pending"
 
+# --- An AP the guest has not started cannot be stepped: one clear error ---
+printf 'cpu 1\nstep\n' >"$TMP/sipi.script"
+run_hvmon 60 "$TMP/sipi.out" --batch -x "$TMP/sipi.script" $ARGS "$GUEST_ARGS" "$G"
+expect_status "$status" 2 "step on an AP waiting for SIPI fails"
+expect_line "$TMP/sipi.out" "error: vCPU 1 is waiting for INIT/SIPI" "and says why"
+
 # --- A breakpoint in the APs' loop: each AP hits it, reported with its vCPU ---
 {
 	printf 'run\nwait "smp: 4 cpus online" 60\npause\nbreak ap_tick\n'
@@ -100,6 +106,7 @@ for n in 1 2 3; do
 	expect_line "$o" "vcpu=$n rip=$ap_tick <ap_tick>" "AP $n's location shown at the hit"
 done
 expect_no_line "$o" "vCPU 0: breakpoint" "the halted BSP never hit it"
+expect_line "$o" "[switching to vCPU " "the monitor selects the vCPU that stopped the machine"
 hits=$(grep -c ": breakpoint 1 at $ap_tick" "$o")
 if [ "$hits" -ge 40 ]; then ok "every round reported a hit ($hits)"; else fail "only $hits hits in 40 rounds"; fi
 expect_line "$o" "why=breakpoint1" "info cpus: why the last one stopped"
