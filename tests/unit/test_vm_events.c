@@ -102,6 +102,30 @@ START_TEST(guest_end_is_the_cause)
 }
 END_TEST
 
+/* Two vCPUs step off breakpoints while a third waits: the first to finish
+ * parks, the last releases everyone (vcpu_step_off_done_locked). */
+START_TEST(step_off_waits_for_the_last)
+{
+	setup(3);
+	pthread_mutex_lock(&vm.ctl_lock);
+	cpus[0].resume_after_step = cpus[2].resume_after_step = true;
+	cpus[0].want_run = cpus[2].want_run = true;
+	vcpu_step_off_done_locked(&cpus[2]);
+	ck_assert(!cpus[2].want_run);          /* parks: vCPU 0 still stepping */
+	ck_assert(!cpus[1].want_run);
+	ck_assert(cpus[0].want_run);
+	ck_assert(!vm.bps.planted);
+	vcpu_step_off_done_locked(&cpus[0]);
+	for (int i = 0; i < 3; i++) {
+		ck_assert(cpus[i].want_run);       /* the last one released all */
+		ck_assert(!cpus[i].resume_after_step);
+	}
+	ck_assert(vm.bps.planted);
+	pthread_mutex_unlock(&vm.ctl_lock);
+	teardown();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("vm_events");
@@ -109,6 +133,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, count_checked_against_kvm);
 	tcase_add_test(tc, every_event_of_a_round_kept);
 	tcase_add_test(tc, guest_end_is_the_cause);
+	tcase_add_test(tc, step_off_waits_for_the_last);
 	suite_add_tcase(s, tc);
 	return s;
 }
