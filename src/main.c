@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		"      --boot auto|pvh|linux64\n"
 		"                         boot protocol (default auto: PVH when the kernel\n"
 		"                         has a PVH entry, else the 64-bit boot protocol)\n"
-		"  -c, --cpus N           vCPUs (1 for now)\n"
+		"  -c, --cpus N           vCPUs (default 1; up to what KVM allows)\n"
 		"      --console pty|stdio|file:PATH\n"
 		"                         where the serial console goes (default pty;\n"
 		"                         stdio with --batch)\n"
@@ -248,7 +248,7 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg,
 			if (!parse_u64(optarg, &n) || n == 0)
 				return bad("bad vCPU count '%s'", optarg);
 			if (n > VM_MAX_VCPUS)
-				return bad("--cpus %s: SMP is not supported yet, hvmon runs 1 vCPU", optarg);
+				return bad("--cpus %s: hvmon runs at most " HVMON_STR(VM_MAX_VCPUS) " vCPUs", optarg);
 			cfg->ncpus = (int)n;
 			break;
 		case OPT_CONSOLE:

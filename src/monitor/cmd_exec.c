@@ -84,9 +84,12 @@ static int wait_stop(struct monitor *mon, double timeout)
 	pthread_mutex_lock(&vm->ctl_lock);
 	int rc = 0;
 	for (;;) {
+		/* Until every vCPU has parked, not only been told to: one whose
+		 * KVM_RUN came back with a breakpoint of its own after the stop
+		 * request posts that event before it parks. */
 		bool running = false;
 		for (int i = 0; i < vm->nvcpus; i++)
-			running |= vm->vcpu[i]->want_run;
+			running |= vm->vcpu[i]->want_run || vm->vcpu[i]->state == VCPU_RUNNING;
 		if (!running)
 			break;
 		if (pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &deadline) == ETIMEDOUT) {

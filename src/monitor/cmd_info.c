@@ -70,38 +70,6 @@ static int info_post(struct monitor *mon)
 	return 0;
 }
 
-static int info_cpus(struct monitor *mon)
-{
-	struct vm *vm = &mon->m->vm;
-	for (int i = 0; i < vm->nvcpus; i++) {
-		struct vcpu *v = vm->vcpu[i];
-		pthread_mutex_lock(&vm->ctl_lock);
-		bool running = v->want_run || v->state == VCPU_RUNNING;
-		pthread_mutex_unlock(&vm->ctl_lock);
-		char where[512] = "";
-		const char *state = running ? "running" : "paused";
-		struct kvm_sregs s;
-		struct kvm_mp_state mp;
-		uint64_t rip;
-		int bits;
-		/* A parked vCPU can be asked where it is and whether it sat in
-		 * HLT (KVM API, KVM_GET_MP_STATE); a running one cannot. */
-		if (!running && vcpu_linear_rip(v, &rip, &bits) == 0 &&
-		    ioctl(v->fd, KVM_GET_SREGS, &s) == 0) {
-			char sym[160], mode[80];
-			mon_symbolize(mon, rip, sym, sizeof(sym));
-			regs_describe_mode(&s, mode, sizeof(mode));
-			snprintf(where, sizeof(where), " rip=0x%llx%s%s%s mode=\"%s\"",
-				 (unsigned long long)rip, sym[0] ? " <" : "", sym, sym[0] ? ">" : "", mode);
-			if (ioctl(v->fd, KVM_GET_MP_STATE, &mp) == 0 && mp.mp_state == KVM_MP_STATE_HALTED)
-				state = "halted";
-		}
-		mon_printf(mon, "%scpu=%d state=%s%s exits=%llu\n", i == mon->selected_cpu ? "*" : " ",
-			   i, state, where, (unsigned long long)atomic_load(&v->exits));
-	}
-	return 0;
-}
-
 static int info_status(struct monitor *mon)
 {
 	struct vm *vm = &mon->m->vm;
@@ -141,11 +109,15 @@ const struct mon_info_subject mon_info_subjects[] = {
 	{ "status", info_status },
 	{ "virtio", info_virtio },      /* cmd_virtio.c */
 	{ "registers", info_registers },
+	{ "lapic", info_lapic },        /* cmd_cpus.c */
+	{ "ioapic", info_ioapic },      /* cmd_cpus.c */
 	{ NULL, NULL },
 };
 
 int cmd_info(struct monitor *mon, int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "lapic"))
+		return info_lapic_of(mon, argv[2]);   /* info lapic N */
 	if (argc != 2)
 		return mon_error(mon, "usage: info SUBJECT (try 'help info')");
 	for (const struct mon_info_subject *s = mon_info_subjects; s->name; s++)

@@ -53,6 +53,9 @@ static int do_step(struct monitor *mon, unsigned long n)
 	case STEP_STOPPED_OTHERWISE:
 		mon_show_events(mon);
 		return 0;
+	case STEP_NOT_STARTED:
+		return mon_error(mon, "vCPU %d is waiting for INIT/SIPI (not started by the guest "
+				 "yet): nothing to step", v->id);
 	case STEP_TIMEOUT:
 		mon_print_location(mon, v);
 		return mon_error(mon, "step: %lu instructions did not complete within %u ms (halted "

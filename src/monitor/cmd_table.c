@@ -83,7 +83,12 @@ const struct mon_command mon_commands[] = {
 	  "                   NEEDS_RESET, of every device or only DEV; trace virtio off\n"
 	  "Lines: t=+SECONDS virtio dev=blk0 write common.device_status len=1 val=0xf",
 	  cmd_trace, false },
-	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on", NULL, cmd_cpu, false },
+	{ "cpu", NULL, "[N]", "select the vCPU that state commands act on",
+	  "regs, x, translate, disas, step, next, finish, msr, fpu and info lapic act on\n"
+	  "the selected vCPU, and read virtual memory through its page tables (CR3).\n"
+	  "When a vCPU stops the machine (breakpoint, step, fault) it becomes the\n"
+	  "selected one, as in gdb. 'step' moves only the selected vCPU; 'run' resumes\n"
+	  "every vCPU.", cmd_cpu, false },
 	{ "regs", NULL, "[NAME=VALUE ...]", "show the selected vCPU's registers, or change some",
 	  "General registers, RIP, RFLAGS with its flags named, segment registers,\n"
 	  "GDT/IDT, CR0/CR2/CR3/CR4/CR8, EFER, APIC base, DR0-DR7, pending events and\n"
@@ -98,12 +103,17 @@ const struct mon_command mon_commands[] = {
 	  "info mem     RAM regions, MMIO regions and the e820 map\n"
 	  "info io      port-I/O and MMIO ranges, accesses, unclaimed accesses\n"
 	  "info post    port 0x80 POST codes: count and last value\n"
-	  "info cpus    each vCPU: running or paused, exits\n"
+	  "info cpus    each vCPU: state (running, stopped, halted, waiting-for-SIPI), RIP\n"
+	  "             with symbol, mode, why it last stopped, exits\n"
 	  "info exits   exits per reason, port and MMIO address, with hvmon's time on them\n"
 	  "info status  running, paused or ended, and why\n"
 	  "info virtio  each virtio device: transport, BDF/BAR or MMIO window, IRQ or MSI-X,\n"
 	  "             backend (file, tap, pty) and its counters, status decoded, features\n"
-	  "             by name, config generation, ISR, queue counts",
+	  "             by name, config generation, ISR, queue counts\n"
+	  "info lapic [N]  the selected (or Nth) vCPU's local APIC: ID, TPR/PPR, SVR,\n"
+	  "             ISR/IRR/TMR vectors, ICR, LVT timer (mode, counts, divide), LINT0/1\n"
+	  "info ioapic  the IOAPIC's redirection table: per pin vector, delivery, destination,\n"
+	  "             trigger, polarity, mask, remote IRR",
 	  cmd_info, false },
 	/* virtio inspector (cmd_virtio.c) */
 	{ "vq", NULL, "DEV Q", "show virtqueue Q of virtio device DEV (blk0, net0, console0, rng0)",
@@ -136,6 +146,10 @@ const struct mon_command mon_commands[] = {
 	  "virtio console hvcN (--hvc), and its output comes here; the console's pty\n"
 	  "stays attached too. Ctrl-] comes back to the (hvmon) prompt.",
 	  cmd_console, false },
+	{ "nmi", NULL, "[N]", "inject an NMI into the selected vCPU (or vCPU N)",
+	  "KVM_NMI, as if the LAPIC's LINT1 had fired. A running machine is paused\n"
+	  "around the injection and runs on; a paused one takes it when it runs\n"
+	  "('regs' shows it pending).", cmd_nmi, false },
 	{ "sleep", NULL, "MILLISECONDS", "sleep (scripts)", NULL, cmd_sleep, false },
 	{ "echo", NULL, "TEXT...", "print TEXT (scripts)", NULL, cmd_echo, false },
 	{ "help", "?", "[COMMAND]", "list commands, or explain one", NULL, cmd_help, false },

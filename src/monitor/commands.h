@@ -77,6 +77,12 @@ int info_watchpoints(struct monitor *mon);
 int info_mem(struct monitor *mon);
 int info_exits(struct monitor *mon);
 int info_virtio(struct monitor *mon);   /* cmd_virtio.c */
+/* vCPUs and interrupt controllers (cmd_cpus.c, issue 8) */
+int info_cpus(struct monitor *mon);
+int info_lapic(struct monitor *mon);           /* the selected vCPU's */
+int info_lapic_of(struct monitor *mon, const char *cpu);
+int info_ioapic(struct monitor *mon);
+int cmd_nmi(struct monitor *mon, int argc, char **argv);
 
 /* Print the live-trace lines the vCPUs queued (cmd_trace.c); the input
  * loop calls it when exit_trace_fd() is readable. */

@@ -329,6 +329,13 @@ static void vm_step(void *opaque, int cpu, struct gdb_stop *st)
 		snprintf(st->text, sizeof(st->text), "the step did not complete within %d ms "
 			 "(halted with interrupts off?); the guest is paused", GDB_STEP_TIMEOUT_MS);
 		return;
+	case STEP_NOT_STARTED:
+		/* An AP the guest has not started has no instruction to run: the
+		 * step ends where it began, and says why. */
+		*st = (struct gdb_stop){ .kind = GDB_STOP_TRAP, .cpu = cpu, .reason = -1 };
+		snprintf(st->text, sizeof(st->text), "vCPU %d is waiting for INIT/SIPI: "
+			 "nothing to step", cpu);
+		return;
 	case STEP_ENDED:
 	case STEP_STOPPED_OTHERWISE:
 		vm_last_stop(opaque, st);

@@ -204,6 +204,15 @@ void mon_show_events(struct monitor *mon)
 			rl_save_prompt();
 			rl_clear_visible_line();
 		}
+		/* As gdb switches to the thread that stopped: the vCPU whose
+		 * breakpoint, step or fault stopped the machine becomes the
+		 * selected one (the first such event; the others follow it). */
+		if (!any && ev.vcpu >= 0 && ev.vcpu < mon->m->vm.nvcpus &&
+		    ev.vcpu != mon->selected_cpu && ev.kind != STOP_PAUSE &&
+		    ev.kind != STOP_GUEST_END) {
+			mon->selected_cpu = ev.vcpu;
+			mon_printf(mon, "[switching to vCPU %d]\n", ev.vcpu);
+		}
 		any = true;
 		mon_print_event(mon, &ev);
 	}

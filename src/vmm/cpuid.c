@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "vmm/cpuid.h"
+#include "vmm/cpuid_topology.h"
 
 #include <errno.h>
 #include <linux/kvm.h>
@@ -35,28 +36,18 @@ struct kvm_cpuid2 *cpuid_supported(int kvm_fd, char *err, size_t errlen)
 	return NULL;
 }
 
-int cpuid_apply(int vcpu_fd, const struct kvm_cpuid2 *supported, unsigned apic_id)
+int cpuid_apply(int vcpu_fd, const struct kvm_cpuid2 *supported, unsigned apic_id,
+		unsigned ncpus)
 {
 	size_t bytes = cpuid_bytes(supported->nent);
 	struct kvm_cpuid2 *c = malloc(bytes);
 	if (!c)
 		return -ENOMEM;
 	memcpy(c, supported, bytes);
-	for (unsigned i = 0; i < c->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &c->entries[i];
-		switch (e->function) {
-		case 1:
-			/* SDM vol. 2A, CPUID leaf 01H: EBX[31:24] initial APIC ID. */
-			e->ebx = (e->ebx & 0x00ffffffu) | (apic_id << 24);
-			e->ecx |= CPUID_HYPERVISOR_BIT;
-			break;
-		case 0xb:
-		case 0x1f:
-			/* Extended topology leaves: EDX is the x2APIC ID. */
-			e->edx = apic_id;
-			break;
-		}
-	}
+	cpuid_set_topology(c->entries, c->nent, apic_id, ncpus);
+	for (unsigned i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 1)
+			c->entries[i].ecx |= CPUID_HYPERVISOR_BIT;
 	int rc = ioctl(vcpu_fd, KVM_SET_CPUID2, c) < 0 ? -errno : 0;
 	free(c);
 	return rc;

@@ -11,8 +11,10 @@ struct kvm_cpuid2;
  * line in err on failure; the caller frees. */
 struct kvm_cpuid2 *cpuid_supported(int kvm_fd, char *err, size_t errlen);
 
-/* Apply the per-vCPU fixups (APIC IDs, the hypervisor bit) and
- * KVM_SET_CPUID2 on vcpu_fd. 0 or -errno. */
-int cpuid_apply(int vcpu_fd, const struct kvm_cpuid2 *supported, unsigned apic_id);
+/* Apply the per-vCPU fixups (APIC ID and topology for ncpus vCPUs,
+ * cpuid_topology.h; the hypervisor bit) and KVM_SET_CPUID2 on vcpu_fd.
+ * 0 or -errno. */
+int cpuid_apply(int vcpu_fd, const struct kvm_cpuid2 *supported, unsigned apic_id,
+		unsigned ncpus);
 
 #endif

@@ -159,6 +159,9 @@ enum machine_error machine_create(struct machine *m, const struct machine_config
 		goto host_error;
 	m->vm.image_map = m->boot.image_map;
 	m->vm.nimage_maps = m->boot.nimage_maps;
+	/* More vCPUs than KVM takes is the user's mistake, said in one line. */
+	if (vm_alloc_vcpus(&m->vm, cfg->ncpus, err, errlen) < 0)
+		goto bad_input;
 	for (int i = 0; i < cfg->ncpus; i++)
 		if (vcpu_create(&m->vm, i, err, errlen) < 0)
 			goto host_error;

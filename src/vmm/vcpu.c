@@ -48,8 +48,8 @@ static int vcpu_setup_fpu(int fd)
 
 int vcpu_create(struct vm *vm, int id, char *err, size_t errlen)
 {
-	if (id >= VM_MAX_VCPUS) {
-		snprintf(err, errlen, "hvmon supports %d vCPU for now", VM_MAX_VCPUS);
+	if (id < 0 || id >= vm->max_vcpus) {
+		snprintf(err, errlen, "vCPU %d: room for %d only (vm_alloc_vcpus)", id, vm->max_vcpus);
 		return -1;
 	}
 	struct vcpu *v = calloc(1, sizeof(*v));
@@ -80,7 +80,7 @@ int vcpu_create(struct vm *vm, int id, char *err, size_t errlen)
 		return -1;
 	int rc;
 	const char *what;
-	if ((rc = cpuid_apply(v->fd, vm->cpuid, (unsigned)id)) < 0)
+	if ((rc = cpuid_apply(v->fd, vm->cpuid, (unsigned)id, (unsigned)vm->max_vcpus)) < 0)
 		what = "KVM_SET_CPUID2";
 	else if ((rc = msr_set_boot_values(vm->kvm_fd, v->fd)) < 0)
 		what = "KVM_SET_MSRS";
@@ -143,10 +143,23 @@ static void *vcpu_thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	exit_stats_start(&v->stats, v->id, vm->vm_fd, v->run, (size_t)vm->run_mmap_size);
 
-	bool needs_completion = false;
+	bool needs_completion = false, clock_noted = true;
 	pthread_mutex_lock(&vm->ctl_lock);
 	for (;;) {
 		while (!v->want_run && !vm->quitting) {
+			if (!clock_noted) {
+				/* Tell the guest's kernel that this stop is the
+				 * host's doing, so its soft-lockup watchdog does not
+				 * fire (KVM API, KVM_KVMCLOCK_CTRL; QEMU does it for
+				 * every vCPU when the VM stops). Every vCPU of an
+				 * all-stop does it on itself, out of KVM_RUN. EINVAL
+				 * just means the guest has not enabled kvmclock. */
+				clock_noted = true;
+				pthread_mutex_unlock(&vm->ctl_lock);
+				ioctl(v->fd, KVM_KVMCLOCK_CTRL, 0);
+				pthread_mutex_lock(&vm->ctl_lock);
+				continue;
+			}
 			if (needs_completion) {
 				/* KVM API, KVM_RUN: an I/O or MMIO exit is complete,
 				 * and the registers consistent, only after the next
@@ -179,6 +192,7 @@ static void *vcpu_thread(void *arg)
 		if (vm->quitting)
 			break;
 		v->state = VCPU_RUNNING;
+		clock_noted = false;
 		v->run->immediate_exit = 0;
 		vcpu_apply_guest_debug_locked(v);
 		pthread_mutex_unlock(&vm->ctl_lock);
@@ -228,7 +242,11 @@ int vcpu_start_thread(struct vcpu *v)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc)
 		return -rc;
+	/* Under ctl_lock: a stop request from another thread (the I/O
+	 * thread's guest end) reads it to decide whether to signal. */
+	pthread_mutex_lock(&v->vm->ctl_lock);
 	v->thread_started = true;
+	pthread_mutex_unlock(&v->vm->ctl_lock);
 	char name[16];
 	snprintf(name, sizeof(name), "hvmon-vcpu%d", v->id);
 	pthread_setname_np(v->thread, name);

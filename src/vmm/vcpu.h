@@ -37,6 +37,10 @@ struct vcpu {
 	unsigned long step_left;   /* single-steps to take before stopping */
 	bool resume_after_step;    /* stepping off a breakpoint, then run on */
 	uint32_t debug_applied;    /* KVM_SET_GUEST_DEBUG control in force */
+	/* Why it stopped in the latest round: its own event's kind, STOP_PAUSE
+	 * for a monitor pause, STOP_NONE when another vCPU stopped the machine. */
+	enum vcpu_stop_kind stop_kind;
+	int stop_bp_id;            /* STOP_BREAKPOINT: which one */
 	unsigned hw_generation_applied;  /* bps.hw_generation loaded into DR0-7 */
 
 	/* Statistics, written only by the vCPU thread. */
@@ -65,7 +69,10 @@ void vm_note_user_pause(struct vm *vm);
  * breakpoint first steps off it. False when the guest has ended. */
 bool vcpu_resume_all(struct vm *vm);
 
-enum step_result { STEP_DONE, STEP_ENDED, STEP_TIMEOUT, STEP_STOPPED_OTHERWISE };
+enum step_result {
+	STEP_DONE, STEP_ENDED, STEP_TIMEOUT, STEP_STOPPED_OTHERWISE,
+	STEP_NOT_STARTED,   /* an AP still waiting for INIT/SIPI: nothing to execute */
+};
 /* Single-step vCPU cpu n instructions (with interrupts blocked where KVM
  * offers KVM_GUESTDBG_BLOCKIRQ) and wait for it, at most timeout_ms; on a
  * timeout the machine is paused. The other vCPUs stay parked. */
@@ -80,6 +87,11 @@ void vcpu_stop_threads(struct vm *vm);
 /* Ask every vCPU to stop without waiting (ctl_lock held): used when one
  * vCPU stops on an event and the whole machine must follow. */
 void vcpu_request_stop_all_locked(struct vm *vm);
+
+/* A vCPU finished stepping off a breakpoint (vcpu_resume_all): when no
+ * other is still stepping off one, plant the breakpoints and release every
+ * vCPU; else park until the last does. ctl_lock held. */
+void vcpu_step_off_done_locked(struct vcpu *v);
 
 /* Called by each vCPU thread as it parks (ctl_lock held): once the whole
  * machine has stopped, breakpoints are lifted from guest memory and

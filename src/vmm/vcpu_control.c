@@ -41,14 +41,6 @@ static bool all_parked_locked(struct vm *vm)
 	return true;
 }
 
-/* Tell a paused guest's kernel that the stop was the host's doing, so its
- * soft-lockup watchdog does not fire (KVM API, KVM_KVMCLOCK_CTRL). EINVAL
- * just means the guest has not enabled kvmclock. */
-static void vcpu_note_host_pause(struct vcpu *v)
-{
-	ioctl(v->fd, KVM_KVMCLOCK_CTRL, 0);
-}
-
 int vcpu_pause_all(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->ctl_lock);
@@ -69,9 +61,6 @@ int vcpu_pause_all(struct vm *vm)
 			vcpu_request_stop_all_locked(vm);
 	}
 	pthread_mutex_unlock(&vm->ctl_lock);
-	if (were_running)
-		for (int i = 0; i < vm->nvcpus; i++)
-			vcpu_note_host_pause(vm->vcpu[i]);
 	return were_running;
 }
 
@@ -92,6 +81,9 @@ void vm_note_user_pause(struct vm *vm)
 	int bits;
 	if (vm->nvcpus)
 		vcpu_linear_rip(vm->vcpu[0], &ev.rip, &bits);
+	for (int i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpu[i]->stop_kind == STOP_NONE)
+			vm->vcpu[i]->stop_kind = STOP_PAUSE;
 	vm->last_stop = ev;
 	vm_count_stop_locked(vm);
 	vm->faulted = vm->end == VM_END_TRIPLE_FAULT;
@@ -109,6 +101,16 @@ int vcpu_linear_rip(struct vcpu *v, uint64_t *rip, int *bits)
 	return 0;
 }
 
+/* Start a round: the vCPUs about to run have no stop of their own yet,
+ * and the first event posted will be the round's cause (last_stop). */
+static void vcpu_begin_round_locked(struct vm *vm, struct vcpu *only)
+{
+	vm->round_reported = false;
+	for (int i = 0; i < vm->nvcpus; i++)
+		if (!only || vm->vcpu[i] == only)
+			vm->vcpu[i]->stop_kind = STOP_NONE;
+}
+
 bool vcpu_resume_all(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->ctl_lock);
@@ -119,23 +121,29 @@ bool vcpu_resume_all(struct vm *vm)
 	for (int i = 0; i < vm->nvcpus; i++)
 		parked &= !vm->vcpu[i]->want_run;
 	if (ok && parked) {
-		/* A vCPU parked on one of our breakpoints must execute the real
-		 * instruction there before int3 goes back: it single-steps
-		 * alone, then plants and releases the others (vcpu_debug.c). */
-		struct vcpu *on_bp = NULL;
+		vcpu_begin_round_locked(vm, NULL);
+		/* Every vCPU parked on one of our breakpoints (the ones that
+		 * hit it, and any stopped there by the others) must execute
+		 * the real instruction there before int3 goes back, or it
+		 * would trap on the same one again at once. They single-step
+		 * together, the breakpoints lifted and the other vCPUs still
+		 * parked; the last to finish plants them all and releases
+		 * everyone (vcpu_debug.c, vcpu_step_off_done_locked). */
 		bool any_bp = bp_any(&vm->bps) || hwbp_any(&vm->bps);
-		for (int i = 0; i < vm->nvcpus && !on_bp && any_bp; i++) {
+		int stepping = 0;
+		for (int i = 0; i < vm->nvcpus && any_bp; i++) {
+			struct vcpu *v = vm->vcpu[i];
 			uint64_t rip;
 			int bits;
-			if (vcpu_linear_rip(vm->vcpu[i], &rip, &bits) == 0 &&
-			    (bp_at(vm, vm->vcpu[i], rip) || hwbp_exec_at(&vm->bps, rip)))
-				on_bp = vm->vcpu[i];
+			if (vcpu_linear_rip(v, &rip, &bits) == 0 &&
+			    (bp_at(vm, v, rip) || hwbp_exec_at(&vm->bps, rip))) {
+				v->step_left = 1;
+				v->resume_after_step = true;
+				v->want_run = true;
+				stepping++;
+			}
 		}
-		if (on_bp) {
-			on_bp->step_left = 1;
-			on_bp->resume_after_step = true;
-			on_bp->want_run = true;
-		} else {
+		if (!stepping) {
 			if (bp_any(&vm->bps))
 				bp_plant_all(vm, vm->vcpu[0]);
 			for (int i = 0; i < vm->nvcpus; i++)
@@ -147,6 +155,34 @@ bool vcpu_resume_all(struct vm *vm)
 	return ok;
 }
 
+void vcpu_step_off_done_locked(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	v->resume_after_step = false;
+	for (int i = 0; i < vm->nvcpus; i++) {
+		if (vm->vcpu[i]->resume_after_step) {
+			/* Others are still stepping off theirs: wait parked. */
+			v->want_run = false;
+			return;
+		}
+	}
+	/* Off every breakpoint: plant them all and let everyone run. */
+	bp_plant_all(vm, v);
+	for (int i = 0; i < vm->nvcpus; i++)
+		vm->vcpu[i]->want_run = true;
+	pthread_cond_broadcast(&vm->ctl_cond);
+}
+
+/* KVM_GET_MP_STATE: a vCPU waiting for INIT or SIPI executes nothing, so
+ * a step on it could only time out. */
+static bool vcpu_waits_for_sipi(struct vcpu *v)
+{
+	struct kvm_mp_state mp;
+	return ioctl(v->fd, KVM_GET_MP_STATE, &mp) == 0 &&
+	       (mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
+		mp.mp_state == KVM_MP_STATE_INIT_RECEIVED);
+}
+
 enum step_result vcpu_step(struct vm *vm, int cpu, unsigned long n, unsigned timeout_ms)
 {
 	struct vcpu *v = vm->vcpu[cpu];
@@ -156,7 +192,12 @@ enum step_result vcpu_step(struct vm *vm, int cpu, unsigned long n, unsigned tim
 		pthread_mutex_unlock(&vm->ctl_lock);
 		return STEP_ENDED;
 	}
+	if (vcpu_waits_for_sipi(v)) {
+		pthread_mutex_unlock(&vm->ctl_lock);
+		return STEP_NOT_STARTED;
+	}
 	uint64_t seq = vm->stop_seq;
+	vcpu_begin_round_locked(vm, v);
 	v->step_left = n;
 	v->resume_after_step = false;
 	v->want_run = true;
@@ -186,9 +227,16 @@ void vcpu_stop_threads(struct vm *vm)
 	pthread_mutex_unlock(&vm->ctl_lock);
 	for (int i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
-		if (v->thread_started) {
+		pthread_mutex_lock(&vm->ctl_lock);
+		bool started = v->thread_started;
+		pthread_mutex_unlock(&vm->ctl_lock);
+		if (started) {
 			pthread_join(v->thread, NULL);
+			/* Under ctl_lock: the I/O thread may still end the guest
+			 * (vm_guest_end) and read it. */
+			pthread_mutex_lock(&vm->ctl_lock);
 			v->thread_started = false;
+			pthread_mutex_unlock(&vm->ctl_lock);
 		}
 	}
 }

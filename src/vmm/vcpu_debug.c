@@ -128,12 +128,7 @@ void vcpu_debug_exit(struct vcpu *v, struct vm_stop_event *ev)
 	} else if (d->exception == DB_VECTOR && v->step_left) {
 		if (--v->step_left == 0) {
 			if (v->resume_after_step) {
-				/* Off the breakpoint: plant them all and let everyone run. */
-				v->resume_after_step = false;
-				bp_plant_all(vm, v);
-				for (int i = 0; i < vm->nvcpus; i++)
-					vm->vcpu[i]->want_run = true;
-				pthread_cond_broadcast(&vm->ctl_cond);
+				vcpu_step_off_done_locked(v);
 			} else {
 				v->want_run = false;
 				ev->kind = STOP_STEP;

@@ -125,12 +125,59 @@ int vm_create(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+int vm_max_vcpus(const struct vm *vm)
+{
+	int n = kvm_check_cap(vm->kvm_fd, KVM_CAP_MAX_VCPUS);
+	if (n <= 0)
+		n = kvm_check_cap(vm->kvm_fd, KVM_CAP_NR_VCPUS);
+	if (n <= 0)
+		n = 4;
+	return n < VM_MAX_VCPUS ? n : VM_MAX_VCPUS;
+}
+
+int vm_alloc_vcpus(struct vm *vm, int n, char *err, size_t errlen)
+{
+	int max = vm_max_vcpus(vm);
+	if (n < 1 || n > max) {
+		snprintf(err, errlen, "--cpus %d: this KVM runs 1 to %d vCPUs", n, max);
+		return -1;
+	}
+	/* A power of two, so the ring's free-running indices wrap cleanly. */
+	unsigned cap = VM_EVENT_QUEUE;
+	while (cap < VM_EVENT_QUEUE + 2u * (unsigned)n)
+		cap *= 2;
+	struct vcpu **v = calloc((size_t)n, sizeof(*v));
+	struct vm_stop_event *ev = calloc(cap, sizeof(*ev));
+	if (!v || !ev) {
+		free(v);
+		free(ev);
+		snprintf(err, errlen, "out of memory for %d vCPUs", n);
+		return -1;
+	}
+	pthread_mutex_lock(&vm->ctl_lock);
+	free(vm->vcpu);
+	free(vm->events);
+	vm->vcpu = v;
+	vm->max_vcpus = n;
+	vm->events = ev;
+	vm->ev_cap = cap;
+	vm->ev_head = vm->ev_tail = 0;
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return 0;
+}
+
 void vm_destroy(struct vm *vm)
 {
 	vcpu_stop_threads(vm);
 	for (int i = 0; i < vm->nvcpus; i++)
 		vcpu_destroy(vm->vcpu[i]);
 	vm->nvcpus = 0;
+	free(vm->vcpu);
+	vm->vcpu = NULL;
+	vm->max_vcpus = 0;
+	free(vm->events);
+	vm->events = NULL;
+	vm->ev_cap = 0;
 	free(vm->cpuid);
 	vm->cpuid = NULL;
 	watch_free(vm);
@@ -179,11 +226,21 @@ const char *vm_end_name(enum vm_end end)
 
 void vm_post_event_locked(struct vm *vm, const struct vm_stop_event *ev)
 {
-	vm->events[vm->ev_tail % VM_EVENT_QUEUE] = *ev;
-	vm->ev_tail++;
-	if (vm->ev_tail - vm->ev_head > VM_EVENT_QUEUE)
-		vm->ev_head = vm->ev_tail - VM_EVENT_QUEUE;  /* drop the oldest */
-	vm->last_stop = *ev;
+	if (vm->ev_cap) {
+		vm->events[vm->ev_tail % vm->ev_cap] = *ev;
+		vm->ev_tail++;
+		if (vm->ev_tail - vm->ev_head > vm->ev_cap)
+			vm->ev_head = vm->ev_tail - vm->ev_cap;  /* drop the oldest */
+	}
+	/* With several vCPUs stopping in one round the first event is the
+	 * cause; a guest end outranks everything. */
+	if (!vm->round_reported || ev->kind == STOP_GUEST_END)
+		vm->last_stop = *ev;
+	vm->round_reported = true;
+	if (ev->vcpu >= 0 && ev->vcpu < vm->nvcpus) {
+		vm->vcpu[ev->vcpu]->stop_kind = ev->kind;
+		vm->vcpu[ev->vcpu]->stop_bp_id = ev->bp_id;
+	}
 	vm_count_stop_locked(vm);
 	vm->faulted = ev->kind == STOP_FAULT ||
 		      (ev->kind == STOP_GUEST_END && vm->end == VM_END_TRIPLE_FAULT);
@@ -208,7 +265,7 @@ bool vm_take_event(struct vm *vm, struct vm_stop_event *ev)
 	pthread_mutex_lock(&vm->ctl_lock);
 	bool have = vm->ev_head != vm->ev_tail;
 	if (have)
-		*ev = vm->events[vm->ev_head++ % VM_EVENT_QUEUE];
+		*ev = vm->events[vm->ev_head++ % vm->ev_cap];
 	pthread_mutex_unlock(&vm->ctl_lock);
 	return have;
 }

@@ -13,7 +13,12 @@
 #include "vmm/guest_mem.h"
 #include "vmm/irq.h"
 
-#define VM_MAX_VCPUS 1   /* SMP comes later */
+/* hvmon's own ceiling on -c; KVM's (KVM_CAP_MAX_VCPUS) is checked too,
+ * and the lower of the two wins (vm_max_vcpus). 4096 is as high as
+ * Linux's KVM goes (KVM_MAX_VCPUS with CONFIG_KVM_MAX_NR_VCPUS). */
+#define VM_MAX_VCPUS 4096
+#define HVMON_STR_(x) #x
+#define HVMON_STR(x) HVMON_STR_(x)
 
 struct vcpu;
 struct boot_image_map;
@@ -55,6 +60,9 @@ struct vm_stop_event {
 	char text[600];       /* what happened, ready to print, may be multi-line */
 };
 
+/* At least this many stop events are kept; vm_alloc_vcpus grows the
+ * ring to hold one per vCPU and more, since in one all-stop round every
+ * vCPU may post one (two breakpoints hit together) and none may be lost. */
 #define VM_EVENT_QUEUE 16
 
 struct vm {
@@ -65,7 +73,8 @@ struct vm {
 	struct bus pio;
 	struct bus mmio;
 	int nvcpus;
-	struct vcpu *vcpu[VM_MAX_VCPUS];
+	struct vcpu **vcpu;        /* vm_alloc_vcpus: room for max_vcpus */
+	int max_vcpus;
 	struct kvm_cpuid2 *cpuid;
 	uint32_t guest_debug_blockirq;  /* KVM_GUESTDBG_BLOCKIRQ when offered */
 
@@ -77,7 +86,9 @@ struct vm {
 	char end_why[128];
 	bool faulted;              /* latest stop was abnormal */
 	uint64_t stop_seq;         /* increments at every stop event */
-	struct vm_stop_event events[VM_EVENT_QUEUE];
+	bool round_reported;       /* last_stop holds this round's first event */
+	struct vm_stop_event *events;
+	unsigned ev_cap;           /* ring size, a power of 2: VM_EVENT_QUEUE + 2 per vCPU or more */
 	unsigned ev_head, ev_tail; /* ring of events not yet shown */
 	int event_fd;              /* eventfd: readable when events are queued */
 	/* eventfd written at every stop_seq change, for an observer other
@@ -103,6 +114,14 @@ int vm_init_memory(struct vm *vm, uint64_t ram_size, char *err, size_t errlen);
  * identity-map pages. -1 and one line in err on failure. */
 int vm_create(struct vm *vm, char *err, size_t errlen);
 void vm_destroy(struct vm *vm);
+
+/* How many vCPUs this KVM takes: KVM_CAP_MAX_VCPUS, or KVM_CAP_NR_VCPUS
+ * (the recommended count) on kernels without it, or 4 when neither
+ * answers (KVM API 4.1), capped at VM_MAX_VCPUS. vm_create first. */
+int vm_max_vcpus(const struct vm *vm);
+/* Room for n vCPUs and their stop events. -1 and one line in err when n
+ * is more than vm_max_vcpus or memory runs out. */
+int vm_alloc_vcpus(struct vm *vm, int n, char *err, size_t errlen);
 
 /* An irq_line that drives GSI gsi of the in-kernel irqchip. */
 struct irq_line vm_irq_line(struct vm *vm, unsigned gsi);

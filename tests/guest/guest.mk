@@ -22,7 +22,8 @@ TG_LDFLAGS := -nostdlib -static -fuse-ld=bfd -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
 TG_DRIVERS := virtio blk rng console net hostile watch
-TG_COMMON := $(TG_OBJ)/main.o $(TG_OBJ)/ring3.o $(TG_DRIVERS:%=$(TG_OBJ)/%.o)
+TG_COMMON := $(TG_OBJ)/main.o $(TG_OBJ)/ring3.o $(TG_DRIVERS:%=$(TG_OBJ)/%.o) \
+	$(TG_OBJ)/smp.o $(TG_OBJ)/smp_trampoline.o
 TG_PVH_OBJ := $(TG_OBJ)/pvh_entry.o $(TG_OBJ)/pvh.o $(TG_COMMON)
 TG_BZ_OBJ := $(TG_OBJ)/linux64_entry.o $(TG_OBJ)/linux64.o $(TG_COMMON)
 TG_BZIMAGES := $(TG_OUT)/testguest.bzImage $(TG_OUT)/testguest-xz.bzImage \
@@ -42,11 +43,15 @@ guest: $(TG_OUT)/testguest.elf $(TG_BZIMAGES)
 # Static pattern rules throughout: they apply to the files listed only,
 # never to a name make invents while searching implicit rules (such as
 # payload-gzip.d.o when it looks for a way to remake an included .d).
-$(TG_OBJ)/main.o $(TG_OBJ)/ring3.o $(TG_DRIVERS:%=$(TG_OBJ)/%.o) $(TG_OBJ)/pvh.o $(TG_OBJ)/linux64.o: $(TG_OBJ)/%.o: $(TG_SRC)/%.c
+$(TG_OBJ)/main.o $(TG_OBJ)/ring3.o $(TG_DRIVERS:%=$(TG_OBJ)/%.o) $(TG_OBJ)/smp.o $(TG_OBJ)/pvh.o $(TG_OBJ)/linux64.o: $(TG_OBJ)/%.o: $(TG_SRC)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TG_CFLAGS) -c -o $@ $<
 
 $(TG_OBJ)/pvh_entry.o $(TG_OBJ)/linux64_entry.o: $(TG_OBJ)/%_entry.o: $(TG_SRC)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TG_CFLAGS) -c -o $@ $<
+
+$(TG_OBJ)/smp_trampoline.o: $(TG_SRC)/smp_trampoline.S
 	@mkdir -p $(dir $@)
 	$(CC) $(TG_CFLAGS) -c -o $@ $<
 

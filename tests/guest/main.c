@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "guest.h"
+#include "smp.h"
 
 /* The 8250 UART at the PC's COM1 base. Transmitting needs no set-up: a
  * virtual UART takes bytes at any divisor, and polling the Line Status
@@ -272,6 +273,9 @@ void guest_main(const struct boot_info *bi)
 
 	count_loop(5);
 	put_str("hvmon-testguest: done\n");
+	/* smp=on: start the APs (smp.c) before anything else runs. */
+	if (find_option(cmd, cmdlen, "smp=on", &exitlen))
+		smp_run(cmd, cmdlen);
 	/* virtio=: drive virtio devices (virtio.c), then end as exit= says. */
 	virtio = find_option(cmd, cmdlen, "virtio=", &virtiolen);
 	vstop = find_option(cmd, cmdlen, "virtiostop=", &vstoplen);

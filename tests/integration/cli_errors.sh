@@ -25,7 +25,9 @@ check_bad "missing kernel" "cannot read kernel /nonexistent/vmlinuz" /nonexisten
 check_bad "missing initrd" "cannot read initrd /nonexistent/initrd" "$G" /nonexistent/initrd
 check_bad "memory too small" "too small" -m 4M "$G"
 check_bad "memory not a size" "bad memory size 'lots'" -m lots "$G"
-check_bad "SMP" "SMP is not supported yet" -c 2 "$G"
+check_bad "no vCPUs" "bad vCPU count '0'" -c 0 "$G"
+check_bad "vCPU count not a number" "bad vCPU count 'four'" -c four "$G"
+check_bad "more vCPUs than hvmon runs" "--cpus 5000: hvmon runs at most 4096 vCPUs" -c 5000 "$G"
 check_bad "unknown option" "unknown option '--frobnicate'" --frobnicate "$G"
 check_bad "bad boot protocol" "unknown boot protocol 'multiboot'" --boot multiboot "$G"
 check_bad "bad console" "bad console 'serial'" --console serial "$G"

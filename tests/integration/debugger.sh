@@ -59,7 +59,7 @@ expect_line "$o" "PML4E[0] @$(printf '0x%016x' "$pml4")" "translate: starts at t
 expect_line "$o" "PDPTE[0] @$(printf '0x%016x' "$pdpt")" "translate: then the guest's pdpt"
 expect_line "$o" "PDE[8] @$(printf '0x%016x' $((pd + 8 * 8)))" "translate: then entry 8 of the guest's first pd"
 expect_line "$o" "$after_call=guest_main+" "sym names the address"
-expect_line "$o" "*cpu=0 state=paused" "info cpus"
+expect_line "$o" "*cpu=0 state=stopped" "info cpus"
 expect_line "$o" "found: \"hvmon-testguest: done\"" "the guest finished after all that"
 expect_line "$o" " at $(sym guest_main) <guest_main>" "break by symbol"
 
