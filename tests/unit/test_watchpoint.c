@@ -132,6 +132,11 @@ static void setup(void)
 	v->run = calloc(1, 4096);
 	v_run = v->run;
 	vm.run_mmap_size = 4096;
+	/* What vm_alloc_vcpus makes, without asking KVM for its limit. */
+	vm.vcpu = calloc(1, sizeof(*vm.vcpu));
+	vm.max_vcpus = 1;
+	vm.ev_cap = VM_EVENT_QUEUE;
+	vm.events = calloc(vm.ev_cap, sizeof(*vm.events));
 	vm.vcpu[0] = v;
 	vm.nvcpus = 1;
 	kvm_runs = 0;
@@ -143,6 +148,10 @@ static void teardown(void)
 	gmem_free(&vm.mem);
 	free(v->run);
 	free(v);
+	free(vm.vcpu);
+	vm.vcpu = NULL;
+	free(vm.events);
+	vm.events = NULL;
 }
 
 /* The slot covering gpa: 'n' normal, 'r' read-only, '-' none. */
