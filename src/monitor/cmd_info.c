@@ -141,6 +141,7 @@ const struct mon_info_subject mon_info_subjects[] = {
 	{ "status", info_status },
 	{ "virtio", info_virtio },      /* cmd_virtio.c */
 	{ "registers", info_registers },
+	{ "frame", info_frame },        /* cmd_bt.c */
 	{ NULL, NULL },
 };
 

@@ -23,10 +23,12 @@ const struct mon_command mon_commands[] = {
 	  cmd_next, false },
 	{ "until", "u", "ADDR|SYMBOL", "run until the guest reaches ADDR (a temporary breakpoint)",
 	  NULL, cmd_until, false },
-	{ "finish", NULL, "", "at a function's first instruction, run until it returns",
-	  "hvmon has no unwind information, so finish works only where the return\n"
-	  "address is known: at a function's first instruction, at [rsp]. It stops\n"
-	  "there once this call has returned (stack pointer above its frame).",
+	{ "finish", NULL, "", "run until the selected frame's function returns",
+	  "The return address and the caller's stack pointer come from the unwinder\n"
+	  "(see bt): from anywhere in a function the ORC tables or the frame pointer\n"
+	  "cover, and at a function's first instruction ([rsp]). It stops at the\n"
+	  "return address once this call has returned (stack pointer back at the\n"
+	  "caller's), so a recursive call passing the same place does not stop it.",
 	  cmd_finish, false },
 	{ "break", "b", "ADDR|SYMBOL[+OFF]", "set a software breakpoint (int3)",
 	  "hvmon keeps the replaced byte: the int3 is in guest memory only while the\n"
@@ -89,6 +91,7 @@ const struct mon_command mon_commands[] = {
 	  "info cpus    each vCPU: running or paused, exits\n"
 	  "info exits   exits per reason, port and MMIO address, with hvmon's time on them\n"
 	  "info status  running, paused or ended, and why\n"
+	  "info frame   the selected stack frame: CFA, the unwind rule, saved registers\n"
 	  "info virtio  each virtio device: transport, BDF/BAR or MMIO window, IRQ or MSI-X,\n"
 	  "             backend (file, tap, pty) and its counters, status decoded, features\n"
 	  "             by name, config generation, ISR, queue counts",
@@ -109,6 +112,20 @@ const struct mon_command mon_commands[] = {
 	  "its reason. Lines: 'DEV: problem=KIND:\n"
 	  "words', 'DEV: info: words', or 'DEV: ok: no problem seen (status=...)'.",
 	  cmd_diagnose, false },
+	/* kernel stacks (cmd_bt.c) */
+	{ "bt", "backtrace where", "[N]", "the selected vCPU's call stack (N frames, default 64)",
+	  "One frame a line: '#N  RIP in SYMBOL+OFF sp=RSP'. Unwinds with the kernel\n"
+	  "image's ORC tables (across interrupt and exception frames, whose registers\n"
+	  "come from the pt_regs they saved), with the frame-pointer chain where ORC\n"
+	  "has no entry, and where neither holds lists the text addresses found\n"
+	  "further up the stack, marked '?' (guesses, as in the kernel's oops dumps).\n"
+	  "The last line says where and why the unwind ended.", cmd_bt, false },
+	{ "frame", "f", "[N]", "select stack frame N (default: show the selected one)",
+	  "x, print, regs-style $register reads and finish then act on that frame;\n"
+	  "registers the unwind did not recover are refused. Resuming the guest\n"
+	  "selects frame 0 again.", cmd_frame, false },
+	{ "up", NULL, "[N]", "select the frame N callers up (default 1)", NULL, cmd_up, false },
+	{ "down", NULL, "[N]", "select the frame N callees down (default 1)", NULL, cmd_down, false },
 	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
 	  "wait for text on the guest console, or for the guest to stop",
 	  "wait \"TEXT\" [SECONDS]  waits until TEXT appears in console output after the\n"

@@ -24,6 +24,7 @@
 #include "monitor/complete.h"
 #include "monitor/console_watch.h"
 #include "monitor/disas.h"
+#include "monitor/mon_frames.h"
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
 #include "monitor/parse.h"
@@ -554,6 +555,7 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 			     chardev_share_stdout(m->console, true) == 0;
 	console_watch_init(mon);
 	mon->syms = mon_load_symbols(m, opt->symbols, stderr);
+	mon->kern = mon_kernel_load(m, stderr);
 	xfmt_init(&mon->xf);
 
 	if (opt->start_running)
@@ -570,6 +572,7 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 		chardev_share_stdout(m->console, false);
 	console_watch_fini(mon);
 	symtab_free(mon->syms);
+	mon_kernel_free(mon->kern);
 	free(mon);
 	return status;
 }

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The monitor's view of the guest kernel's stack: what it keeps of the
+ * image (kimage.h), unwinding the selected vCPU (unwind.h) through its page
+ * tables, and the frame that up/down/frame selected. */
+#ifndef HVMON_MON_FRAMES_H
+#define HVMON_MON_FRAMES_H
+
+#include <stdio.h>
+
+#include "monitor/kimage.h"
+#include "monitor/monitor.h"
+#include "monitor/unwind.h"
+
+/* Most frames bt shows or frame N reaches. */
+#define MON_MAX_FRAMES 256
+
+struct mon_kernel {
+	struct kimage img;
+	/* The selected frame is valid while the vCPU it was selected on stays
+	 * where it was (same cpu, rip and rsp): any run or step resets it. */
+	int sel_frame, sel_cpu;
+	uint64_t sel_rip, sel_rsp;
+};
+
+/* What the debugger keeps of m's kernel image (NULL when there is no ELF
+ * image, or it is malformed: then one line goes to msg). */
+struct mon_kernel *mon_kernel_load(const struct machine *m, FILE *msg);
+void mon_kernel_free(struct mon_kernel *k);
+
+/* Unwind the parked vCPU v into f[0..max-1]; the number of frames, or -1
+ * (error printed). why says where the unwind ended. */
+int mon_unwind(struct monitor *mon, struct vcpu *v, struct uw_frame *f, int max,
+	       char *why, size_t whylen);
+
+/* The selected frame number for v (0 when none was selected, or v has
+ * moved since). */
+int mon_selected_frame(struct monitor *mon, struct vcpu *v);
+
+/* The registers of the selected frame when it is not frame 0: true and
+ * *regs filled; false when frame 0 is selected (read the vCPU). */
+bool mon_frame_regs(struct monitor *mon, struct vcpu *v, struct uw_regs *regs, int *frame);
+
+/* "#N  0x... in sym+0xoff sp=0x..." for frame f. */
+void mon_print_frame(struct monitor *mon, int n, const struct uw_frame *f);
+
+#endif
