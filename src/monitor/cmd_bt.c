@@ -122,10 +122,8 @@ int info_frame(struct monitor *mon)
 	if (f->rule[0])
 		mon_printf(mon, "  rule: %s\n", f->rule);
 	if (got > n + 1) {
-		char sym[160];
-		mon_symbolize(mon, frames[n + 1].regs.v[UW_RIP], sym, sizeof(sym));
-		mon_printf(mon, "  caller: #%d 0x%llx in %s\n", n + 1,
-			   (unsigned long long)frames[n + 1].regs.v[UW_RIP], sym[0] ? sym : "??");
+		mon_printf(mon, "  caller: ");
+		mon_print_frame(mon, n + 1, &frames[n + 1]);
 	} else {
 		mon_printf(mon, "  caller: none (%s)\n", why);
 	}

@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 
 #include "monitor/expr.h"
+#include "monitor/mon_frames.h"
 #include "monitor/monitor.h"
 #include "monitor/reg_access.h"
 #include "monitor/symtab.h"
@@ -14,6 +15,11 @@ struct eval_ctx {
 	struct reg_file rf;
 	bool have_regs;
 	bool regs_unavailable;   /* asked for a register while running */
+	/* A frame above #0 is selected (frame, up): its registers instead. */
+	bool in_frame;
+	int frame;
+	struct uw_regs frame_regs;
+	const char *not_saved;   /* a register that frame did not recover */
 };
 
 static bool eval_reg(void *opaque, const char *name, uint64_t *val)
@@ -30,6 +36,16 @@ static bool eval_reg(void *opaque, const char *name, uint64_t *val)
 		    ioctl(v->fd, KVM_GET_SREGS, &c->rf.sregs) < 0)
 			return false;
 		c->have_regs = true;
+		c->in_frame = mon_frame_regs(c->mon, v, &c->frame_regs, &c->frame);
+	}
+	int r = c->in_frame ? uw_reg_by_name(name) : -1;
+	if (r >= 0) {
+		if (!(c->frame_regs.known & (1u << r))) {
+			c->not_saved = uw_reg_name(r);
+			return false;
+		}
+		*val = c->frame_regs.v[r];
+		return true;
 	}
 	return reg_get(&c->rf, name, val);
 }
@@ -47,6 +63,9 @@ int mon_eval(struct monitor *mon, const char *text, uint64_t *out)
 	char err[160];
 	if (expr_eval(text, &env, out, err, sizeof(err)) == 0)
 		return 0;
+	if (c.not_saved)
+		return mon_error(mon, "$%s is not known in frame #%d (the unwind did not recover it)",
+				 c.not_saved, c.frame);
 	if (c.regs_unavailable)
 		return mon_error(mon, "registers are readable only while the guest is paused; 'pause' first");
 	return mon_error(mon, "%s", err);

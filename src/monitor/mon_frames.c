@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* Unwinding the selected vCPU's stack for the monitor (see mon_frames.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 
@@ -68,10 +69,23 @@ static bool env_func_offset(void *opaque, uint64_t addr, uint64_t *off)
 	return e->mon->syms && symtab_lookup_addr(e->mon->syms, addr, off);
 }
 
-static void env_symbolize(void *opaque, uint64_t addr, char *out, size_t len)
+/* A return address may lie just past the end of its function (a call
+ * that does not return, last in it): it is named after addr - 1, the call
+ * instruction, as gdb and the kernel's %pB do, with the offset of addr. */
+static void frame_symbol(struct monitor *mon, uint64_t addr, bool exact, char *out, size_t len)
+{
+	uint64_t off;
+	const char *name = !exact && mon->syms ? symtab_lookup_addr(mon->syms, addr - 1, &off) : NULL;
+	if (name)
+		snprintf(out, len, "%s+0x%llx", name, (unsigned long long)off + 1);
+	else
+		mon_symbolize(mon, addr, out, len);
+}
+
+static void env_symbolize(void *opaque, uint64_t addr, bool exact, char *out, size_t len)
 {
 	struct uw_env *e = opaque;
-	mon_symbolize(e->mon, addr, out, len);
+	frame_symbol(e->mon, addr, exact, out, len);
 }
 
 int mon_unwind(struct monitor *mon, struct vcpu *v, struct uw_frame *f, int max,
@@ -132,7 +146,7 @@ void mon_print_frame(struct monitor *mon, int n, const struct uw_frame *f)
 {
 	char sym[160];
 	uint64_t ip = f->regs.v[UW_RIP];
-	mon_symbolize(mon, ip, sym, sizeof(sym));
+	frame_symbol(mon, ip, f->exact_ip, sym, sizeof(sym));
 	mon_printf(mon, "#%-2d %s0x%016llx in %s sp=0x%llx", n, f->reliable ? "" : "? ",
 		   (unsigned long long)ip, sym[0] ? sym : "??", (unsigned long long)f->regs.v[UW_RSP]);
 	if (f->pt_regs)

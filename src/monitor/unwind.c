@@ -35,11 +35,11 @@ int uw_reg_by_name(const char *name)
 
 enum step { STEP_OK, STEP_END, STEP_FAIL };
 
-static void sym(const struct uw_ctx *c, uint64_t addr, char *out, size_t len)
+static void sym(const struct uw_ctx *c, uint64_t addr, bool exact, char *out, size_t len)
 {
 	char s[96] = "";
 	if (c->symbolize)
-		c->symbolize(c->opaque, addr, s, sizeof(s));
+		c->symbolize(c->opaque, addr, exact, s, sizeof(s));
 	if (s[0])
 		snprintf(out, len, "0x%llx <%s>", (unsigned long long)addr, s);
 	else
@@ -101,7 +101,7 @@ static enum step orc_step(const struct uw_ctx *c, struct uw_frame *cur, struct u
 			  const struct orc_entry *e, char *why, size_t whylen)
 {
 	char where[128];
-	sym(c, cur->regs.v[UW_RIP], where, sizeof(where));
+	sym(c, cur->regs.v[UW_RIP], cur->exact_ip, where, sizeof(where));
 	if (e->type == ORC_END) {
 		snprintf(why, whylen, "end of stack: ORC marks %s as the outermost frame", where);
 		return STEP_END;
@@ -198,13 +198,21 @@ static enum step fp_step(const struct uw_ctx *c, struct uw_frame *cur, struct uw
 	 * exact ip can stand at such an instruction. */
 	if (cur->exact_ip && have_sp && c->func_offset && c->func_offset(c->opaque, ip, &off)) {
 		bool ok_insn = c->read(c->opaque, ip, &insn, 1) == 0;
-		bool ok_first = c->read(c->opaque, ip - off, &first, 1) == 0;
+		bool pushes_bp = c->read(c->opaque, ip - off, &first, 1) == 0 && first == 0x55;
 		uint64_t ret_at = 0;
 		if (off == 0 || (ok_insn && insn == 0xc3)) {            /* entry, ret */
 			ret_at = sp;
 			snprintf(cur->rule, sizeof(cur->rule), "%s: return address at rsp",
 				 off == 0 ? "function entry" : "ret");
-		} else if (off == 1 && ok_first && first == 0x55) {     /* after push %rbp */
+		} else if (!pushes_bp) {
+			/* A function that keeps no frame pointer (gcc omits it
+			 * in leaves whatever the flags say): rbp is still the
+			 * caller's, and the return address is taken to be at
+			 * rsp, as gdb's prologue analysis assumes too. */
+			ret_at = sp;
+			snprintf(cur->rule, sizeof(cur->rule),
+				 "no push %%rbp in this function: return address at rsp");
+		} else if (off == 1) {                                  /* after push %rbp */
 			ret_at = sp + 8;
 			cur->saved_at[UW_RBP] = sp;
 			snprintf(cur->rule, sizeof(cur->rule), "after push %%rbp: return address at rsp+8");
@@ -263,7 +271,9 @@ static enum step step(const struct uw_ctx *c, struct uw_frame *cur, struct uw_fr
 	if (s != STEP_OK)
 		return s;
 	uint64_t nip = next->regs.v[UW_RIP];
-	if (!c->is_text(c->opaque, nip)) {
+	/* A call that never returns may be the last instruction of its
+	 * section: then only the call itself lies in text. */
+	if (!c->is_text(c->opaque, nip) && !c->is_text(c->opaque, nip - 1)) {
 		if (nip == 0) {
 			snprintf(why, whylen, "end of stack: return address 0");
 			return STEP_END;

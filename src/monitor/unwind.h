@@ -11,8 +11,9 @@
  *     iret frame; the end marker ends the stack, an undefined entry fails;
  *  2. where ORC does not cover the address: the frame-pointer chain
  *     ([bp] = caller's bp, [bp + 8] = return address), except at a
- *     function's first instruction, right after its `push %rbp`, and at a
- *     `ret`, where bp is not (or no longer) this frame's;
+ *     function's first instruction, right after its `push %rbp`, at a
+ *     `ret`, and in a function that does not start with `push %rbp` (a
+ *     leaf gcc left without a frame), where bp is not this frame's;
  *  3. once neither holds, the rest of the stack is scanned for words that
  *     point into text; those frames are guesses (reliable = false, printed
  *     with '?' as the kernel's oops dumps mark them). */
@@ -64,8 +65,9 @@ struct uw_ctx {
 	/* addr's offset into the function containing it: true, or false when
 	 * no symbol covers it. May be NULL. */
 	bool (*func_offset)(void *opaque, uint64_t addr, uint64_t *off);
-	/* "name+0xoff" or "" for messages. May be NULL. */
-	void (*symbolize)(void *opaque, uint64_t addr, char *out, size_t len);
+	/* "name+0xoff" or "" for messages; a return address (not exact) is
+	 * named after the call before it (see uw_frame_symbol). May be NULL. */
+	void (*symbolize)(void *opaque, uint64_t addr, bool exact, char *out, size_t len);
 	void *opaque;
 	const struct orc_table *orc;    /* NULL or empty: no ORC */
 };

@@ -306,6 +306,32 @@ START_TEST(frame_pointers)
 }
 END_TEST
 
+/* No ORC, in a function without push %rbp (a frameless leaf): rbp is the
+ * caller's, the return address at rsp. */
+START_TEST(frameless_leaf)
+{
+	text[0xa00] = 0x85;             /* test %edi,%edi, no push */
+	put(S + 0x100, T + 0x210);
+	put(S + 0x120, 0);
+	put(S + 0x128, T + 0x110);
+	struct uw_frame f[8];
+	char why[256];
+	struct uw_ctx c = ctx(false);
+	struct uw_regs start = at(T + 0xa10, S + 0x100, S + 0x120);
+	int n = unwind(&c, &start, f, 8, why, sizeof(why));
+	ck_assert_msg(n == 3, "%d: %s", n, why);
+	ck_assert_uint_eq(f[1].regs.v[UW_RIP], T + 0x210);
+	ck_assert_uint_eq(f[1].regs.v[UW_RBP], S + 0x120);
+	ck_assert_uint_eq(f[2].regs.v[UW_RIP], T + 0x110);
+	ck_assert_ptr_nonnull(strstr(f[0].rule, "no push"));
+	/* A return address just past the end of text (a call that does not
+	 * return, last in its section) still counts. */
+	put(S + 0x128, T + sizeof(text));
+	n = unwind(&c, &start, f, 8, why, sizeof(why));
+	ck_assert_msg(n == 3 && f[2].reliable, "%d: %s", n, why);
+}
+END_TEST
+
 /* Undefined ORC: the rest is a scan, every frame a guess. */
 START_TEST(scan_after_undefined)
 {
@@ -384,6 +410,7 @@ static Suite *unwind_suite(void)
 	tcase_add_test(tc, orc_through_interrupt);
 	tcase_add_test(tc, orc_user_regs_end);
 	tcase_add_test(tc, frame_pointers);
+	tcase_add_test(tc, frameless_leaf);
 	tcase_add_test(tc, scan_after_undefined);
 	tcase_add_test(tc, hostile_stacks);
 	tcase_add_test(tc, reg_names);

@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bt on Debian's kernel with nothing but its bzImage (kallsyms for names,
+# ORC for the unwind): stopped at early_cpu_init, the frames are those gdb
+# shows with the -dbg package's vmlinux.
+#
+# How the expected list was made (once, for 6.1.0-57-amd64; this machine
+# had no /dev/kvm to take gdb's bt from a live stop): in the -dbg vmlinux,
+# gdb's `disassemble` shows the only call to early_cpu_init in setup_arch
+# (return address 0xffffffff83086f0c), the only call to setup_arch in
+# start_kernel (0xffffffff83079eaa); start_kernel is reached by tail jumps
+# (x86_64_start_kernel and x86_64_start_reservations end in `jmp`, so
+# neither gdb nor ORC has a frame for them) from the lretq in
+# secondary_startup_64_no_verify, which pushed .Lafter_lret
+# (0xffffffff8100015a) as the return address. `addr2line -i` on each
+# return address - 1 names one function (no inlined frames gdb would add).
+. tests/integration/lib.sh
+need_kvm
+if [ ! -f "$GUEST/vmlinuz" ]; then
+	echo "skipped: Debian kernel not fetched ('make guest-kit' failed or was not run)"
+	exit 77
+fi
+if [ "$(cat "$GUEST/kernel-version" 2>/dev/null)" != "6.1.0-57-amd64" ]; then
+	echo "skipped: the expected frames were recorded for 6.1.0-57-amd64, not $(cat "$GUEST/kernel-version" 2>/dev/null)"
+	exit 77
+fi
+mkdir "$TMP/bare"
+cp "$GUEST/vmlinuz" "$TMP/bare/vmlinuz"     # no System.map: kallsyms names
+cat >"$TMP/script" <<'SCRIPT'
+break early_cpu_init
+run
+wait stop 300
+bt
+up
+info frame
+sym $rip
+frame 3
+quit
+SCRIPT
+run_hvmon 360 "$TMP/out" --batch -x "$TMP/script" -a "console=ttyS0 nokaslr" "$TMP/bare/vmlinuz"
+o=$TMP/out
+expect_status "$status" 0 "quit after the backtrace"
+expect_line "$o" "stopped: reason=breakpoint rip=0xffffffff8308c131" "stopped at early_cpu_init"
+expect_line "$o" "#0  0xffffffff8308c131 in early_cpu_init sp=" "#0 early_cpu_init"
+expect_line "$o" "#1  0xffffffff83086f0c in setup_arch+0x54 sp=" "#1 setup_arch, as gdb shows it"
+expect_line "$o" "#2  0xffffffff83079eaa in start_kernel+0x64 sp=" "#2 start_kernel"
+expect_line "$o" "#3  0xffffffff8100015a in secondary_startup_64_no_verify+0xe5 sp=" \
+	"#3 secondary_startup_64_no_verify (its lretq's pushed return address)"
+expect_line "$o" "(end of stack: ORC marks 0xffffffff8100015a <secondary_startup_64_no_verify+0xe5> as the outermost frame)" \
+	"the unwind ends at ORC's end marker"
+expect_no_line "$o" "#4 " "no frame past the outermost"
+expect_no_line "$o" "#1  ? " "no guessed frames"
+expect_line "$o" "  found by ORC" "info frame: frame #1 found by ORC"
+expect_line "$o" "  rule: ORC cfa=sp+96 bp at prevsp-48 call" "info frame: setup_arch's ORC rule at the call"
+expect_line "$o" "0xffffffff83086f0c=setup_arch+0x54" "in frame #1, \$rip is setup_arch's"
+finish
