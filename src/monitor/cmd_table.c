@@ -126,6 +126,33 @@ const struct mon_command mon_commands[] = {
 	  "selects frame 0 again.", cmd_frame, false },
 	{ "up", NULL, "[N]", "select the frame N callers up (default 1)", NULL, cmd_up, false },
 	{ "down", NULL, "[N]", "select the frame N callees down (default 1)", NULL, cmd_down, false },
+	/* kernel types and values (cmd_print.c) */
+	{ "print", "p", "/FMT EXPR", "print a C expression typed by the kernel's BTF",
+	  "C's operators on guest memory: casts to kernel types, * & . -> [], + - * / %\n"
+	  "(pointer arithmetic by the pointed-to size), $registers (the selected\n"
+	  "frame's), symbols. BTF types only per-CPU variables, so hvmon knows these\n"
+	  "globals by name: init_task, prb, printk_rb_static, boot_params, jiffies,\n"
+	  "jiffies_64, init_mm, modules, init_uts_ns, init_pid_ns, saved_command_line,\n"
+	  "e820_table, nr_cpu_ids, max_pfn, system_state, oops_in_progress; any other\n"
+	  "symbol is its address: p ((struct task_struct *)&sym)->comm. Structs print\n"
+	  "member by member, char arrays as strings, pointers with their symbol,\n"
+	  "untyped numbers in hex. FMT: x d u o t c (optional: p init_task.pid).",
+	  cmd_print, true },
+	{ "ptype", NULL, "TYPE|EXPR", "show a type's layout: members with offsets and sizes",
+	  "ptype struct list_head, ptype init_task.tasks, ptype u64. Lines read\n"
+	  "'/* OFFSET | SIZE */ DECLARATION' (bitfields OFFSET:BIT); anonymous\n"
+	  "structs and unions are laid out inline.", cmd_ptype, false },
+	{ "display", NULL, "/FMT [EXPR]", "print EXPR now and at every stop (no EXPR: all of them)",
+	  NULL, cmd_display, true },
+	{ "undisplay", NULL, "N|all", "stop displaying expression N", NULL, cmd_undisplay, false },
+	{ "set", NULL, "var EXPR = VALUE | {TYPE} ADDR = VALUE", "write a typed value to guest memory",
+	  "set var init_task.pid = 0 writes as many bytes as the object has; set {u32}\n"
+	  "$rsp+8 = 7 writes a u32 at an address. Only integers, enums and pointers;\n"
+	  "a value that does not fit is refused.", cmd_set, false },
+	{ "write", NULL, "/FMT ADDR VALUE...", "write raw values to guest-virtual memory",
+	  "FMT is /[COUNT][x|d|u][b|h|w|g]: COUNT values (as many as given) of 1, 2, 4\n"
+	  "or 8 bytes, little-endian: write/4xb $rsp 0xde 0xad 0xbe 0xef.",
+	  cmd_write, true },
 	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
 	  "wait for text on the guest console, or for the guest to stop",
 	  "wait \"TEXT\" [SECONDS]  waits until TEXT appears in console output after the\n"

@@ -62,6 +62,13 @@ int cmd_bt(struct monitor *mon, int argc, char **argv);
 int cmd_frame(struct monitor *mon, int argc, char **argv);
 int cmd_up(struct monitor *mon, int argc, char **argv);
 int cmd_down(struct monitor *mon, int argc, char **argv);
+/* kernel types and values (cmd_print.c, issue 11) */
+int cmd_print(struct monitor *mon, int argc, char **argv);
+int cmd_ptype(struct monitor *mon, int argc, char **argv);
+int cmd_display(struct monitor *mon, int argc, char **argv);
+int cmd_undisplay(struct monitor *mon, int argc, char **argv);
+int cmd_set(struct monitor *mon, int argc, char **argv);
+int cmd_write(struct monitor *mon, int argc, char **argv);
 
 /* `info SUBJECT`'s subjects, for the command and for TAB completion;
  * the last has a NULL name. */

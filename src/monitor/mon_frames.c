@@ -30,6 +30,9 @@ void mon_kernel_free(struct mon_kernel *k)
 	if (!k)
 		return;
 	kimage_free(&k->img);
+	ktypes_close(k->btf);
+	for (int i = 0; i < MON_MAX_DISPLAYS; i++)
+		free(k->displays[i].expr);
 	free(k);
 }
 

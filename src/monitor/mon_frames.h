@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "monitor/kimage.h"
+#include "monitor/mon_ktypes.h"
 #include "monitor/monitor.h"
 #include "monitor/unwind.h"
 
@@ -20,6 +21,9 @@ struct mon_kernel {
 	 * where it was (same cpu, rip and rsp): any run or step resets it. */
 	int sel_frame, sel_cpu;
 	uint64_t sel_rip, sel_rsp;
+	struct btf *btf;        /* parsed from img.btf on first use (mon_ktypes.c) */
+	bool btf_failed;
+	struct mon_display displays[MON_MAX_DISPLAYS];
 };
 
 /* What the debugger keeps of m's kernel image (NULL when there is no ELF

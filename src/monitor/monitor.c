@@ -185,6 +185,7 @@ static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 			mon_printf(mon, "  bytes: %s\n  insn:  %s\n", hex, text);
 		else
 			mon_printf(mon, "  bytes: %s\n  insn:  (not decodable)\n", hex);
+		mon_show_displays(mon);         /* a fault stop, the vCPU parked */
 	}
 }
 
