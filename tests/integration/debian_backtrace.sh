@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # bt on Debian's kernel with nothing but its bzImage (kallsyms for names,
 # ORC for the unwind): stopped at early_cpu_init, the frames are those gdb
-# shows with the -dbg package's vmlinux.
+# shows with the -dbg package's vmlinux. At the same stop, print and ptype
+# read the kernel through its BTF: init_task's name (still "swapper":
+# sched_init renames it swapper/0 later), boot_params.e820_entries equal to
+# the e820 table hvmon gave, jiffies at INITIAL_JIFFIES for HZ=250
+# ((unsigned int)-300*250); set and write change the stack below rsp.
 #
 # How the expected list was made (once, for 6.1.0-57-amd64; this machine
 # had no /dev/kvm to take gdb's bt from a live stop): in the -dbg vmlinux,
@@ -35,6 +39,19 @@ up
 info frame
 sym $rip
 frame 3
+frame 0
+p init_task.comm
+p ((struct task_struct *)&init_task)->comm
+p/d boot_params.e820_entries
+p jiffies
+ptype struct list_head
+ptype init_task.tasks
+info mem
+set {unsigned long} $rsp-64 = 0x1234
+x/1xg $rsp-64
+write/4xb $rsp-64 1 2 3 4
+x/1xg $rsp-64
+display/x $rsp-64
 quit
 SCRIPT
 run_hvmon 360 "$TMP/out" --batch -x "$TMP/script" -a "console=ttyS0 nokaslr" "$TMP/bare/vmlinuz"
@@ -53,4 +70,14 @@ expect_no_line "$o" "#1  ? " "no guessed frames"
 expect_line "$o" "  found by ORC" "info frame: frame #1 found by ORC"
 expect_line "$o" "  rule: ORC cfa=sp+96 bp at prevsp-48 call" "info frame: setup_arch's ORC rule at the call"
 expect_line "$o" "0xffffffff83086f0c=setup_arch+0x54" "in frame #1, \$rip is setup_arch's"
+expect_line "$o" 'init_task.comm = "swapper"' "p init_task.comm (typed by the globals table)"
+expect_line "$o" '((struct task_struct *)&init_task)->comm = "swapper"' "the same through a cast"
+n=$(grep -c '^e820\[' "$o")
+expect_line "$o" "boot_params.e820_entries = $n" "boot_params.e820_entries is hvmon's $n e820 entries"
+expect_line "$o" "jiffies = 4294892296" "jiffies at INITIAL_JIFFIES"
+expect_line "$o" "/*        8 |     8 */    struct list_head *prev;" "ptype struct list_head: prev at 8"
+expect_line "$o" "type = struct list_head {" "ptype of an expression"
+expect_line "$o" ": 0x0000000000001234" "set {unsigned long} wrote the stack"
+expect_line "$o" ": 0x0000000004030201" "write/4xb wrote four bytes over it"
+expect_line "$o" '1: $rsp-64 = 0x' "display shows the expression at once"
 finish
