@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* Stack commands: bt, up, down, frame, info frame (unwinding: unwind.h). */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 #include "monitor/commands.h"
@@ -14,16 +15,25 @@ static struct uw_frame frames[MON_MAX_FRAMES];
 
 int cmd_bt(struct monitor *mon, int argc, char **argv)
 {
-	uint64_t max = BT_DEFAULT;
-	if (argc > 2 || (argc == 2 && (!parse_u64(argv[1], &max) || max == 0)))
-		return mon_error(mon, "usage: %s [N] (N frames, default %d)", argv[0], BT_DEFAULT);
+	uint64_t max = BT_DEFAULT, pid = 0;
+	/* "bt N" counts frames, as in gdb; a task is named "bt pid PID". */
+	bool task = argc >= 3 && !strcmp(argv[1], "pid");
+	int at = task ? 3 : 1;
+	if ((task && (!parse_u64(argv[2], &pid) || pid > INT32_MAX)) || argc > at + 1 ||
+	    (argc == at + 1 && (!parse_u64(argv[at], &max) || max == 0)))
+		return mon_error(mon, "usage: %s [N] | %s pid PID [N] (N frames, default %d)",
+				 argv[0], argv[0], BT_DEFAULT);
 	if (max > MON_MAX_FRAMES)
 		max = MON_MAX_FRAMES;
 	struct vcpu *v = mon_paused_vcpu(mon);
 	if (!v)
 		return -1;
 	char why[320];
-	int n = mon_unwind(mon, v, frames, (int)max, why, sizeof(why));
+	struct uw_regs start;
+	if (task && mon_task_regs(mon, v, (int32_t)pid, &start) < 0)
+		return -1;
+	int n = task ? mon_unwind_task(mon, v, &start, frames, (int)max, why, sizeof(why))
+		     : mon_unwind(mon, v, frames, (int)max, why, sizeof(why));
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++)

@@ -113,13 +113,16 @@ const struct mon_command mon_commands[] = {
 	  "words', 'DEV: info: words', or 'DEV: ok: no problem seen (status=...)'.",
 	  cmd_diagnose, false },
 	/* kernel stacks (cmd_bt.c) */
-	{ "bt", "backtrace where", "[N]", "the selected vCPU's call stack (N frames, default 64)",
+	{ "bt", "backtrace where", "[N] | pid PID [N]",
+	  "the selected vCPU's call stack, or a sleeping task's (N frames, default 64)",
 	  "One frame a line: '#N  RIP in SYMBOL+OFF sp=RSP'. Unwinds with the kernel\n"
 	  "image's ORC tables (across interrupt and exception frames, whose registers\n"
 	  "come from the pt_regs they saved), with the frame-pointer chain where ORC\n"
 	  "has no entry, and where neither holds lists the text addresses found\n"
 	  "further up the stack, marked '?' (guesses, as in the kernel's oops dumps).\n"
-	  "The last line says where and why the unwind ended.", cmd_bt, false },
+	  "The last line says where and why the unwind ended. 'bt pid PID' unwinds a\n"
+	  "task that is switched out, from the frame switch_to left at its thread.sp\n"
+	  "('bt N' counts frames, as in gdb).", cmd_bt, false },
 	{ "frame", "f", "[N]", "select stack frame N (default: show the selected one)",
 	  "x, print, regs-style $register reads and finish then act on that frame;\n"
 	  "registers the unwind did not recover are refused. Resuming the guest\n"
@@ -149,6 +152,15 @@ const struct mon_command mon_commands[] = {
 	  "set var init_task.pid = 0 writes as many bytes as the object has; set {u32}\n"
 	  "$rsp+8 = 7 writes a u32 at an address. Only integers, enums and pointers;\n"
 	  "a value that does not fit is refused.", cmd_set, false },
+	{ "dmesg", NULL, "[-n] [N]", "the kernel log from its printk ring buffer (the last N records)",
+	  "Reads prb (Linux 5.10 and later) through the selected vCPU's page tables,\n"
+	  "laid out by the kernel's BTF: works on a paused or dead guest whose console\n"
+	  "never printed. Lines as the console prints them, '[SECONDS] text', each\n"
+	  "with its '<level>' in front (-n: without).", cmd_dmesg, false },
+	{ "ps", NULL, "", "the kernel's tasks: pid, cpu, state, task, stack, saved sp, comm",
+	  "Walks init_task.tasks. ST is ps's letter (R S D T t X Z I), '+' when the\n"
+	  "task is on a CPU; THREAD.SP is where a switched-out task's stack is, for\n"
+	  "'bt pid PID'.", cmd_ps, false },
 	{ "write", NULL, "/FMT ADDR VALUE...", "write raw values to guest-virtual memory",
 	  "FMT is /[COUNT][x|d|u][b|h|w|g]: COUNT values (as many as given) of 1, 2, 4\n"
 	  "or 8 bytes, little-endian: write/4xb $rsp 0xde 0xad 0xbe 0xef.",

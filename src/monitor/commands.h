@@ -69,6 +69,9 @@ int cmd_display(struct monitor *mon, int argc, char **argv);
 int cmd_undisplay(struct monitor *mon, int argc, char **argv);
 int cmd_set(struct monitor *mon, int argc, char **argv);
 int cmd_write(struct monitor *mon, int argc, char **argv);
+/* the kernel from its memory (cmd_kernel.c, issue 11) */
+int cmd_dmesg(struct monitor *mon, int argc, char **argv);
+int cmd_ps(struct monitor *mon, int argc, char **argv);
 
 /* `info SUBJECT`'s subjects, for the command and for TAB completion;
  * the last has a NULL name. */

@@ -342,6 +342,67 @@ int ktypes_ptype(const struct btf *b, struct ktype t, FILE *out)
 	return 0;
 }
 
+/* Find member name in struct/union r (anonymous members searched too). */
+static bool find_member(const struct btf *b, const struct btf_type *r, const char *name,
+			uint32_t *bit, uint32_t *bits, int *type, int depth)
+{
+	const struct btf_member *m = btf_members(r);
+	for (int i = 0; i < btf_vlen(r) && depth < MAX_CHAIN; i++) {
+		const char *mn = btf__name_by_offset(b, m[i].name_off);
+		uint32_t off = btf_member_bit_offset(r, (uint32_t)i);
+		if (mn && !strcmp(mn, name)) {
+			*bit = off;
+			*bits = btf_member_bitfield_size(r, (uint32_t)i);
+			*type = (int)m[i].type;
+			return true;
+		}
+		if (mn && mn[0])
+			continue;
+		int sub = ktypes_resolve(b, (int)m[i].type);
+		const struct btf_type *st = sub > 0 ? btf__type_by_id(b, (uint32_t)sub) : NULL;
+		if (st && btf_is_composite(st) &&
+		    find_member(b, st, name, bit, bits, type, depth + 1)) {
+			*bit += off;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool ktypes_find_member(const struct btf *b, const struct btf_type *r, const char *name,
+			uint32_t *bit, uint32_t *bits, int *type)
+{
+	return find_member(b, r, name, bit, bits, type, 0);
+}
+
+bool ktypes_offsetof(const struct btf *b, const char *type, const char *path, uint64_t *bit,
+		     uint32_t *bits, struct ktype *mt)
+{
+	struct ktype t;
+	char part[128];
+	if (!ktypes_find(b, type, &t) || t.ptr)
+		return false;
+	*bit = 0;
+	*bits = 0;
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ".");
+		const struct btf_type *r = type_of(b, ktypes_resolve(b, t.id));
+		uint32_t off;
+		int id;
+		if (n == 0 || n >= sizeof(part) || t.ptr || !r || !btf_is_composite(r))
+			return false;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (!find_member(b, r, part, &off, bits, &id, 0))
+			return false;
+		*bit += off;
+		t = ktypes_of(b, id);
+		p += n + (p[n] == '.');
+	}
+	*mt = t;
+	return true;
+}
+
 /* Value printing. */
 
 struct pv {

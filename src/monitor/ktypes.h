@@ -44,6 +44,17 @@ long long ktypes_size(const struct btf *btf, struct ktype t);
  * "struct list_head *next", "char comm[16]", "void (*fn)(int)". */
 void ktypes_decl(const struct btf *btf, struct ktype t, const char *name, char *out, size_t len);
 
+/* Member name of struct or union r (anonymous members searched too): its
+ * bit offset, bitfield size (0: not a bitfield) and BTF type. */
+struct btf_type;
+bool ktypes_find_member(const struct btf *b, const struct btf_type *r, const char *name,
+			uint32_t *bit, uint32_t *bits, int *type);
+
+/* offsetof(type, path) in bits, path "a.b.c" through nested members: the
+ * bit offset, the last member's bitfield size and its type. */
+bool ktypes_offsetof(const struct btf *b, const char *type, const char *path, uint64_t *bit,
+		     uint32_t *bits, struct ktype *mt);
+
 /* ptype: the layout of id (typedefs expanded once), one member a line
  * with its offset and size, nested anonymous structs and unions inline.
  * 0, or -1 when id is not a type. */

@@ -91,6 +91,18 @@ static void env_symbolize(void *opaque, uint64_t addr, bool exact, char *out, si
 	frame_symbol(e->mon, addr, exact, out, len);
 }
 
+static int mon_unwind_from(struct monitor *mon, struct vcpu *v, const struct uw_regs *start,
+			   bool exact, struct uw_frame *f, int max, char *why, size_t whylen)
+{
+	struct uw_env env = { mon, v };
+	struct uw_ctx c = {
+		.read = env_read, .is_text = env_is_text, .func_offset = env_func_offset,
+		.symbolize = env_symbolize, .opaque = &env,
+		.orc = mon->kern ? &mon->kern->img.orc : NULL,
+	};
+	return unwind(&c, start, exact, f, max, why, whylen);
+}
+
 int mon_unwind(struct monitor *mon, struct vcpu *v, struct uw_frame *f, int max,
 	       char *why, size_t whylen)
 {
@@ -111,13 +123,13 @@ int mon_unwind(struct monitor *mon, struct vcpu *v, struct uw_frame *f, int max,
 	};
 	for (int i = 0; i < UW_NREGS; i++)
 		start.v[i] = vals[i];
-	struct uw_env env = { mon, v };
-	struct uw_ctx c = {
-		.read = env_read, .is_text = env_is_text, .func_offset = env_func_offset,
-		.symbolize = env_symbolize, .opaque = &env,
-		.orc = mon->kern ? &mon->kern->img.orc : NULL,
-	};
-	return unwind(&c, &start, f, max, why, whylen);
+	return mon_unwind_from(mon, v, &start, true, f, max, why, whylen);
+}
+
+int mon_unwind_task(struct monitor *mon, struct vcpu *v, const struct uw_regs *start,
+		    struct uw_frame *f, int max, char *why, size_t whylen)
+{
+	return mon_unwind_from(mon, v, start, false, f, max, why, whylen);
 }
 
 int mon_selected_frame(struct monitor *mon, struct vcpu *v)

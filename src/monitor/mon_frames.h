@@ -35,6 +35,13 @@ void mon_kernel_free(struct mon_kernel *k);
  * (error printed). why says where the unwind ended. */
 int mon_unwind(struct monitor *mon, struct vcpu *v, struct uw_frame *f, int max,
 	       char *why, size_t whylen);
+/* The same from a sleeping task's saved registers (mon_task_regs), read
+ * through v's page tables. */
+int mon_unwind_task(struct monitor *mon, struct vcpu *v, const struct uw_regs *start,
+		    struct uw_frame *f, int max, char *why, size_t whylen);
+/* The registers a sleeping task pid saved when it was switched out
+ * (cmd_kernel.c): 0, or -1 with the error printed. */
+int mon_task_regs(struct monitor *mon, struct vcpu *v, int32_t pid, struct uw_regs *start);
 
 /* The selected frame number for v (0 when none was selected, or v has
  * moved since). */

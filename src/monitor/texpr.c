@@ -255,33 +255,6 @@ static int primary(struct parser *p, struct tval *out)
 	return fail(p, "unexpected '%c' at column %zu", *s, p->pos + 1);
 }
 
-/* Find member name in struct/union r (anonymous members searched too). */
-static bool find_member(const struct btf *b, const struct btf_type *r, const char *name,
-			uint32_t *bit, uint32_t *bits, int *type, int depth)
-{
-	const struct btf_member *m = btf_members(r);
-	for (int i = 0; i < btf_vlen(r) && depth < MAX_DEPTH; i++) {
-		const char *mn = btf__name_by_offset(b, m[i].name_off);
-		uint32_t off = btf_member_bit_offset(r, (uint32_t)i);
-		if (mn && !strcmp(mn, name)) {
-			*bit = off;
-			*bits = btf_member_bitfield_size(r, (uint32_t)i);
-			*type = (int)m[i].type;
-			return true;
-		}
-		if (mn && mn[0])
-			continue;
-		int sub = ktypes_resolve(b, (int)m[i].type);
-		const struct btf_type *st = sub > 0 ? btf__type_by_id(b, (uint32_t)sub) : NULL;
-		if (st && btf_is_composite(st) &&
-		    find_member(b, st, name, bit, bits, type, depth + 1)) {
-			*bit += off;
-			return true;
-		}
-	}
-	return false;
-}
-
 static int member(struct parser *p, struct tval *v, bool arrow)
 {
 	skip_ws(p);
@@ -311,7 +284,7 @@ static int member(struct parser *p, struct tval *v, bool arrow)
 			    is_untyped(&obj) ? " (an untyped symbol: cast it to its type)" : "");
 	uint32_t bit, bits;
 	int type;
-	if (!find_member(p->env->btf, r, name, &bit, &bits, &type, 0))
+	if (!ktypes_find_member(p->env->btf, r, name, &bit, &bits, &type))
 		return fail(p, "no member named %s", name);
 	if (bits || bit % 8)
 		return fail(p, "%s is a bitfield: print the whole struct to see it", name);

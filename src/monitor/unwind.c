@@ -303,8 +303,8 @@ static int scan(const struct uw_ctx *c, uint64_t addr, struct uw_frame *f, int n
 	return n;
 }
 
-int unwind(const struct uw_ctx *c, const struct uw_regs *start, struct uw_frame *f, int max,
-	   char *why, size_t whylen)
+int unwind(const struct uw_ctx *c, const struct uw_regs *start, bool exact, struct uw_frame *f,
+	   int max, char *why, size_t whylen)
 {
 	if (max <= 0) {
 		snprintf(why, whylen, "no frames asked for");
@@ -314,7 +314,7 @@ int unwind(const struct uw_ctx *c, const struct uw_regs *start, struct uw_frame 
 	f[0].regs = *start;
 	f[0].how = UW_HOW_CPU;
 	f[0].reliable = true;
-	f[0].exact_ip = true;
+	f[0].exact_ip = exact;
 	int n = 1;
 	while (n < max) {
 		char reason[200];

@@ -76,10 +76,11 @@ struct uw_ctx {
 #define UW_SCAN_WORDS 2048
 
 /* Unwind from the registers in start into f[0..max-1]; f[0] is start
- * itself. Returns the number of frames, and in why (always) where and why
- * the unwind ended: "end of stack: ...", "unwind failed: ...; the rest is
- * a stack scan", or "stopped after N frames". */
-int unwind(const struct uw_ctx *c, const struct uw_regs *start, struct uw_frame *f, int max,
-	   char *why, size_t whylen);
+ * itself, its rip exact (a vCPU's) or a return address (a sleeping task's
+ * saved frame). Returns the number of frames, and in why (always) where
+ * and why the unwind ended: "end of stack: ...", "unwind failed: ...; the
+ * rest is a stack scan", or "stopped after N frames". */
+int unwind(const struct uw_ctx *c, const struct uw_regs *start, bool exact, struct uw_frame *f,
+	   int max, char *why, size_t whylen);
 
 #endif

@@ -222,7 +222,7 @@ START_TEST(orc_through_interrupt)
 	char why[256];
 	struct uw_ctx c = ctx(true);
 	struct uw_regs start = at(T + 0x110, S + 0x100, S + 0x130);
-	int n = unwind(&c, &start, f, 16, why, sizeof(why));
+	int n = unwind(&c, &start, true, f, 16, why, sizeof(why));
 	ck_assert_msg(n == 6, "%d frames: %s", n, why);
 	const uint64_t ip[] = { T + 0x110, T + 0x210, T + 0x320, T + 0x420, T + 0x50a, T + 0x610 };
 	const uint64_t sp[] = { S + 0x100, S + 0x118, S + 0x140, S + 0x168, S + 0x300, S + 0x310 };
@@ -245,9 +245,27 @@ START_TEST(orc_through_interrupt)
 	ck_assert_uint_eq(f[4].regs.v[UW_RBP], S + 0x2f0);
 	ck_assert_ptr_nonnull(strstr(why, "end of stack: ORC marks"));
 	/* A limit stops it early and says so. */
-	n = unwind(&c, &start, f, 3, why, sizeof(why));
+	n = unwind(&c, &start, true, f, 3, why, sizeof(why));
 	ck_assert_int_eq(n, 3);
 	ck_assert_str_eq(why, "stopped after 3 frames");
+}
+END_TEST
+
+/* A sleeping task starts at a return address: its entry is the one
+ * before it (the call), not the one at it. */
+START_TEST(start_at_return_address)
+{
+	put(S + 0x108, T + 0x610);
+	struct uw_frame f[8];
+	char why[256];
+	struct uw_ctx c = ctx(true);
+	struct uw_regs start = at(T + 0x600, S + 0x100, 0);
+	int n = unwind(&c, &start, true, f, 8, why, sizeof(why));
+	ck_assert_msg(n == 1 && strstr(why, "end of stack"), "%d: %s", n, why);
+	n = unwind(&c, &start, false, f, 8, why, sizeof(why));
+	ck_assert_msg(n == 2, "%d: %s", n, why);
+	ck_assert_uint_eq(f[0].cfa, S + 0x110);         /* g's rule: sp+16 */
+	ck_assert_uint_eq(f[1].regs.v[UW_RIP], T + 0x610);
 }
 END_TEST
 
@@ -263,7 +281,7 @@ START_TEST(orc_user_regs_end)
 	char why[256];
 	struct uw_ctx c = ctx(true);
 	struct uw_regs start = at(T + 0x300, S + 0x108, 0);
-	int n = unwind(&c, &start, f, 8, why, sizeof(why));
+	int n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_msg(n == 2, "%d: %s", n, why);
 	ck_assert_ptr_nonnull(strstr(why, "user mode"));
 }
@@ -282,7 +300,7 @@ START_TEST(frame_pointers)
 	char why[256];
 	struct uw_ctx c = ctx(false);
 	struct uw_regs start = at(T + 0x300, S + 0x100, S + 0x120);
-	int n = unwind(&c, &start, f, 8, why, sizeof(why));
+	int n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_msg(n == 4, "%d: %s", n, why);
 	const uint64_t ip[] = { T + 0x300, T + 0x210, T + 0x110, T + 0x010 };
 	for (int i = 0; i < n; i++) {
@@ -298,7 +316,7 @@ START_TEST(frame_pointers)
 	put(S + 0xf8, S + 0x120);
 	put(S + 0x100, T + 0x210);
 	start = at(T + 0x301, S + 0xf8, 0xdead);
-	n = unwind(&c, &start, f, 8, why, sizeof(why));
+	n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_msg(n == 4, "%d: %s", n, why);
 	ck_assert_uint_eq(f[1].regs.v[UW_RIP], T + 0x210);
 	ck_assert_uint_eq(f[1].regs.v[UW_RBP], S + 0x120);
@@ -318,7 +336,7 @@ START_TEST(frameless_leaf)
 	char why[256];
 	struct uw_ctx c = ctx(false);
 	struct uw_regs start = at(T + 0xa10, S + 0x100, S + 0x120);
-	int n = unwind(&c, &start, f, 8, why, sizeof(why));
+	int n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_msg(n == 3, "%d: %s", n, why);
 	ck_assert_uint_eq(f[1].regs.v[UW_RIP], T + 0x210);
 	ck_assert_uint_eq(f[1].regs.v[UW_RBP], S + 0x120);
@@ -327,7 +345,7 @@ START_TEST(frameless_leaf)
 	/* A return address just past the end of text (a call that does not
 	 * return, last in its section) still counts. */
 	put(S + 0x128, T + sizeof(text));
-	n = unwind(&c, &start, f, 8, why, sizeof(why));
+	n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_msg(n == 3 && f[2].reliable, "%d: %s", n, why);
 }
 END_TEST
@@ -343,7 +361,7 @@ START_TEST(scan_after_undefined)
 	char why[256];
 	struct uw_ctx c = ctx(true);
 	struct uw_regs start = at(T + 0x710, S + 0x100, 0);
-	int n = unwind(&c, &start, f, 8, why, sizeof(why));
+	int n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_msg(n == 3, "%d: %s", n, why);
 	ck_assert(!f[1].reliable && !f[2].reliable);
 	ck_assert_uint_eq(f[1].regs.v[UW_RIP], T + 0x220);
@@ -362,12 +380,12 @@ START_TEST(hostile_stacks)
 	/* CFA = rsp: the caller would not be above. */
 	put(S + 0xf8, T + 0x110);
 	struct uw_regs start = at(T + 0x800, S + 0x100, 0);
-	int n = unwind(&c, &start, f, 8, why, sizeof(why));
+	int n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "wrong direction"));
 	ck_assert_int_ge(n, 1);
 	/* The stack pointer in unmapped memory. */
 	start = at(T + 0x110, 0x1000, 0);
-	n = unwind(&c, &start, f, 8, why, sizeof(why));
+	n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_int_eq(n, 1);
 	ck_assert_ptr_nonnull(strstr(why, "cannot read"));
 	/* A frame-pointer loop (rbp pointing at itself) ends, failing. */
@@ -375,15 +393,15 @@ START_TEST(hostile_stacks)
 	put(S + 0x120, S + 0x120);
 	put(S + 0x128, T + 0x210);
 	start = at(T + 0x310, S + 0x100, S + 0x120);
-	n = unwind(&c, &start, f, 8, why, sizeof(why));
+	n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "not on the stack"));
 	/* A return address outside text. */
 	put(S + 0x128, 0x5555);
-	n = unwind(&c, &start, f, 8, why, sizeof(why));
+	n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "not in kernel text"));
 	/* Frame pointer unknown and no ORC. */
 	start.known &= ~(1u << UW_RBP);
-	n = unwind(&c, &start, f, 8, why, sizeof(why));
+	n = unwind(&c, &start, true, f, 8, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "no frame pointer"));
 }
 END_TEST
@@ -409,6 +427,7 @@ static Suite *unwind_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, orc_through_interrupt);
 	tcase_add_test(tc, orc_user_regs_end);
+	tcase_add_test(tc, start_at_return_address);
 	tcase_add_test(tc, frame_pointers);
 	tcase_add_test(tc, frameless_leaf);
 	tcase_add_test(tc, scan_after_undefined);
