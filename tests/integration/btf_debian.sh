@@ -33,6 +33,11 @@ expect_line "$o" "/*      720 |  2560 */    struct boot_e820_entry e820_table[12
 expect_line "$o" "    char comm[16];" "task_struct.comm is a char[16]"
 expect_line "$o" "    struct prb_desc_ring desc_ring;" "printk_ringbuffer.desc_ring"
 expect_line "$o" "type = long unsigned int /* 8 bytes */" "unsigned long is GCC's long unsigned int"
+# dmesg's layout from the same BTF: what tests/unit/test_printk_rb.c's
+# synthetic ring uses (Linux 6.1).
+"$TOOL" "$GUEST/vmlinuz" --prb >"$TMP/prb" 2>&1
+expect_line "$TMP/prb" "prb: desc_ring=0 count_bits=0 descs=8 infos=16 head_id=24 tail_id=32 text_ring=48 size_bits=0 data=8 desc_size=24 state_var=0 begin=8 next=16 info_size=88 seq=0 ts_nsec=8 text_len=16/2 level=157:3" \
+	"the printk ring-buffer layout from BTF"
 if "$TOOL" "$GUEST/vmlinuz" "struct no_such_type" >/dev/null 2>"$TMP/err"; then
 	fail "an unknown type was found"
 else
