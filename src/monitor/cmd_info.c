@@ -147,6 +147,8 @@ const struct mon_info_subject mon_info_subjects[] = {
 
 int cmd_info(struct monitor *mon, int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "registers"))
+		return info_register_names(mon, argc - 2, argv + 2);      /* cmd_inforeg.c */
 	if (argc != 2)
 		return mon_error(mon, "usage: info SUBJECT (try 'help info')");
 	for (const struct mon_info_subject *s = mon_info_subjects; s->name; s++)

@@ -92,6 +92,7 @@ const struct mon_command mon_commands[] = {
 	  "info exits   exits per reason, port and MMIO address, with hvmon's time on them\n"
 	  "info status  running, paused or ended, and why\n"
 	  "info frame   the selected stack frame: CFA, the unwind rule, saved registers\n"
+	  "info registers [REG...]  regs; with names, those registers of the selected frame\n"
 	  "info virtio  each virtio device: transport, BDF/BAR or MMIO window, IRQ or MSI-X,\n"
 	  "             backend (file, tap, pty) and its counters, status decoded, features\n"
 	  "             by name, config generation, ISR, queue counts",

@@ -87,6 +87,7 @@ int info_mem(struct monitor *mon);
 int info_exits(struct monitor *mon);
 int info_virtio(struct monitor *mon);   /* cmd_virtio.c */
 int info_frame(struct monitor *mon);    /* cmd_bt.c */
+int info_register_names(struct monitor *mon, int n, char **names);     /* cmd_inforeg.c */
 
 /* Print the live-trace lines the vCPUs queued (cmd_trace.c); the input
  * loop calls it when exit_trace_fd() is readable. */
