@@ -162,6 +162,11 @@ const struct mon_command mon_commands[] = {
 	  "Walks init_task.tasks. ST is ps's letter (R S D T t X Z I), '+' when the\n"
 	  "task is on a CPU; THREAD.SP is where a switched-out task's stack is, for\n"
 	  "'bt pid PID'.", cmd_ps, false },
+	{ "lsmod", NULL, "", "the loaded modules, with their text ranges; adds their symbols",
+	  "Walks the kernel's modules list (struct module with core_layout: Linux 4.5 to\n"
+	  "6.3, laid out by BTF): name, state, text range, core size. Each module's\n"
+	  "own kallsyms (its symbol table) is added to hvmon's, once, so break, bt and\n"
+	  "x name module functions after the load.", cmd_lsmod, false },
 	{ "write", NULL, "/FMT ADDR VALUE...", "write raw values to guest-virtual memory",
 	  "FMT is /[COUNT][x|d|u][b|h|w|g]: COUNT values (as many as given) of 1, 2, 4\n"
 	  "or 8 bytes, little-endian: write/4xb $rsp 0xde 0xad 0xbe 0xef.",

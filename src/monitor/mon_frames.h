@@ -12,6 +12,8 @@
 #include "monitor/monitor.h"
 #include "monitor/unwind.h"
 
+/* Most modules whose symbols lsmod adds. */
+#define MON_MAX_MODULES 256
 /* Most frames bt shows or frame N reaches. */
 #define MON_MAX_FRAMES 256
 
@@ -24,6 +26,9 @@ struct mon_kernel {
 	struct btf *btf;        /* parsed from img.btf on first use (mon_ktypes.c) */
 	bool btf_failed;
 	struct mon_display displays[MON_MAX_DISPLAYS];
+	/* Modules whose symbols lsmod added (by text base), not to add twice. */
+	uint64_t mod_base[MON_MAX_MODULES];
+	int nmods;
 };
 
 /* What the debugger keeps of m's kernel image (NULL when there is no ELF

@@ -16,7 +16,8 @@
 # own for ORC to find), secondary_startup_64_no_verify+0xe5. dmesg prints
 # the lines the serial console printed: every record of level 0-6 (the
 # console's loglevel hides 7) is a console line, the last two allowed to
-# be still on their way. ps lists the swapper.
+# be still on their way. ps lists the swapper; lsmod finds the modules
+# list empty (no module loads this early).
 #
 # How the expected list was made (once, for 6.1.0-57-amd64; this machine
 # had no /dev/kvm to take gdb's bt from a live stop): in the -dbg vmlinux,
@@ -70,6 +71,7 @@ wait stop 900
 bt
 dmesg
 ps
+lsmod
 quit
 SCRIPT
 run_hvmon 1300 "$TMP/out" --batch -x "$TMP/script" -a "console=ttyS0 earlyprintk=ttyS0 nokaslr" \
@@ -122,4 +124,5 @@ if grep -Eq '^ +0 +0 R.? 0xffffffff82a1aa40 .* swapper$' "$o"; then
 else
 	fail "ps: no swapper line"
 fi
+expect_line "$o" "(no modules loaded)" "lsmod: none this early"
 finish
