@@ -34,6 +34,9 @@ const struct mon_command mon_commands[] = {
 	  "hvmon keeps the replaced byte: the int3 is in guest memory only while the\n"
 	  "guest runs, so memory reads never show it. When a breakpoint hits, every\n"
 	  "vCPU is paused and the prompt says which stopped where.", cmd_break, false },
+	{ "tbreak", NULL, "ADDR|SYMBOL[+OFF]", "a breakpoint deleted by its first hit",
+	  "As break, and deleted when the stop at it is shown (any other stop keeps\n"
+	  "it, as in gdb).", cmd_tbreak, false },
 	{ "hbreak", NULL, "ADDR|SYMBOL[+OFF]", "hardware breakpoint in a debug register",
 	  "Needs KVM_CAP_GUEST_DEBUG_HW_BPS (see 'info kvm'); hosts whose KVM emulates\n"
 	  "guest kernel code offer none, and hvmon says so.", cmd_hbreak, false },

@@ -73,6 +73,7 @@ int cmd_write(struct monitor *mon, int argc, char **argv);
 int cmd_dmesg(struct monitor *mon, int argc, char **argv);
 int cmd_ps(struct monitor *mon, int argc, char **argv);
 int cmd_lsmod(struct monitor *mon, int argc, char **argv);    /* cmd_lsmod.c */
+int cmd_tbreak(struct monitor *mon, int argc, char **argv);   /* cmd_tbreak.c */
 
 /* `info SUBJECT`'s subjects, for the command and for TAB completion;
  * the last has a NULL name. */

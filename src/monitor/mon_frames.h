@@ -12,6 +12,8 @@
 #include "monitor/monitor.h"
 #include "monitor/unwind.h"
 
+/* Most tbreak breakpoints at once. */
+#define MON_MAX_TBREAKS 64
 /* Most modules whose symbols lsmod adds. */
 #define MON_MAX_MODULES 256
 /* Most frames bt shows or frame N reaches. */
@@ -29,7 +31,13 @@ struct mon_kernel {
 	/* Modules whose symbols lsmod added (by text base), not to add twice. */
 	uint64_t mod_base[MON_MAX_MODULES];
 	int nmods;
+	int tbreaks[MON_MAX_TBREAKS];   /* ids of tbreak breakpoints not hit yet */
+	int ntbreaks;
 };
+
+/* After printing the stop at breakpoint bp_id: delete it if tbreak set it
+ * (cmd_tbreak.c). */
+void mon_tbreak_hit(struct monitor *mon, int bp_id);
 
 /* What the debugger keeps of m's kernel image (NULL when there is no ELF
  * image, or it is malformed: then one line goes to msg). */

@@ -172,6 +172,8 @@ static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 		if (ev->kind == STOP_BREAKPOINT)
 			mon_printf(mon, "%s\n", ev->text);
 		mon_print_location(mon, mon->m->vm.vcpu[ev->vcpu]);
+		if (ev->kind == STOP_BREAKPOINT)
+			mon_tbreak_hit(mon, ev->bp_id);         /* cmd_tbreak.c */
 		return;
 	}
 	mon_printf(mon, "%s\n", ev->text);
