@@ -117,16 +117,15 @@ int kimage_load(struct kimage *k, const uint8_t *elf, size_t size, char *err, si
 	}
 	if (s[S_ORC_IP].found && s[S_ORC].found) {
 		size_t n = s[S_ORC_IP].size / 4;
-		if (s[S_ORC_IP].size % 4 || s[S_ORC].size != (uint64_t)n * ORC_ENTRY_SIZE) {
-			snprintf(err, errlen, ".orc_unwind_ip (%llu bytes) and .orc_unwind (%llu) "
-				 "do not match", (unsigned long long)s[S_ORC_IP].size,
-				 (unsigned long long)s[S_ORC].size);
-			return -1;
-		}
 		enum orc_layout layout = orc_layout_for_version(k->version_major, k->version_minor);
-		if (orc_table_build(&k->orc, elf + s[S_ORC_IP].offset, s[S_ORC_IP].addr,
-				    elf + s[S_ORC].offset, n, layout, err, errlen) < 0)
-			return -1;
+		if (s[S_ORC_IP].size % 4 || s[S_ORC].size != (uint64_t)n * ORC_ENTRY_SIZE)
+			snprintf(k->orc_error, sizeof(k->orc_error), ".orc_unwind_ip (%llu bytes) and "
+				 ".orc_unwind (%llu) do not match", (unsigned long long)s[S_ORC_IP].size,
+				 (unsigned long long)s[S_ORC].size);
+		else if (orc_table_build(&k->orc, elf + s[S_ORC_IP].offset, s[S_ORC_IP].addr,
+					 elf + s[S_ORC].offset, n, layout, k->orc_error,
+					 sizeof(k->orc_error)) < 0)
+			k->orc.n = 0;   /* left out; orc_error says why */
 	}
 	if (s[S_BTF].found && s[S_BTF].size) {
 		k->btf = malloc(s[S_BTF].size);

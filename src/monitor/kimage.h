@@ -19,11 +19,13 @@ struct kimage {
 	uint8_t *btf;                   /* .BTF, or NULL */
 	size_t btf_size;
 	int version_major, version_minor; /* from "Linux version X.Y"; 0 when not Linux */
+	char orc_error[128];            /* why ORC tables present in the image were not kept */
 };
 
 /* Fill k from a little-endian ELF64 image (stripped or not). Returns 0 --
- * parts missing from the image are left empty -- or -1 with one line in
- * err when the image is malformed or memory runs out. */
+ * parts missing from the image are left empty, and ORC tables that do not
+ * hold together are left out with the reason in orc_error -- or -1 with
+ * one line in err when the image is malformed or memory runs out. */
 int kimage_load(struct kimage *k, const uint8_t *elf, size_t size, char *err, size_t errlen);
 void kimage_free(struct kimage *k);
 

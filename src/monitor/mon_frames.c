@@ -18,10 +18,12 @@ struct mon_kernel *mon_kernel_load(const struct machine *m, FILE *msg)
 	if (!k)
 		return NULL;
 	if (kimage_load(&k->img, m->boot.elf, m->boot.elf_size, err, sizeof(err)) < 0) {
-		fprintf(msg, "hvmon: kernel image: %s (no backtraces by ORC)\n", err);
+		fprintf(msg, "hvmon: kernel image: %s (no ORC, no BTF)\n", err);
 		free(k);
 		return NULL;
 	}
+	if (k->img.orc_error[0])
+		fprintf(msg, "hvmon: kernel image: %s: bt uses frame pointers\n", k->img.orc_error);
 	return k;
 }
 
