@@ -107,6 +107,27 @@ int cmd_down(struct monitor *mon, int argc, char **argv)
 	return select_frame(mon, v, mon_selected_frame(mon, v) - (long)n);
 }
 
+bool mon_print_frame_regs(struct monitor *mon, struct vcpu *v)
+{
+	struct uw_regs r;
+	int n;
+	if (!mon_frame_regs(mon, v, &r, &n))
+		return false;
+	mon_printf(mon, "frame #%d (registers the unwind recovered; 'frame 0' for all of the vCPU's):\n", n);
+	static const enum uw_reg order[] = {
+		UW_RAX, UW_RBX, UW_RCX, UW_RDX, UW_RSI, UW_RDI, UW_RBP, UW_RSP, UW_R8, UW_R9,
+		UW_R10, UW_R11, UW_R12, UW_R13, UW_R14, UW_R15, UW_RIP, UW_RFLAGS,
+	};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (r.known & (1u << order[i]))
+			mon_printf(mon, "%s=0x%016llx\n", uw_reg_name(order[i]),
+				   (unsigned long long)r.v[order[i]]);
+		else
+			mon_printf(mon, "%s=<not saved>\n", uw_reg_name(order[i]));
+	}
+	return true;
+}
+
 static const char *const how_names[] = {
 	[UW_HOW_CPU] = "the vCPU's registers", [UW_HOW_ORC] = "ORC",
 	[UW_HOW_FP] = "the frame-pointer chain", [UW_HOW_SCAN] = "a stack scan (unreliable)",

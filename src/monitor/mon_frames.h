@@ -64,6 +64,10 @@ int mon_selected_frame(struct monitor *mon, struct vcpu *v);
  * *regs filled; false when frame 0 is selected (read the vCPU). */
 bool mon_frame_regs(struct monitor *mon, struct vcpu *v, struct uw_regs *regs, int *frame);
 
+/* regs with a frame above #0 selected: print that frame's registers and
+ * return true; false when frame 0 is selected (cmd_bt.c). */
+bool mon_print_frame_regs(struct monitor *mon, struct vcpu *v);
+
 /* "#N  0x... in sym+0xoff sp=0x..." for frame f. */
 void mon_print_frame(struct monitor *mon, int n, const struct uw_frame *f);
 

@@ -39,6 +39,7 @@ up
 info frame
 sym \$rip
 info registers rip rsp
+regs
 x/1xg \$rsp
 frame 3
 down 2
@@ -77,6 +78,9 @@ expect_line "$o" "  found by the frame-pointer chain" "info frame: frame #1 came
 expect_line "$o" "  rule: frame pointer: cfa=rbp+16, rbp at rbp" "info frame: guest_main's frame rule"
 expect_line "$o" "$(printf 0x%x "$ret1")=guest_main+" "in frame #1, \$rip is frame #1's pc"
 expect_line "$o" "rip            $(printf 0x%-18x "$ret1") <guest_main+" "info registers rip: frame #1's"
+expect_line "$o" "frame #1 (registers the unwind recovered" "regs in frame #1 shows that frame's"
+expect_line "$o" "rip=$(printf 0x%016x "$ret1")" "regs: frame #1's rip"
+expect_line "$o" "rbx=<not saved>" "regs: a register the frame-pointer unwind does not recover"
 expect_line "$o" "error: no frame #9: the stack has 3" "frame beyond the stack (3 after finish): an error"
 expect_line "$o" "running to $(printf 0x%x "$ret1") <guest_main+" "finish runs to count_loop's return address"
 expect_line "$o" "stopped: reason=breakpoint rip=$(printf 0x%x "$ret1")" "finish stopped in guest_main"
