@@ -135,7 +135,8 @@ const struct mon_command mon_commands[] = {
 	{ "down", NULL, "[N]", "select the frame N callees down (default 1)", NULL, cmd_down, false },
 	/* kernel types and values (cmd_print.c) */
 	{ "print", "p", "/FMT EXPR", "print a C expression typed by the kernel's BTF",
-	  "C's operators on guest memory: casts to kernel types, * & . -> [], + - * / %\n"
+	  "C's operators on guest memory: casts to kernel types, * & . -> [], + - * / %,\n"
+	  "comparisons, && ||\n"
 	  "(pointer arithmetic by the pointed-to size), $registers (the selected\n"
 	  "frame's), symbols. BTF types only per-CPU variables, so hvmon knows these\n"
 	  "globals by name: init_task, prb, printk_rb_static, boot_params, jiffies,\n"

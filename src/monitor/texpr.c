@@ -375,11 +375,12 @@ static int unary(struct parser *p, struct tval *out)
 			*out = (struct tval){ .t = { out->t.id, out->t.ptr + 1 }, .v = out->addr };
 		}
 		rc = 0;
-	} else if (accept(p, "-") || accept(p, "~")) {
+	} else if (accept(p, "-") || accept(p, "~") || (p->s[p->pos] == '!' && p->s[p->pos + 1] != '=' &&
+								  accept(p, "!"))) {
 		char op = p->s[p->pos - 1];
 		if (unary(p, out) < 0 || scalar(p, out, &v) < 0)
 			goto done;
-		*out = untyped(op == '-' ? (uint64_t)0 - v : ~v);
+		*out = untyped(op == '-' ? (uint64_t)0 - v : op == '~' ? ~v : !v);
 		rc = 0;
 	} else if (try_cast(p, &t)) {
 		if (unary(p, out) < 0)
@@ -406,9 +407,10 @@ done:
 }
 
 /* Binary operators by level, lowest first: | ^ & (<< >>) (+ -) (* / %). */
-static const char *const levels[][3] = {
-	{ "|", NULL }, { "^", NULL }, { "&", NULL }, { "<<", ">>", NULL },
-	{ "+", "-", NULL }, { "*", "/", "%" },
+static const char *const levels[][5] = {
+	{ "||", NULL }, { "&&", NULL }, { "|", NULL }, { "^", NULL }, { "&", NULL },
+	{ "==", "!=", NULL }, { "<=", ">=", "<", ">", NULL }, { "<<", ">>", NULL },
+	{ "+", "-", NULL }, { "*", "/", "%", NULL },
 };
 #define NLEVELS ((int)(sizeof(levels) / sizeof(levels[0])))
 
@@ -416,15 +418,16 @@ static const char *operator_at(struct parser *p, int level)
 {
 	skip_ws(p);
 	const char *s = p->s + p->pos;
-	for (int i = 0; i < 3 && levels[level][i]; i++) {
+	for (int i = 0; i < 5 && levels[level][i]; i++) {
 		const char *op = levels[level][i];
 		size_t n = strlen(op);
 		if (strncmp(s, op, n))
 			continue;
-		/* '&' is not '&&', '|' not '||', '-' not '->'. */
-		if (n == 1 && (s[1] == s[0] || (s[0] == '-' && s[1] == '>')))
+		/* '&' is not '&&', '|' not '||', '<' not '<<' or '<=', '-' not
+		 * '->'; '<<' is not '<<=' (no assignments here). */
+		if (n == 1 && (s[1] == s[0] || s[1] == '=' || (s[0] == '-' && s[1] == '>')))
 			continue;
-		if (n == 1 && (s[0] == '<' || s[0] == '>'))
+		if (n == 2 && op[0] == op[1] && (op[0] == '<' || op[0] == '>') && s[2] == '=')
 			continue;
 		return op;
 	}
@@ -455,6 +458,17 @@ static int arith(struct parser *p, const char *op, struct tval *l, const struct 
 		return 0;
 	}
 	uint64_t v;
+	/* Comparisons are unsigned, as the values are addresses and
+	 * registers; the result is 0 or 1, as in C. */
+	if (!strcmp(op, "||") || !strcmp(op, "&&") || !strcmp(op, "==") || !strcmp(op, "!=") ||
+	    !strcmp(op, "<=") || !strcmp(op, ">=") || !strcmp(op, "<") || !strcmp(op, ">")) {
+		v = !strcmp(op, "||") ? (a || b) : !strcmp(op, "&&") ? (a && b) :
+		    !strcmp(op, "==") ? a == b : !strcmp(op, "!=") ? a != b :
+		    !strcmp(op, "<=") ? a <= b : !strcmp(op, ">=") ? a >= b :
+		    !strcmp(op, "<") ? a < b : a > b;
+		*l = untyped(v);
+		return 0;
+	}
 	switch (op[0]) {
 	case '|': v = a | b; break;
 	case '^': v = a ^ b; break;

@@ -6,8 +6,9 @@
  * Operands: numbers, $registers, symbols (a symbol with a known type is
  * an object of that type; any other is its address, untyped), and casts
  * to C types "(struct task_struct *)", "(unsigned long)". Operators, with
- * C's precedence: postfix . -> [], unary * & - ~ and casts, * / %, + -
- * (pointer arithmetic scales by the pointed-to size), << >>, &, ^, |. */
+ * C's precedence: postfix . -> [], unary * & - ~ ! and casts, * / %, + -
+ * (pointer arithmetic scales by the pointed-to size), << >>, < <= > >=
+ * (unsigned), == !=, &, ^, |, &&, || (both sides evaluated). */
 #ifndef HVMON_TEXPR_H
 #define HVMON_TEXPR_H
 

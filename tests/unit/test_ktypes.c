@@ -236,6 +236,14 @@ START_TEST(members_and_casts)
 	ck_assert_str_eq(out, "0xffffffff81000001");
 	print("init_task.pid + 3 * 2", 0);
 	ck_assert_str_eq(out, "0x6");
+	print("init_task.parent->pid == 7 && init_task.pid != 7", 0);
+	ck_assert_str_eq(out, "0x1");
+	print("1 << 3 <= 8 || 0", 0);
+	ck_assert_str_eq(out, "0x1");
+	print("!init_task.pid + (2 > 3) + (3 >= 3) * 2 + (1 < 0)", 0);
+	ck_assert_str_eq(out, "0x3");
+	print("(1 | 6) ^ 2 & 3 >> 1", 0);        /* 7 ^ (2 & 1) */
+	ck_assert_str_eq(out, "0x7");
 }
 END_TEST
 
@@ -268,6 +276,7 @@ START_TEST(errors)
 	fails("init_task.pid / 0", "division by zero");
 	fails("init_task.parent->parent->pid + 1", "cannot read");
 	fails("(init_task.pid", "missing ')'");
+	fails("init_task.pid <<= 1", "unexpected '<'");
 	char deep[400];
 	memset(deep, '*', 300);
 	strcpy(deep + 300, "init_task");
