@@ -4,7 +4,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := readline liblzma zlib libzstd liblz4 capstone
+PKGS    := readline liblzma zlib libzstd liblz4 capstone libbpf
 CPPFLAGS += -Isrc -D_GNU_SOURCE
 # CFLAGS is the user's (make asan sets it); the flags every build needs
 # live in HVMON_CFLAGS, so a command-line CFLAGS cannot drop them.

@@ -111,6 +111,7 @@ const struct mon_info_subject mon_info_subjects[] = {
 	{ "registers", info_registers },
 	{ "lapic", info_lapic },        /* cmd_cpus.c */
 	{ "ioapic", info_ioapic },      /* cmd_cpus.c */
+	{ "frame", info_frame },        /* cmd_bt.c */
 	{ NULL, NULL },
 };
 
@@ -118,6 +119,8 @@ int cmd_info(struct monitor *mon, int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "lapic"))
 		return info_lapic_of(mon, argv[2]);   /* info lapic N */
+	if (argc > 2 && !strcmp(argv[1], "registers"))
+		return info_register_names(mon, argc - 2, argv + 2);      /* cmd_inforeg.c */
 	if (argc != 2)
 		return mon_error(mon, "usage: info SUBJECT (try 'help info')");
 	for (const struct mon_info_subject *s = mon_info_subjects; s->name; s++)

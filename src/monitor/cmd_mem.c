@@ -7,6 +7,7 @@
 #include "boot/e820.h"
 #include "monitor/commands.h"
 #include "monitor/disas.h"
+#include "monitor/image_read.h"
 #include "monitor/pagewalk.h"
 #include "monitor/symtab.h"
 #include "vmm/vcpu.h"
@@ -24,8 +25,14 @@ static int read_phys(void *opaque, uint64_t gpa, void *buf, size_t len)
 static size_t mon_read(struct monitor *mon, struct vcpu *v, bool physical, uint64_t addr,
 		       uint8_t *buf, size_t len)
 {
-	if (!physical)
-		return vcpu_read_virt(v, addr, buf, len);
+	if (!physical) {
+		uint64_t alias;
+		size_t got = image_read_virt(mon, v, addr, buf, len, &alias);
+		if (alias)
+			mon_printf(mon, "(0x%llx is not mapped yet: read where the kernel image was "
+				   "loaded, 0x%llx)\n", (unsigned long long)addr, (unsigned long long)alias);
+		return got;
+	}
 	size_t done = 0;
 	/* Byte-exact: stop where RAM stops. */
 	while (done < len && gmem_read(&mon->m->vm.mem, addr + done, buf + done, 1) == 0)
@@ -99,7 +106,9 @@ int cmd_x(struct monitor *mon, int argc, char **argv)
 	}
 	size_t got = mon_read(mon, v, physical, addr, buf, span);
 	if (f.format == 'i') {
-		print_disassembly(mon, addr, buf, got, f.count, cpu_bits(v));
+		/* Code above 4 GiB is 64-bit whatever mode the vCPU is in now
+		 * (a kernel symbol read before the kernel enters long mode). */
+		print_disassembly(mon, addr, buf, got, f.count, addr > UINT32_MAX ? 64 : cpu_bits(v));
 	} else if (f.format == 's') {
 		if (got && xfmt_format_strings(&f, addr, buf, got, out, outlen) >= 0)
 			mon_printf(mon, "%s", out);
@@ -136,7 +145,9 @@ int cmd_disas(struct monitor *mon, int argc, char **argv)
 	uint8_t *buf = malloc(len);
 	if (!buf)
 		return mon_error(mon, "out of memory");
-	size_t got = vcpu_read_virt(v, addr, buf, len);
+	if (addr > UINT32_MAX)
+		bits = 64;      /* as for x/i */
+	size_t got = mon_read(mon, v, false, addr, buf, len);
 	if (got)
 		print_disassembly(mon, addr, buf, got, (unsigned)n, bits);
 	free(buf);

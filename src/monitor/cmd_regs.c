@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 
 #include "monitor/commands.h"
+#include "monitor/mon_frames.h"
 #include "monitor/reg_access.h"
 #include "monitor/regs_format.h"
 #include "vmm/vcpu.h"
@@ -86,6 +87,8 @@ int cmd_regs(struct monitor *mon, int argc, char **argv)
 		return -1;
 	if (argc > 1)
 		return regs_write(mon, v, argc, argv);
+	if (mon_print_frame_regs(mon, v))       /* a frame above #0 is selected (cmd_bt.c) */
+		return 0;
 	struct kvm_regs r;
 	struct kvm_sregs s;
 	if (ioctl(v->fd, KVM_GET_REGS, &r) < 0 || ioctl(v->fd, KVM_GET_SREGS, &s) < 0)

@@ -5,6 +5,7 @@
 
 #include "monitor/commands.h"
 #include "monitor/disas.h"
+#include "monitor/mon_frames.h"
 #include "monitor/parse.h"
 #include "monitor/symtab.h"
 #include "vmm/vcpu.h"
@@ -163,20 +164,18 @@ int cmd_finish(struct monitor *mon, int argc, char **argv)
 	struct vcpu *v = mon_paused_vcpu(mon);
 	if (!v)
 		return -1;
-	uint64_t rip, off = 1, ret;
-	int bits;
-	struct kvm_regs r;
-	if (vcpu_linear_rip(v, &rip, &bits) < 0 || ioctl(v->fd, KVM_GET_REGS, &r) < 0)
-		return mon_error(mon, "cannot read the vCPU's registers");
-	const char *fn = mon->syms ? symtab_lookup_addr(mon->syms, rip, &off) : NULL;
-	if (!fn || off != 0 || bits != 64)
-		return mon_error(mon, "finish works at a function's first instruction in 64-bit "
-				 "code (hvmon has no unwind information); use 'until ADDR'");
-	if (vcpu_read_virt(v, r.rsp, &ret, sizeof(ret)) != sizeof(ret))
-		return mon_error(mon, "cannot read the return address at rsp=0x%llx",
-				 (unsigned long long)r.rsp);
-	/* The return pops the return address: RSP ends 8 above where it is. */
-	return run_to(mon, ret, "finish", r.rsp + 8);
+	/* The selected frame's caller, from the unwinder: its pc is where the
+	 * function returns to, its rsp where the stack is once it has. */
+	static struct uw_frame f[MON_MAX_FRAMES];
+	char why[320];
+	int sel = mon_selected_frame(mon, v);
+	int n = mon_unwind(mon, v, f, sel + 2, why, sizeof(why));
+	if (n < 0)
+		return -1;
+	if (n < sel + 2 || !f[sel + 1].reliable)
+		return mon_error(mon, "finish: the return address of frame #%d is not known (%s); "
+				 "use 'until ADDR'", sel, why);
+	return run_to(mon, f[sel + 1].regs.v[UW_RIP], "finish", f[sel + 1].regs.v[UW_RSP]);
 }
 
 int cmd_cpu(struct monitor *mon, int argc, char **argv)

@@ -23,15 +23,20 @@ const struct mon_command mon_commands[] = {
 	  cmd_next, false },
 	{ "until", "u", "ADDR|SYMBOL", "run until the guest reaches ADDR (a temporary breakpoint)",
 	  NULL, cmd_until, false },
-	{ "finish", NULL, "", "at a function's first instruction, run until it returns",
-	  "hvmon has no unwind information, so finish works only where the return\n"
-	  "address is known: at a function's first instruction, at [rsp]. It stops\n"
-	  "there once this call has returned (stack pointer above its frame).",
+	{ "finish", NULL, "", "run until the selected frame's function returns",
+	  "The return address and the caller's stack pointer come from the unwinder\n"
+	  "(see bt): from anywhere in a function the ORC tables or the frame pointer\n"
+	  "cover, and at a function's first instruction ([rsp]). It stops at the\n"
+	  "return address once this call has returned (stack pointer back at the\n"
+	  "caller's), so a recursive call passing the same place does not stop it.",
 	  cmd_finish, false },
 	{ "break", "b", "ADDR|SYMBOL[+OFF]", "set a software breakpoint (int3)",
 	  "hvmon keeps the replaced byte: the int3 is in guest memory only while the\n"
 	  "guest runs, so memory reads never show it. When a breakpoint hits, every\n"
 	  "vCPU is paused and the prompt says which stopped where.", cmd_break, false },
+	{ "tbreak", NULL, "ADDR|SYMBOL[+OFF]", "a breakpoint deleted by its first hit",
+	  "As break, and deleted when the stop at it is shown (any other stop keeps\n"
+	  "it, as in gdb).", cmd_tbreak, false },
 	{ "hbreak", NULL, "ADDR|SYMBOL[+OFF]", "hardware breakpoint in a debug register",
 	  "An execution breakpoint in one of DR0-DR3 (KVM_GUESTDBG_USE_HW_BP), at most\n"
 	  "four: guest memory stays untouched, so it works in ROM, in code not loaded\n"
@@ -107,6 +112,8 @@ const struct mon_command mon_commands[] = {
 	  "             with symbol, mode, why it last stopped, exits\n"
 	  "info exits   exits per reason, port and MMIO address, with hvmon's time on them\n"
 	  "info status  running, paused or ended, and why\n"
+	  "info frame   the selected stack frame: CFA, the unwind rule, saved registers\n"
+	  "info registers [REG...]  regs; with names, those registers of the selected frame\n"
 	  "info virtio  each virtio device: transport, BDF/BAR or MMIO window, IRQ or MSI-X,\n"
 	  "             backend (file, tap, pty) and its counters, status decoded, features\n"
 	  "             by name, config generation, ISR, queue counts\n"
@@ -134,6 +141,65 @@ const struct mon_command mon_commands[] = {
 	  "so), 'DEV: warning=KIND: words', 'DEV: info: words', 'DEV: detail: ...',\n"
 	  "'DEV: ok: no problem seen (status=...)'.",
 	  cmd_diagnose, false },
+	/* kernel stacks (cmd_bt.c) */
+	{ "bt", "backtrace where", "[N] | pid PID [N]",
+	  "the selected vCPU's call stack, or a sleeping task's (N frames, default 64)",
+	  "One frame a line: '#N  RIP in SYMBOL+OFF sp=RSP'. Unwinds with the kernel\n"
+	  "image's ORC tables (across interrupt and exception frames, whose registers\n"
+	  "come from the pt_regs they saved), with the frame-pointer chain where ORC\n"
+	  "has no entry, and where neither holds lists the text addresses found\n"
+	  "further up the stack, marked '?' (guesses, as in the kernel's oops dumps).\n"
+	  "The last line says where and why the unwind ended. 'bt pid PID' unwinds a\n"
+	  "task that is switched out, from the frame switch_to left at its thread.sp\n"
+	  "('bt N' counts frames, as in gdb).", cmd_bt, false },
+	{ "frame", "f", "[N]", "select stack frame N (default: show the selected one)",
+	  "x, print, regs-style $register reads and finish then act on that frame;\n"
+	  "registers the unwind did not recover are refused. Resuming the guest\n"
+	  "selects frame 0 again.", cmd_frame, false },
+	{ "up", NULL, "[N]", "select the frame N callers up (default 1)", NULL, cmd_up, false },
+	{ "down", NULL, "[N]", "select the frame N callees down (default 1)", NULL, cmd_down, false },
+	/* kernel types and values (cmd_print.c) */
+	{ "print", "p", "/FMT EXPR", "print a C expression typed by the kernel's BTF",
+	  "C's operators on guest memory: casts to kernel types, * & . -> [], + - * / %,\n"
+	  "comparisons, && ||\n"
+	  "(pointer arithmetic by the pointed-to size), $registers (the selected\n"
+	  "frame's), symbols. BTF types only per-CPU variables, so hvmon knows these\n"
+	  "globals by name: init_task, prb, printk_rb_static, boot_params, jiffies,\n"
+	  "jiffies_64, init_mm, modules, init_uts_ns, init_pid_ns, saved_command_line,\n"
+	  "e820_table, nr_cpu_ids, max_pfn, system_state, oops_in_progress; any other\n"
+	  "symbol is its address: p ((struct task_struct *)&sym)->comm. Structs print\n"
+	  "member by member, char arrays as strings, pointers with their symbol,\n"
+	  "untyped numbers in hex. FMT: x d u o t c (optional: p init_task.pid).",
+	  cmd_print, true },
+	{ "ptype", NULL, "TYPE|EXPR", "show a type's layout: members with offsets and sizes",
+	  "ptype struct list_head, ptype init_task.tasks, ptype u64. Lines read\n"
+	  "'/* OFFSET | SIZE */ DECLARATION' (bitfields OFFSET:BIT); anonymous\n"
+	  "structs and unions are laid out inline.", cmd_ptype, false },
+	{ "display", NULL, "/FMT [EXPR]", "print EXPR now and at every stop (no EXPR: all of them)",
+	  NULL, cmd_display, true },
+	{ "undisplay", NULL, "N|all", "stop displaying expression N", NULL, cmd_undisplay, false },
+	{ "set", NULL, "var EXPR = VALUE | {TYPE} ADDR = VALUE", "write a typed value to guest memory",
+	  "set var init_task.pid = 0 writes as many bytes as the object has; set {u32}\n"
+	  "$rsp+8 = 7 writes a u32 at an address. Only integers, enums and pointers;\n"
+	  "a value that does not fit is refused.", cmd_set, false },
+	{ "dmesg", NULL, "[-n] [N]", "the kernel log from its printk ring buffer (the last N records)",
+	  "Reads prb (Linux 5.10 and later) through the selected vCPU's page tables,\n"
+	  "laid out by the kernel's BTF: works on a paused or dead guest whose console\n"
+	  "never printed. Lines as the console prints them, '[SECONDS] text', each\n"
+	  "with its '<level>' in front (-n: without).", cmd_dmesg, false },
+	{ "ps", NULL, "", "the kernel's tasks: pid, cpu, state, task, stack, saved sp, comm",
+	  "Walks init_task.tasks. ST is ps's letter (R S D T t X Z I), '+' when the\n"
+	  "task is on a CPU; THREAD.SP is where a switched-out task's stack is, for\n"
+	  "'bt pid PID'.", cmd_ps, false },
+	{ "lsmod", NULL, "", "the loaded modules, with their text ranges; adds their symbols",
+	  "Walks the kernel's modules list (struct module with core_layout: Linux 4.5 to\n"
+	  "6.3, laid out by BTF): name, state, text range, core size. Each module's\n"
+	  "own kallsyms (its symbol table) is added to hvmon's, once, so break, bt and\n"
+	  "x name module functions after the load.", cmd_lsmod, false },
+	{ "write", NULL, "/FMT ADDR VALUE...", "write raw values to guest-virtual memory",
+	  "FMT is /[COUNT][x|d|u][b|h|w|g]: COUNT values (as many as given) of 1, 2, 4\n"
+	  "or 8 bytes, little-endian: write/4xb $rsp 0xde 0xad 0xbe 0xef.",
+	  cmd_write, true },
 	{ "wait", NULL, "\"TEXT\" [SECONDS] | stop [SECONDS]",
 	  "wait for text on the guest console, or for the guest to stop",
 	  "wait \"TEXT\" [SECONDS]  waits until TEXT appears in console output after the\n"

@@ -61,6 +61,23 @@ int cmd_vq(struct monitor *mon, int argc, char **argv);
 int cmd_diagnose(struct monitor *mon, int argc, char **argv);
 /* gdb remote serial protocol server (cmd_gdb.c, issue 9) */
 int cmd_gdbserver(struct monitor *mon, int argc, char **argv);
+/* kernel stacks (cmd_bt.c, issue 11) */
+int cmd_bt(struct monitor *mon, int argc, char **argv);
+int cmd_frame(struct monitor *mon, int argc, char **argv);
+int cmd_up(struct monitor *mon, int argc, char **argv);
+int cmd_down(struct monitor *mon, int argc, char **argv);
+/* kernel types and values (cmd_print.c, issue 11) */
+int cmd_print(struct monitor *mon, int argc, char **argv);
+int cmd_ptype(struct monitor *mon, int argc, char **argv);
+int cmd_display(struct monitor *mon, int argc, char **argv);
+int cmd_undisplay(struct monitor *mon, int argc, char **argv);
+int cmd_set(struct monitor *mon, int argc, char **argv);
+int cmd_write(struct monitor *mon, int argc, char **argv);
+/* the kernel from its memory (cmd_kernel.c, issue 11) */
+int cmd_dmesg(struct monitor *mon, int argc, char **argv);
+int cmd_ps(struct monitor *mon, int argc, char **argv);
+int cmd_lsmod(struct monitor *mon, int argc, char **argv);    /* cmd_lsmod.c */
+int cmd_tbreak(struct monitor *mon, int argc, char **argv);   /* cmd_tbreak.c */
 
 /* `info SUBJECT`'s subjects, for the command and for TAB completion;
  * the last has a NULL name. */
@@ -83,6 +100,8 @@ int info_lapic(struct monitor *mon);           /* the selected vCPU's */
 int info_lapic_of(struct monitor *mon, const char *cpu);
 int info_ioapic(struct monitor *mon);
 int cmd_nmi(struct monitor *mon, int argc, char **argv);
+int info_frame(struct monitor *mon);    /* cmd_bt.c */
+int info_register_names(struct monitor *mon, int n, char **names);     /* cmd_inforeg.c */
 
 /* Print the live-trace lines the vCPUs queued (cmd_trace.c); the input
  * loop calls it when exit_trace_fd() is readable. */

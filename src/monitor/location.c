@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "monitor/disas.h"
+#include "monitor/mon_ktypes.h"
 #include "monitor/monitor.h"
 #include "monitor/symtab.h"
 #include "vmm/vcpu.h"
@@ -70,4 +71,5 @@ void mon_print_location(struct monitor *mon, struct vcpu *v)
 		snprintf(text, sizeof(text), "(bad) %02x", code[0]);
 	mon_printf(mon, "vcpu=%d rip=0x%llx%s%s%s: %s\n", v->id, (unsigned long long)rip,
 		   sym[0] ? " <" : "", sym, sym[0] ? ">" : "", text);
+	mon_show_displays(mon);
 }

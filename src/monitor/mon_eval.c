@@ -4,19 +4,12 @@
 #include <sys/ioctl.h>
 
 #include "monitor/expr.h"
+#include "monitor/mon_eval.h"
 #include "monitor/monitor.h"
-#include "monitor/reg_access.h"
 #include "monitor/symtab.h"
 #include "vmm/vcpu.h"
 
-struct eval_ctx {
-	struct monitor *mon;
-	struct reg_file rf;
-	bool have_regs;
-	bool regs_unavailable;   /* asked for a register while running */
-};
-
-static bool eval_reg(void *opaque, const char *name, uint64_t *val)
+bool mon_eval_reg(void *opaque, const char *name, uint64_t *val)
 {
 	struct eval_ctx *c = opaque;
 	if (!c->have_regs) {
@@ -30,24 +23,43 @@ static bool eval_reg(void *opaque, const char *name, uint64_t *val)
 		    ioctl(v->fd, KVM_GET_SREGS, &c->rf.sregs) < 0)
 			return false;
 		c->have_regs = true;
+		c->in_frame = mon_frame_regs(c->mon, v, &c->frame_regs, &c->frame);
+	}
+	int r = c->in_frame ? uw_reg_by_name(name) : -1;
+	if (r >= 0) {
+		if (!(c->frame_regs.known & (1u << r))) {
+			c->not_saved = uw_reg_name(r);
+			return false;
+		}
+		*val = c->frame_regs.v[r];
+		return true;
 	}
 	return reg_get(&c->rf, name, val);
 }
 
-static bool eval_sym(void *opaque, const char *name, uint64_t *val)
+bool mon_eval_sym(void *opaque, const char *name, uint64_t *val)
 {
 	struct eval_ctx *c = opaque;
 	return c->mon->syms && symtab_lookup_name(c->mon->syms, name, val);
 }
 
+int mon_eval_error(struct eval_ctx *c, const char *err)
+{
+	if (c->not_saved)
+		return mon_error(c->mon, "$%s is not known in frame #%d (the unwind did not recover it)",
+				 c->not_saved, c->frame);
+	if (c->regs_unavailable)
+		return mon_error(c->mon, "registers are readable only while the guest is paused; "
+				 "'pause' first");
+	return mon_error(c->mon, "%s", err);
+}
+
 int mon_eval(struct monitor *mon, const char *text, uint64_t *out)
 {
 	struct eval_ctx c = { .mon = mon };
-	struct expr_env env = { .reg = eval_reg, .sym = eval_sym, .opaque = &c };
+	struct expr_env env = { .reg = mon_eval_reg, .sym = mon_eval_sym, .opaque = &c };
 	char err[160];
 	if (expr_eval(text, &env, out, err, sizeof(err)) == 0)
 		return 0;
-	if (c.regs_unavailable)
-		return mon_error(mon, "registers are readable only while the guest is paused; 'pause' first");
-	return mon_error(mon, "%s", err);
+	return mon_eval_error(&c, err);
 }

@@ -25,6 +25,7 @@
 #include "monitor/console_watch.h"
 #include "monitor/disas.h"
 #include "monitor/gdb_stub.h"
+#include "monitor/mon_frames.h"
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
 #include "monitor/parse.h"
@@ -174,6 +175,8 @@ static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 		if (ev->kind != STOP_STEP)
 			mon_printf(mon, "%s\n", ev->text);
 		mon_print_location(mon, mon->m->vm.vcpu[ev->vcpu]);
+		if (ev->kind == STOP_BREAKPOINT)
+			mon_tbreak_hit(mon, ev->bp_id);         /* cmd_tbreak.c */
 		return;
 	}
 	mon_printf(mon, "%s\n", ev->text);
@@ -187,6 +190,7 @@ static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 			mon_printf(mon, "  bytes: %s\n  insn:  %s\n", hex, text);
 		else
 			mon_printf(mon, "  bytes: %s\n  insn:  (not decodable)\n", hex);
+		mon_show_displays(mon);         /* a fault stop, the vCPU parked */
 	}
 }
 
@@ -571,6 +575,7 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 			     chardev_share_stdout(m->console, true) == 0;
 	console_watch_init(mon);
 	mon->syms = mon_load_symbols(m, opt->symbols, stderr);
+	mon->kern = mon_kernel_load(m, stderr);
 	xfmt_init(&mon->xf);
 
 	if (opt->gdb) {
@@ -599,6 +604,7 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 		chardev_share_stdout(m->console, false);
 	console_watch_fini(mon);
 	symtab_free(mon->syms);
+	mon_kernel_free(mon->kern);
 	free(mon);
 	return status;
 }

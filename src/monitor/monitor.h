@@ -32,6 +32,7 @@ struct monitor {
 	int exit_status;
 	int selected_cpu;
 	struct symtab *syms;     /* NULL when the kernel gave none */
+	struct mon_kernel *kern; /* ORC, BTF, selected frame (mon_frames.h); may be NULL */
 	struct xfmt xf;          /* x and xp remember the last format, as gdb does */
 	FILE *capture;           /* non-NULL: output and errors go here (gdb's monitor CMD) */
 	struct gdb_stub *gdb;    /* the gdb server, or NULL */

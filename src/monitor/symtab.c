@@ -58,9 +58,13 @@ static bool is_global(char type)
 	return type >= 'A' && type <= 'Z';
 }
 
-static uint8_t sym_rank(char type)
+/* Lower wins: text over other, global over local, then a name that does
+ * not start with '_' (linker-script markers such as _text and _stext share
+ * their address with the function there, startup_64, which a stop should
+ * name). */
+static uint8_t sym_rank(char type, const char *name)
 {
-	return (uint8_t)((is_text(type) ? 0 : 2) + (is_global(type) ? 0 : 1));
+	return (uint8_t)((is_text(type) ? 0 : 4) + (is_global(type) ? 0 : 2) + (name[0] == '_'));
 }
 
 /* Grow *buf (elements of elem bytes, capacity *cap) to hold need elements,
@@ -98,7 +102,7 @@ int symtab_add(struct symtab *st, uint64_t addr, uint64_t size, char type,
 	memcpy(st->arena + st->arena_len, name, len + 1);
 	st->syms[st->count++] = (struct sym){
 		.addr = addr, .size = size, .name = st->arena_len,
-		.type = type, .rank = sym_rank(type),
+		.type = type, .rank = sym_rank(type, name),
 	};
 	st->arena_len += len + 1;
 	st->finished = false;

@@ -6,7 +6,8 @@
  * Rules, chosen to be deterministic:
  *  - Several symbols at one address (aliases such as _text/startup_64):
  *    text symbols (t/T) win over others, then global (upper-case type) over
- *    local, then the name that sorts first (strcmp).
+ *    local, then a name without a leading '_' (linker-script markers such
+ *    as _text and _stext), then the name that sorts first (strcmp).
  *  - One name at several addresses (static functions in different files):
  *    symtab_lookup_name returns the global one, else the lowest address.
  *  - symtab_lookup_addr takes the nearest symbol at or below the address.
