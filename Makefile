@@ -21,6 +21,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit integration asan clean deps guest guest-kit run check-linux bench
+.PHONY: check-repeat check-repeat-asan
 all: $(BUILD)/hvmon $(BUILD)/hvmon.1
 
 $(BUILD)/obj/%.o: %.c
@@ -66,9 +67,21 @@ check: deps
 	BUILD=$(BUILD) GUEST=$(GUEST_DIR) tests/run-tests.sh
 
 # The suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan: deps
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all unit guest
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" all unit guest
 	BUILD=build-asan GUEST=$(GUEST_DIR) ASAN_OPTIONS=detect_leaks=1 tests/run-tests.sh
+
+# Every integration test N times in a row (tests/run-repeat.sh), to show
+# none flakes; ONLY="name ..." picks scripts. -asan: on the ASan build.
+N ?= 100
+check-repeat: deps
+	$(MAKE) all unit guest
+	BUILD=$(BUILD) GUEST=$(GUEST_DIR) N=$(N) ONLY="$(ONLY)" sh tests/run-repeat.sh
+
+check-repeat-asan: deps
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" all unit guest
+	BUILD=build-asan GUEST=$(GUEST_DIR) N=$(N) ONLY="$(ONLY)" ASAN_OPTIONS=detect_leaks=1 sh tests/run-repeat.sh
 
 # Debian's kernel to userspace under hvmon; needs hardware KVM (skips,
 # saying why, where the host emulates guest kernel code).

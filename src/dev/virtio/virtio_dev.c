@@ -349,9 +349,13 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 		queue_reg_write(d, reg, value);
 		break;
 	}
+	/* Only queues holding buffers now: a buffer the driver adds later
+	 * comes with a notification of its own. Serving an empty queue later
+	 * raced that buffer: the I/O thread could take it before handling its
+	 * notify, and the trace showed it used before the notify line. */
 	if (driver_ok)
 		for (uint16_t q = 0; q < d->ops.num_queues; q++)
-			if (d->queue[q].vq.ready)
+			if (virtq_has_avail(&d->queue[q].vq))
 				ready[q / 64] |= 1ULL << (q % 64);
 	pthread_mutex_unlock(&d->lock);
 	/* 2.1.2: nothing is consumed before DRIVER_OK. Buffers the driver
