@@ -14,6 +14,14 @@ HVMON_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
+# Quiet by default ("  CC      src/vmm/bus.c"); make V=1 prints whole commands.
+ifeq ($(V),1)
+say =
+else
+say = @printf '  %-7s %s\n' '$(1)' '$(2)';
+MAKEFLAGS += --no-print-directory
+endif
+
 LIB_SRC := $(sort $(wildcard src/vmm/*.c src/boot/*.c src/dev/*.c src/dev/virtio/*.c src/monitor/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/src/main.o
@@ -26,29 +34,29 @@ all: $(BUILD)/hvmon $(BUILD)/hvmon.1
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libhvmon.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 $(BUILD)/hvmon: $(MAIN_OBJ) $(BUILD)/libhvmon.a
-	$(CC) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # The man page's command list comes from the monitor's own help text.
 $(BUILD)/hvmon.1: docs/hvmon.1.in $(BUILD)/hvmon scripts/mkman.sh
-	scripts/mkman.sh $(BUILD)/hvmon docs/hvmon.1.in $@
+	$(call say,MAN,$@)scripts/mkman.sh $(BUILD)/hvmon docs/hvmon.1.in $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) -Itests/unit $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
 
 # Small host programs the integration tests use.
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
 
 include tests/guest/guest.mk
 
@@ -106,9 +114,12 @@ guest-kit: deps
 # earlyprintk: on slow hosts Linux's serial console driver registers late.
 # The packages first (make -j would otherwise compile without them).
 RUN_APPEND ?= console=ttyS0 earlyprintk=ttyS0 nokaslr
+# Something for `info virtio` and the inspector: the kit's disk, a
+# virtio console (hvc0, on a pty of its own) and an rng.
+RUN_DEVICES ?= --disk $(GUEST_DIR)/disk.img --hvc pty --rng
 run: deps
 	$(MAKE) all guest-kit
-	$(BUILD)/hvmon -a "$(RUN_APPEND)" $(GUEST_DIR)/vmlinuz $(GUEST_DIR)/initrd.img
+	$(BUILD)/hvmon -a "$(RUN_APPEND)" $(RUN_DEVICES) $(GUEST_DIR)/vmlinuz $(GUEST_DIR)/initrd.img
 
 clean:
 	rm -rf build build-asan

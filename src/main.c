@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dev/chardev.h"
+#include "dev/pty_hint.h"
 #include "dev/virtio/virtio_board.h"
 #include "dev/virtio/virtio_net.h"
 #include "monitor/commands.h"
@@ -373,9 +374,10 @@ static void print_banner(const struct machine *m)
 			b->compression);
 	fprintf(stderr, ", %llu MiB RAM, %d vCPU\n",
 		(unsigned long long)(m->cfg.ram_size >> 20), m->cfg.ncpus);
+	char hint[128];
 	if (chardev_kind(m->console) == CHARDEV_PTY)
-		fprintf(stderr, "hvmon: serial console on %s (attach: screen %s)\n",
-			chardev_path(m->console), chardev_path(m->console));
+		fprintf(stderr, "hvmon: serial console on %s (attach: %s)\n", chardev_path(m->console),
+			pty_attach_hint(chardev_path(m->console), NULL, hint, sizeof(hint)));
 	else if (chardev_kind(m->console) == CHARDEV_FILE)
 		fprintf(stderr, "hvmon: serial console to %s\n", chardev_path(m->console));
 	virtio_board_print(m->virtio, stderr);

@@ -26,6 +26,7 @@
 #include "monitor/disas.h"
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
+#include "monitor/term_fg.h"
 #include "monitor/parse.h"
 #include "vmm/deadline.h"
 #include "dev/virtio/virtio_trace.h"
@@ -444,6 +445,7 @@ static void mon_input_loop(struct monitor *mon)
 	char *hist = NULL;
 	int con_pipe[2] = { -1, -1 };
 	struct console_relay relay = { .fd = -1 };
+	struct term_fg fg = { .taken = false };
 	if (mon->readline) {
 		rl_monitor = mon;
 		rl_readline_name = "hvmon";
@@ -458,6 +460,7 @@ static void mon_input_loop(struct monitor *mon)
 		/* hvmon handles SIGINT itself (pause), readline must not. */
 		rl_catch_signals = 0;
 		mon_install_sigint();
+		term_fg_take(&fg, 0);
 		if (chardev_kind(mon->m->console) == CHARDEV_STDIO &&
 		    pipe2(con_pipe, O_NONBLOCK | O_CLOEXEC) == 0) {
 			chardev_redirect_output(mon->m->console, con_pipe[1]);
@@ -502,6 +505,7 @@ static void mon_input_loop(struct monitor *mon)
 		if (hist)
 			write_history(hist);
 		free(hist);
+		term_fg_restore(&fg);
 	}
 	if (con_pipe[0] >= 0) {
 		chardev_redirect_output(mon->m->console, STDOUT_FILENO);
