@@ -29,7 +29,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit integration asan clean deps guest guest-kit run check-linux bench
-.PHONY: check-repeat check-repeat-asan
+.PHONY: check-repeat check-repeat-asan fuzz fuzz-build fuzz-bins fuzz-corpus
 all: $(BUILD)/hvmon $(BUILD)/hvmon.1
 
 $(BUILD)/obj/%.o: %.c
@@ -91,6 +91,38 @@ check-repeat-asan: deps
 	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" all unit guest
 	BUILD=build-asan GUEST=$(GUEST_DIR) N=$(N) ONLY="$(ONLY)" ASAN_OPTIONS=detect_leaks=1 sh tests/run-repeat.sh
 
+# libFuzzer targets: every tests/fuzz/fuzz_NAME.c (one LLVMFuzzerTestOneInput
+# each) becomes build-fuzz/fuzz/fuzz_NAME, built by clang with the library
+# instrumented (fuzzer-no-link) into build-fuzz/. Seeds come from
+# scripts/fuzz-corpus.sh into build/fuzz/corpus/NAME/ (the test guest's
+# images, the unit tests' tables); `make fuzz` runs each target for
+# FUZZ_SECONDS and keeps what it finds in the corpus, crashes in
+# build/fuzz/crash/NAME/. FUZZ_ONLY="name ..." picks targets.
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_LIB_CFLAGS)" fuzz-bins
+
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libhvmon.a
+	@mkdir -p $(dir $@)
+	$(call say,FUZZ,$<)$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
+
+fuzz-corpus: all unit guest
+	BUILD=$(BUILD) sh scripts/fuzz-corpus.sh $(BUILD)/fuzz/corpus
+
+fuzz: deps
+	$(MAKE) fuzz-build fuzz-corpus
+	BUILD=$(BUILD) FUZZ_BIN=$(FUZZ_BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		FUZZ_ONLY="$(FUZZ_ONLY)" sh scripts/fuzz-run.sh $(FUZZ_NAMES)
+
 # Debian's kernel to userspace under hvmon; needs hardware KVM (skips,
 # saying why, where the host emulates guest kernel code).
 check-linux: deps
@@ -122,6 +154,6 @@ run: deps
 	$(BUILD)/hvmon -a "$(RUN_APPEND)" $(RUN_DEVICES) $(GUEST_DIR)/vmlinuz $(GUEST_DIR)/initrd.img
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

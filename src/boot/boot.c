@@ -110,13 +110,24 @@ int boot_load(const struct boot_config *cfg, const struct guest_mem *mem,
 {
 	uint8_t *file;
 	size_t len;
-	int rc;
 
 	memset(entry, 0, sizeof(*entry));
 	memset(info, 0, sizeof(*info));
 	info->compression = "none";
 	if (boot_file_slurp(cfg->kernel_path, KERNEL_FILE_MAX, &file, &len, err, errlen) < 0)
 		return -1;
+	return boot_load_image(cfg, mem, file, len, entry, info, err, errlen);
+}
+
+int boot_load_image(const struct boot_config *cfg, const struct guest_mem *mem,
+		    uint8_t *file, size_t len, struct boot_entry *entry,
+		    struct boot_info *info, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(entry, 0, sizeof(*entry));
+	memset(info, 0, sizeof(*info));
+	info->compression = "none";
 	if (elf_probe(file, len)) {
 		info->elf = file;       /* the file is the ELF; the info owns it */
 		info->elf_size = len;

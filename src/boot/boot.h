@@ -76,6 +76,13 @@ int boot_load(const struct boot_config *cfg, const struct guest_mem *mem,
 	      struct boot_entry *entry, struct boot_info *info,
 	      char *err, size_t errlen);
 
+/* The same for a kernel file already read into file[0..len) (malloc'd;
+ * boot_load_image owns it from here: kept in info->elf or freed).
+ * cfg->kernel_path names it in messages. */
+int boot_load_image(const struct boot_config *cfg, const struct guest_mem *mem,
+		    uint8_t *file, size_t len, struct boot_entry *entry,
+		    struct boot_info *info, char *err, size_t errlen);
+
 void boot_info_free(struct boot_info *info);
 
 const char *boot_proto_name(enum boot_proto p);

@@ -37,6 +37,8 @@ check_bad "script is a directory" "it is a directory" -x /tmp "$G"
 # checked before KVM is touched.
 head -c 3000 "$BZ" >"$TMP/truncated.bzImage"
 check_bad "truncated bzImage" "truncated" "$TMP/truncated.bzImage"
+head -c 600 "$BZ" >"$TMP/head600.bzImage"
+check_bad "bzImage cut inside its header" "truncated bzImage: 600 bytes" "$TMP/head600.bzImage"
 cp "$BZ" "$TMP/old.bzImage"
 printf '\001\002' | dd of="$TMP/old.bzImage" bs=1 seek=518 conv=notrunc 2>/dev/null   # version 2.01
 check_bad "protocol too old" "2.01" "$TMP/old.bzImage"
