@@ -374,6 +374,8 @@ static void print_banner(const struct machine *m)
 			b->compression);
 	fprintf(stderr, ", %llu MiB RAM, %d vCPU\n",
 		(unsigned long long)(m->cfg.ram_size >> 20), m->cfg.ncpus);
+	if (b->initrd_warning[0])
+		fprintf(stderr, "hvmon: warning: %s: %s\n", m->cfg.initrd, b->initrd_warning);
 	char hint[128];
 	if (chardev_kind(m->console) == CHARDEV_PTY)
 		fprintf(stderr, "hvmon: serial console on %s (attach: %s)\n", chardev_path(m->console),

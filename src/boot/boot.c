@@ -11,6 +11,7 @@
 #include "boot/bzimage.h"
 #include "boot/decompress.h"
 #include "boot/elf_kernel.h"
+#include "boot/initrd_format.h"
 #include "boot/linux64.h"
 #include "boot/pvh.h"
 
@@ -104,6 +105,20 @@ static int boot_bzimage_file(const struct boot_config *cfg, const struct guest_m
 	return linux64_load(mem, img, &bz, cfg, entry, info, err, errlen);
 }
 
+/* Name the initrd's format as loaded, and warn about one the kernel would
+ * not unpack (initrd_format.h). */
+static void check_initrd(const struct guest_mem *mem, struct boot_info *info)
+{
+	const uint8_t *p = gmem_ptr(mem, info->initrd_addr, info->initrd_size);
+
+	if (!p)
+		return;
+	enum initrd_format f = initrd_format_detect(p, info->initrd_size);
+	info->initrd_format = initrd_format_name(f);
+	initrd_format_warning(f, p, info->initrd_size, info->initrd_warning,
+			      sizeof(info->initrd_warning));
+}
+
 int boot_load(const struct boot_config *cfg, const struct guest_mem *mem,
 	      struct boot_entry *entry, struct boot_info *info,
 	      char *err, size_t errlen)
@@ -142,5 +157,7 @@ int boot_load_image(const struct boot_config *cfg, const struct guest_mem *mem,
 	}
 	if (rc < 0)
 		boot_info_free(info);
+	else if (info->initrd_size)
+		check_initrd(mem, info);
 	return rc;
 }

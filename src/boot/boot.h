@@ -56,6 +56,8 @@ struct boot_info {
 	const char *compression;        /* "none", "gzip", "xz", "zstd", "lz4" */
 	uint64_t kernel_start, kernel_end;  /* guest-physical */
 	uint64_t initrd_addr, initrd_size;
+	const char *initrd_format;      /* initrd_format_name(); NULL without one */
+	char initrd_warning[256];       /* why Linux would not unpack it, or "" */
 	uint64_t cmdline_addr;
 	uint64_t boot_params_addr;      /* zero page or hvm_start_info */
 	uint16_t protocol_version;      /* bzImage header version, 0 for ELF */
