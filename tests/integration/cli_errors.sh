@@ -47,4 +47,17 @@ check_bad "command line too long" "command line" -a "$long" "$BZ"
 head -c 40M /dev/zero >"$TMP/big.initrd"
 check_bad "initrd larger than RAM" "initrd" -m 32M "$G" "$TMP/big.initrd"
 check_bad "linux64 on an ELF" "linux64" --boot linux64 "$G"
+# The second PT_LOAD moved back into the first one's memory (ELF64: the
+# program headers at e_phoff, 56 bytes each, p_paddr at +24).
+python3 - "$G" "$TMP/overlap.elf" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+phoff, = struct.unpack_from("<Q", b, 32)
+loads = [phoff + 56 * i for i in range(struct.unpack_from("<H", b, 56)[0])
+         if struct.unpack_from("<I", b, phoff + 56 * i)[0] == 1]
+first_paddr, = struct.unpack_from("<Q", b, loads[0] + 24)
+struct.pack_into("<Q", b, loads[1] + 24, first_paddr + 0x100)
+open(sys.argv[2], "wb").write(b)
+PY
+check_bad "overlapping ELF segments" "ELF loadable segments 0 and 1 overlap in memory" "$TMP/overlap.elf"
 finish
