@@ -560,12 +560,18 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 	mon->syms = mon_load_symbols(m, opt->symbols, stderr);
 	xfmt_init(&mon->xf);
 
-	if (opt->start_running)
-		vcpu_resume_all(&m->vm);
-	if (opt->script && mon_run_script(mon, opt->script) < 0)
+	/* --symbols naming a file without symbols is bad input, as naming a
+	 * missing one is (main checks that before the machine is made). */
+	if (opt->symbols && !mon->syms) {
 		mon->exit_status = HVMON_EXIT_USAGE;
-	else if (!mon->quit)
-		mon_input_loop(mon);
+	} else {
+		if (opt->start_running)
+			vcpu_resume_all(&m->vm);
+		if (opt->script && mon_run_script(mon, opt->script) < 0)
+			mon->exit_status = HVMON_EXIT_USAGE;
+		else if (!mon->quit)
+			mon_input_loop(mon);
+	}
 	if (mon->batch && mon->exit_status == HVMON_EXIT_OK && !mon->quit)
 		mon_wait_for_guest(mon);
 

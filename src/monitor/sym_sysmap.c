@@ -95,6 +95,10 @@ int sym_parse_system_map(struct symtab *st, const char *name, const char *text, 
 	int added = 0;
 	struct map_line ml;
 
+	if (size == 0) {
+		snprintf(err, errlen, "%s is empty", name);
+		return -1;
+	}
 	if (size < 256 && memmem(text, size, DEBIAN_STUB_TEXT, strlen(DEBIAN_STUB_TEXT))) {
 		report_stub(name, err, errlen);
 		return -1;

@@ -60,4 +60,32 @@ struct.pack_into("<Q", b, loads[1] + 24, first_paddr + 0x100)
 open(sys.argv[2], "wb").write(b)
 PY
 check_bad "overlapping ELF segments" "ELF loadable segments 0 and 1 overlap in memory" "$TMP/overlap.elf"
+check_bad "--symbols: missing file" "cannot read symbol file /nonexistent/System.map" \
+	--symbols /nonexistent/System.map "$G"
+
+# Errors met while the machine is made: these need /dev/kvm.
+if [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	check_bad "console file in a missing directory" \
+		"serial console (--console): cannot create /nonexistent/dir/x: No such file or directory" \
+		--console file:/nonexistent/dir/x "$G"
+	# --symbols: an empty file is refused as a missing one is (exit 2).
+	: >"$TMP/empty.map"
+	run_hvmon 20 "$TMP/sym.out" --batch --symbols "$TMP/empty.map" "$G"
+	expect_status "$status" 2 "--symbols: empty file refused"
+	expect_line "$TMP/sym.out" "hvmon: --symbols $TMP/empty.map: $TMP/empty.map is empty" \
+		"--symbols: empty file: says so"
+	# A disk image root cannot write either (immutable): ,ro is suggested.
+	head -c 65536 /dev/zero >"$TMP/ro.img"
+	if [ "$(id -u)" -eq 0 ] && chattr +i "$TMP/ro.img" 2>/dev/null; then
+		run_hvmon 20 "$TMP/ro.out" --batch --disk "$TMP/ro.img" "$G"
+		chattr -i "$TMP/ro.img"
+		expect_status "$status" 2 "--disk on an unwritable image refused"
+		expect_line "$TMP/ro.out" "(not writable: add ,ro to use it read-only)" \
+			"--disk on an unwritable image: suggests ,ro"
+	else
+		echo "(chattr +i not possible here: the --disk ,ro hint left unchecked)"
+	fi
+else
+	echo "(no /dev/kvm: console, --symbols and --disk errors left unchecked)"
+fi
 finish
