@@ -165,6 +165,23 @@ int mon_error(struct monitor *mon, const char *fmt, ...)
 	return -1;
 }
 
+/* A fault's stop line with <symbol+off> after its rip=0x..., as every
+ * other stop line has (the vmm layer that wrote the text has no symbols). */
+static void mon_print_stop_text(struct monitor *mon, const struct vm_stop_event *ev)
+{
+	char sym[160];
+	const char *at = strstr(ev->text, "rip=0x");
+
+	mon_symbolize(mon, ev->rip, sym, sizeof(sym));
+	if (ev->kind != STOP_FAULT || !at || !sym[0]) {
+		mon_printf(mon, "%s\n", ev->text);
+		return;
+	}
+	at += strlen("rip=0x");
+	at += strspn(at, "0123456789abcdef");
+	mon_printf(mon, "%.*s <%s>%s\n", (int)(at - ev->text), ev->text, sym, at);
+}
+
 static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 {
 	if ((ev->kind == STOP_BREAKPOINT || ev->kind == STOP_STEP) && ev->vcpu >= 0 &&
@@ -174,7 +191,8 @@ static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 		mon_print_location(mon, mon->m->vm.vcpu[ev->vcpu]);
 		return;
 	}
-	mon_printf(mon, "%s\n", ev->text);
+	mon_print_stop_text(mon, ev);
+	emu_fail_note(mon, ev);
 	if (ev->insn_len > 0) {
 		char hex[3 * 16 + 1] = "";
 		for (int i = 0; i < ev->insn_len; i++)
@@ -186,6 +204,10 @@ static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 		else
 			mon_printf(mon, "  bytes: %s\n  insn:  (not decodable)\n", hex);
 	}
+	if (ev->kind == STOP_FAULT && ev->vcpu >= 0 && ev->vcpu < VM_MAX_VCPUS &&
+	    mon->emu_fail[ev->vcpu].valid)
+		mon_printf(mon, "  this vCPU cannot go on from here: 'skip' moves past the "
+			   "instruction, 'jump ADDR' resumes elsewhere\n");
 }
 
 void mon_show_events(struct monitor *mon)
@@ -298,7 +320,11 @@ static void mon_rl_line(char *line)
 {
 	struct monitor *mon = rl_monitor;
 	if (!line) {              /* Ctrl-D */
-		mon_printf(mon, "\n");
+		/* As gdb: the prompt line reads "(hvmon) quit". Removing the
+		 * handler here keeps readline from drawing a new prompt
+		 * before the loop ends (its callback example does the same). */
+		mon_printf(mon, "quit\n");
+		rl_callback_handler_remove();
 		mon->quit = true;
 		return;
 	}
