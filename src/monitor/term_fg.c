@@ -44,5 +44,6 @@ void term_fg_restore(struct term_fg *t)
 	if (!t->taken)
 		return;
 	set_fg(t->fd, t->old);
+	signal(SIGTSTP, SIG_DFL);
 	t->taken = false;
 }
