@@ -13,8 +13,12 @@ G=$TESTGUEST/testguest.elf
 printf 'info\ninfo kvmm\nquit\n' >"$TMP/info"
 run_hvmon 30 "$TMP/info.out" -x "$TMP/info" -m 32M -a "exit=hlt" "$G"
 expect_status "$status" 0 "info alone: not an error"
-expect_line "$TMP/info.out" "info SUBJECT, where SUBJECT is one of: kvm break breakpoints mem io post cpus exits status virtio" \
-	"info alone lists the subjects"
+if grep -q "^info SUBJECT, where SUBJECT is one of: kvm .*exits .*status .*virtio" "$TMP/info.out"; then
+	ok "info alone lists the subjects"
+else
+	fail "info alone did not list the subjects:"
+	sed 's/^/    | /' "$TMP/info.out"
+fi
 expect_line "$TMP/info.out" "error: info: unknown subject 'kvmm'" "a wrong subject is still refused"
 
 # -x without --batch: a refused command does not end the session.
