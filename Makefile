@@ -14,6 +14,14 @@ HVMON_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
+# Quiet by default ("  CC      src/vmm/bus.c"); make V=1 prints whole commands.
+ifeq ($(V),1)
+say =
+else
+say = @printf '  %-7s %s\n' '$(1)' '$(2)';
+MAKEFLAGS += --no-print-directory
+endif
+
 LIB_SRC := $(sort $(wildcard src/vmm/*.c src/boot/*.c src/dev/*.c src/dev/virtio/*.c src/monitor/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/src/main.o
@@ -21,33 +29,34 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit integration asan tsan clean deps guest guest-kit run check-linux bench bench-progs check-nested
+.PHONY: check-repeat check-repeat-asan fuzz fuzz-build fuzz-bins fuzz-corpus
 all: $(BUILD)/hvmon $(BUILD)/hvmon.1
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libhvmon.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 $(BUILD)/hvmon: $(MAIN_OBJ) $(BUILD)/libhvmon.a
-	$(CC) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(call say,LD,$@)$(CC) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # The man page's command list comes from the monitor's own help text.
 $(BUILD)/hvmon.1: docs/hvmon.1.in $(BUILD)/hvmon scripts/mkman.sh
-	scripts/mkman.sh $(BUILD)/hvmon docs/hvmon.1.in $@
+	$(call say,MAN,$@)scripts/mkman.sh $(BUILD)/hvmon docs/hvmon.1.in $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) -Itests/unit $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
 
 # Small host programs the integration tests use.
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
 
 include tests/guest/guest.mk
 include bench/bench.mk
@@ -73,8 +82,9 @@ check: deps
 	BUILD=$(BUILD) GUEST=$(GUEST_DIR) tests/run-tests.sh
 
 # The suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan: deps
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all unit guest
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" all unit guest
 	BUILD=build-asan GUEST=$(GUEST_DIR) ASAN_OPTIONS=detect_leaks=1 tests/run-tests.sh
 
 # The suite again under ThreadSanitizer: a vCPU thread per vCPU, the
@@ -89,6 +99,49 @@ tsan: deps
 	BUILD=build-tsan GUEST=$(GUEST_DIR) CK_TIMEOUT_MULTIPLIER=10 \
 		TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 		tests/run-tests.sh
+
+# Every integration test N times in a row (tests/run-repeat.sh), to show
+# none flakes; ONLY="name ..." picks scripts. -asan: on the ASan build.
+N ?= 100
+check-repeat: deps
+	$(MAKE) all unit guest
+	BUILD=$(BUILD) GUEST=$(GUEST_DIR) N=$(N) ONLY="$(ONLY)" sh tests/run-repeat.sh
+
+check-repeat-asan: deps
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" all unit guest
+	BUILD=build-asan GUEST=$(GUEST_DIR) N=$(N) ONLY="$(ONLY)" ASAN_OPTIONS=detect_leaks=1 sh tests/run-repeat.sh
+
+# libFuzzer targets: every tests/fuzz/fuzz_NAME.c (one LLVMFuzzerTestOneInput
+# each) becomes build-fuzz/fuzz/fuzz_NAME, built by clang with the library
+# instrumented (fuzzer-no-link) into build-fuzz/. Seeds come from
+# scripts/fuzz-corpus.sh into build/fuzz/corpus/NAME/ (the test guest's
+# images, the unit tests' tables); `make fuzz` runs each target for
+# FUZZ_SECONDS and keeps what it finds in the corpus, crashes in
+# build/fuzz/crash/NAME/. FUZZ_ONLY="name ..." picks targets.
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_LIB_CFLAGS)" fuzz-bins
+
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libhvmon.a
+	@mkdir -p $(dir $@)
+	$(call say,FUZZ,$<)$(CC) $(CPPFLAGS) $(HVMON_CFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS)
+
+fuzz-corpus: all unit guest
+	BUILD=$(BUILD) sh scripts/fuzz-corpus.sh $(BUILD)/fuzz/corpus
+
+fuzz: deps
+	$(MAKE) fuzz-build fuzz-corpus
+	BUILD=$(BUILD) FUZZ_BIN=$(FUZZ_BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		FUZZ_ONLY="$(FUZZ_ONLY)" sh scripts/fuzz-run.sh $(FUZZ_NAMES)
 
 # Debian's kernel to userspace under hvmon; needs hardware KVM (skips,
 # saying why, where the host emulates guest kernel code).
@@ -119,11 +172,14 @@ guest-kit: deps
 # earlyprintk: on slow hosts Linux's serial console driver registers late.
 # The packages first (make -j would otherwise compile without them).
 RUN_APPEND ?= console=ttyS0 earlyprintk=ttyS0 nokaslr
+# Something for `info virtio` and the inspector: the kit's disk, a
+# virtio console (hvc0, on a pty of its own) and an rng.
+RUN_DEVICES ?= --disk $(GUEST_DIR)/disk.img --hvc pty --rng
 run: deps
 	$(MAKE) all guest-kit
-	$(BUILD)/hvmon -a "$(RUN_APPEND)" $(GUEST_DIR)/vmlinuz $(GUEST_DIR)/initrd.img
+	$(BUILD)/hvmon -a "$(RUN_APPEND)" $(RUN_DEVICES) $(GUEST_DIR)/vmlinuz $(GUEST_DIR)/initrd.img
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -69,6 +69,8 @@ BUSYBOX=/bin/busybox
 readelf -l "$BUSYBOX" | grep -q INTERP && die "$BUSYBOX is dynamically linked (install busybox-static)"
 
 SELF=$(readlink -f "$0")
+# apt_wait_lock: wait, saying so, while another apt holds its locks.
+. "$(dirname "$SELF")/apt-lock.sh"
 mkdir -p "$outdir"
 OUT=$(cd "$outdir" && pwd)
 DEBS=$OUT/debs
@@ -101,7 +103,9 @@ else
 	dep=$(candidate)
 	if [ "${dep#* }" = "" ] && [ "$(id -u)" -eq 0 ]; then
 		log "apt knows no candidate for ${want:-linux-image-amd64}; running apt-get update"
-		apt-get update -q >/dev/null
+		apt_wait_lock guest-kit || exit 1
+		# shellcheck disable=SC2086
+		apt-get update -q $APT_LOCK_OPTS >/dev/null
 		dep=$(candidate)
 	fi
 	if [ "${dep#* }" = "" ]; then
@@ -291,4 +295,13 @@ elif [ "$with_dbg" = 1 ] && ! uptodate "$OUT/System.map" "$deb"; then
 	log "System.map: $(wc -l <"$OUT/System.map") symbols"
 fi
 
-log "ready in $OUT: vmlinuz initrd.img config kernel-version$([ -e "$OUT/System.map" ] && echo " System.map")"
+# --- 7. disk.img: a 64 MiB raw disk for make run's virtio-blk (sparse, all
+# zeros: the guest gets /dev/vda to read and write). Kept once made, so
+# what a session wrote stays there.
+if [ ! -e "$OUT/disk.img" ]; then
+	truncate -s 64M "$OUT/disk.img.tmp"
+	mv "$OUT/disk.img.tmp" "$OUT/disk.img"
+	log "disk.img: 64 MiB raw, for --disk"
+fi
+
+log "ready in $OUT: vmlinuz initrd.img disk.img config kernel-version$([ -e "$OUT/System.map" ] && echo " System.map")"

@@ -7,14 +7,15 @@
 # Checks every package with one dpkg-query call; when all are installed it
 # prints nothing and exits 0 (a fast no-op). Otherwise, as root, it runs
 # `apt-get update` and installs only the missing ones (noninteractive,
-# --no-install-recommends). As non-root it prints the command to run and
+# --no-install-recommends), first waiting (with a message) while another apt
+# or dpkg holds the locks (scripts/apt-lock.sh). As non-root it prints the command to run and
 # exits 1.
 set -eu
 
 PKGS="build-essential gcc clang make pkg-config libreadline-dev check \
 liblzma-dev zlib1g-dev libzstd-dev liblz4-dev libcapstone-dev \
 busybox-static cpio kmod xz-utils zstd lz4 gzip binutils tmux iproute2 \
-python3 groff-base man-db bsdextrautils gdb libtsan2 libbpf-dev"
+python3 groff-base man-db bsdextrautils gdb libtsan2 libbpf-dev screen libclang-rt-14-dev"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "install-deps: dpkg-query not found; this script supports Debian only. Install by hand: $PKGS" >&2
@@ -44,6 +45,10 @@ fi
 
 echo "install-deps: installing: $missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+# Another apt (unattended-upgrades on a fresh VM) may hold the locks: wait.
+. "$(dirname "$0")/apt-lock.sh"
+apt_wait_lock install-deps
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+apt-get update -q $APT_LOCK_OPTS
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $APT_LOCK_OPTS $missing

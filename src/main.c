@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dev/chardev.h"
+#include "dev/pty_hint.h"
 #include "dev/virtio/virtio_board.h"
 #include "dev/virtio/virtio_net.h"
 #include "monitor/commands.h"
@@ -386,9 +387,12 @@ static void print_banner(const struct machine *m)
 			b->compression);
 	fprintf(stderr, ", %llu MiB RAM, %d vCPU\n",
 		(unsigned long long)(m->cfg.ram_size >> 20), m->cfg.ncpus);
+	if (b->initrd_warning[0])
+		fprintf(stderr, "hvmon: warning: %s: %s\n", m->cfg.initrd, b->initrd_warning);
+	char hint[128];
 	if (chardev_kind(m->console) == CHARDEV_PTY)
-		fprintf(stderr, "hvmon: serial console on %s (attach: screen %s)\n",
-			chardev_path(m->console), chardev_path(m->console));
+		fprintf(stderr, "hvmon: serial console on %s (attach: %s)\n", chardev_path(m->console),
+			pty_attach_hint(chardev_path(m->console), NULL, hint, sizeof(hint)));
 	else if (chardev_kind(m->console) == CHARDEV_FILE)
 		fprintf(stderr, "hvmon: serial console to %s\n", chardev_path(m->console));
 	virtio_board_print(m->virtio, stderr);

@@ -11,6 +11,7 @@
 #include "boot/bzimage.h"
 #include "boot/decompress.h"
 #include "boot/elf_kernel.h"
+#include "boot/initrd_format.h"
 #include "boot/linux64.h"
 #include "boot/pvh.h"
 
@@ -104,19 +105,44 @@ static int boot_bzimage_file(const struct boot_config *cfg, const struct guest_m
 	return linux64_load(mem, img, &bz, cfg, entry, info, err, errlen);
 }
 
+/* Name the initrd's format as loaded, and warn about one the kernel would
+ * not unpack (initrd_format.h). */
+static void check_initrd(const struct guest_mem *mem, struct boot_info *info)
+{
+	const uint8_t *p = gmem_ptr(mem, info->initrd_addr, info->initrd_size);
+
+	if (!p)
+		return;
+	enum initrd_format f = initrd_format_detect(p, info->initrd_size);
+	info->initrd_format = initrd_format_name(f);
+	initrd_format_warning(f, p, info->initrd_size, info->initrd_warning,
+			      sizeof(info->initrd_warning));
+}
+
 int boot_load(const struct boot_config *cfg, const struct guest_mem *mem,
 	      struct boot_entry *entry, struct boot_info *info,
 	      char *err, size_t errlen)
 {
 	uint8_t *file;
 	size_t len;
-	int rc;
 
 	memset(entry, 0, sizeof(*entry));
 	memset(info, 0, sizeof(*info));
 	info->compression = "none";
 	if (boot_file_slurp(cfg->kernel_path, KERNEL_FILE_MAX, &file, &len, err, errlen) < 0)
 		return -1;
+	return boot_load_image(cfg, mem, file, len, entry, info, err, errlen);
+}
+
+int boot_load_image(const struct boot_config *cfg, const struct guest_mem *mem,
+		    uint8_t *file, size_t len, struct boot_entry *entry,
+		    struct boot_info *info, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(entry, 0, sizeof(*entry));
+	memset(info, 0, sizeof(*info));
+	info->compression = "none";
 	if (elf_probe(file, len)) {
 		info->elf = file;       /* the file is the ELF; the info owns it */
 		info->elf_size = len;
@@ -131,5 +157,7 @@ int boot_load(const struct boot_config *cfg, const struct guest_mem *mem,
 	}
 	if (rc < 0)
 		boot_info_free(info);
+	else if (info->initrd_size)
+		check_initrd(mem, info);
 	return rc;
 }

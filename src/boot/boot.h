@@ -56,6 +56,8 @@ struct boot_info {
 	const char *compression;        /* "none", "gzip", "xz", "zstd", "lz4" */
 	uint64_t kernel_start, kernel_end;  /* guest-physical */
 	uint64_t initrd_addr, initrd_size;
+	const char *initrd_format;      /* initrd_format_name(); NULL without one */
+	char initrd_warning[256];       /* why Linux would not unpack it, or "" */
 	uint64_t cmdline_addr;
 	uint64_t boot_params_addr;      /* zero page or hvm_start_info */
 	uint16_t protocol_version;      /* bzImage header version, 0 for ELF */
@@ -75,6 +77,13 @@ struct boot_info {
 int boot_load(const struct boot_config *cfg, const struct guest_mem *mem,
 	      struct boot_entry *entry, struct boot_info *info,
 	      char *err, size_t errlen);
+
+/* The same for a kernel file already read into file[0..len) (malloc'd;
+ * boot_load_image owns it from here: kept in info->elf or freed).
+ * cfg->kernel_path names it in messages. */
+int boot_load_image(const struct boot_config *cfg, const struct guest_mem *mem,
+		    uint8_t *file, size_t len, struct boot_entry *entry,
+		    struct boot_info *info, char *err, size_t errlen);
 
 void boot_info_free(struct boot_info *info);
 

@@ -12,7 +12,9 @@
 
 bool bzimage_probe(const uint8_t *img, size_t len)
 {
-	return len >= BZ_HEADER_LIMIT && get_le16(img + BZ_BOOT_FLAG) == 0xaa55 &&
+	/* The signatures alone: a file cut inside the header is a truncated
+	 * bzImage, which bzimage_parse says, not an unknown format. */
+	return len >= BZ_HEADER_MAGIC + 4 && get_le16(img + BZ_BOOT_FLAG) == 0xaa55 &&
 	       memcmp(img + BZ_HEADER_MAGIC, "HdrS", 4) == 0;
 }
 
@@ -23,6 +25,10 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage *bz,
 	if (!bzimage_probe(img, len))
 		return boot_fail(err, errlen,
 				 "not a bzImage (no 0xAA55 boot flag and \"HdrS\" header)");
+	if (len < BZ_HEADER_LIMIT)
+		return boot_fail(err, errlen,
+				 "truncated bzImage: %zu bytes, the setup header alone takes %d",
+				 len, BZ_HEADER_LIMIT);
 
 	bz->version = get_le16(img + BZ_VERSION);
 	if (bz->version < BZ_MIN_VERSION)

@@ -60,7 +60,8 @@ struct bzimage {
 	uint32_t initrd_addr_max;   /* highest address the initrd may occupy */
 };
 
-/* True when the buffer carries the boot sector signature and "HdrS". */
+/* True when the buffer carries the boot sector signature and "HdrS" (the
+ * header may still be cut short: bzimage_parse checks). */
 bool bzimage_probe(const uint8_t *img, size_t len);
 
 /* Parse and validate the setup header of a whole bzImage file. Returns 0,

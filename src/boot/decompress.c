@@ -277,6 +277,10 @@ int decompress(enum compression c, const uint8_t *in, size_t in_len,
 
 	*out = NULL;
 	*out_len = 0;
+	/* No stream at all (nothing to copy either: memcpy from a NULL
+	 * buffer would be undefined, C11 7.24.1p2). */
+	if (in_len == 0)
+		return boot_fail(err, errlen, "empty %s payload", compression_name(c));
 	/* The size trailer is a hint for the first allocation only. */
 	if (c != COMP_NONE && in_len >= 4) {
 		size_t hint = get_le32(in + in_len - 4);

@@ -142,6 +142,27 @@ static int scan_notes(const uint8_t *img, uint64_t off, uint64_t size,
 	return 0;
 }
 
+/* Two PT_LOADs sharing physical memory: loading them in turn would let the
+ * later overwrite the earlier without a word, so refuse the image. */
+static int check_overlaps(const struct elf_kernel *k, char *err, size_t errlen)
+{
+	for (int i = 0; i < k->nloads; i++)
+		for (int j = i + 1; j < k->nloads; j++) {
+			const struct elf_load *a = &k->load[i], *b = &k->load[j];
+			if (!a->memsz || !b->memsz)
+				continue;
+			if (a->paddr < b->paddr + b->memsz && b->paddr < a->paddr + a->memsz)
+				return boot_fail(err, errlen,
+						 "ELF loadable segments %d and %d overlap in memory "
+						 "(0x%llx-0x%llx and 0x%llx-0x%llx)", i, j,
+						 (unsigned long long)a->paddr,
+						 (unsigned long long)(a->paddr + a->memsz),
+						 (unsigned long long)b->paddr,
+						 (unsigned long long)(b->paddr + b->memsz));
+		}
+	return 0;
+}
+
 static int parse_phdrs(const uint8_t *img, size_t len, const struct ehdr_view *e,
 		       struct elf_kernel *k, char *err, size_t errlen)
 {
@@ -182,7 +203,7 @@ static int parse_phdrs(const uint8_t *img, size_t len, const struct ehdr_view *e
 			.offset = ph.offset, .filesz = ph.filesz,
 			.paddr = ph.paddr, .vaddr = ph.vaddr, .memsz = ph.memsz };
 	}
-	return 0;
+	return check_overlaps(k, err, errlen);
 }
 
 /* Some linkers put the notes only in SHT_NOTE sections, not in a PT_NOTE

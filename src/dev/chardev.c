@@ -116,7 +116,7 @@ static int open_file(struct chardev *cd, const char *path, char *err,
 	}
 	cd->out_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (cd->out_fd < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		set_err(err, errlen, "cannot create %s: %s", path, strerror(errno));
 		return -1;
 	}
 	strcpy(cd->path, path);

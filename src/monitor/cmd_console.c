@@ -12,6 +12,7 @@
 #include "monitor/commands.h"
 #include "monitor/parse.h"
 #include "vmm/machine.h"
+#include "vmm/vcpu.h"
 
 #define CONSOLE_ESCAPE 0x1d   /* Ctrl-] */
 
@@ -87,6 +88,10 @@ int cmd_console(struct monitor *mon, int argc, char **argv)
 	if (tcgetattr(0, &saved) < 0)
 		return mon_error(mon, "cannot read the terminal settings: %s", strerror(errno));
 	mon_printf(mon, "attached to %s; Ctrl-] returns to the prompt\n", name);
+	/* A paused guest prints nothing: say so, or the user waits forever. */
+	if (!vm_is_running(&mon->m->vm))
+		mon_printf(mon, "the guest is paused: nothing will come until it runs "
+			   "(Ctrl-], then 'run')\n");
 	mon_readline_suspend(mon);
 	raw = saved;
 	cfmakeraw(&raw);

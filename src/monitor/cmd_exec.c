@@ -29,6 +29,8 @@ int cmd_run(struct monitor *mon, int argc, char **argv)
 		mon_printf(mon, "already running\n");
 		return 0;
 	}
+	if (emu_fail_any_stuck(mon, "run"))
+		return -1;
 	if (!vcpu_resume_all(vm)) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		enum vm_end end = vm->end;

@@ -121,8 +121,16 @@ int cmd_info(struct monitor *mon, int argc, char **argv)
 		return info_lapic_of(mon, argv[2]);   /* info lapic N */
 	if (argc > 2 && !strcmp(argv[1], "registers"))
 		return info_register_names(mon, argc - 2, argv + 2);      /* cmd_inforeg.c */
+	if (argc == 1) {
+		/* As gdb's bare `info`: what there is to ask about. */
+		mon_printf(mon, "info SUBJECT, where SUBJECT is one of:");
+		for (const struct mon_info_subject *s = mon_info_subjects; s->name; s++)
+			mon_printf(mon, " %s", s->name);
+		mon_printf(mon, "\n");
+		return 0;
+	}
 	if (argc != 2)
-		return mon_error(mon, "usage: info SUBJECT (try 'help info')");
+		return mon_error(mon, "usage: info SUBJECT (try 'info' for the list)");
 	for (const struct mon_info_subject *s = mon_info_subjects; s->name; s++)
 		if (!strcmp(argv[1], s->name))
 			return s->fn(mon);

@@ -28,7 +28,7 @@ static unsigned step_timeout_ms(unsigned long n)
 static int do_step(struct monitor *mon, unsigned long n)
 {
 	struct vcpu *v = mon_paused_vcpu(mon);
-	if (!v)
+	if (!v || emu_fail_stuck(mon, v, "step"))
 		return -1;
 	enum step_result r = STEP_DONE;
 	unsigned long done = 0, chunk = 0;
@@ -86,6 +86,8 @@ static int run_to(struct monitor *mon, uint64_t addr, const char *why, uint64_t 
 {
 	struct vm *vm = &mon->m->vm;
 	char sym[160];
+	if (emu_fail_any_stuck(mon, why))
+		return -1;
 	mon_symbolize(mon, addr, sym, sizeof(sym));
 	mon_printf(mon, "running to 0x%llx%s%s%s\n", (unsigned long long)addr,
 		   sym[0] ? " <" : "", sym, sym[0] ? ">" : "");

@@ -102,7 +102,7 @@ const struct mon_command mon_commands[] = {
 	{ "msr", NULL, "read IDX | write IDX VALUE", "read or write a model-specific register",
 	  NULL, cmd_msr, false },
 	{ "fpu", NULL, "", "x87, SSE and AVX state from XSAVE", NULL, cmd_fpu, false },
-	{ "info", NULL, "SUBJECT", "show machine information",
+	{ "info", NULL, "[SUBJECT]", "show machine information (alone: the subjects)",
 	  "info kvm     KVM API version, capabilities hvmon uses, exits by reason\n"
 	  "info break   breakpoints: address, symbol, hits\n"
 	  "info mem     RAM regions, MMIO regions and the e820 map\n"
@@ -235,6 +235,14 @@ const struct mon_command mon_commands[] = {
 	  "machine as 64-bit from the start. 'maintenance packet Qqemu.PhyMemMode:1'\n"
 	  "makes gdb's memory accesses guest-physical. Without arguments: where it\n"
 	  "listens; 'gdbserver stop' closes it.", cmd_gdbserver, false },
+	{ "skip", NULL, "", "move the selected vCPU's RIP past the instruction at it",
+	  "Decodes the instruction at RIP for its length and sets RIP after it, without\n"
+	  "running it; shows the new location. The way on after an emulation failure\n"
+	  "(an instruction KVM cannot emulate, where 'run' and 'step' refuse to go).",
+	  cmd_skip, false },
+	{ "jump", NULL, "ADDR|SYMBOL", "set the selected vCPU's RIP to ADDR and run from there",
+	  "As gdb's jump: nothing between RIP and ADDR runs. Also a way on after an\n"
+	  "emulation failure.", cmd_jump, false },
 };
 const int mon_ncommands = (int)(sizeof(mon_commands) / sizeof(mon_commands[0]));
 

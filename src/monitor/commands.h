@@ -56,6 +56,8 @@ int cmd_trace(struct monitor *mon, int argc, char **argv);
 int cmd_msr(struct monitor *mon, int argc, char **argv);
 int cmd_fpu(struct monitor *mon, int argc, char **argv);
 int cmd_console(struct monitor *mon, int argc, char **argv);
+int cmd_skip(struct monitor *mon, int argc, char **argv);
+int cmd_jump(struct monitor *mon, int argc, char **argv);
 /* virtio inspector (cmd_virtio.c, issue 4) */
 int cmd_vq(struct monitor *mon, int argc, char **argv);
 int cmd_diagnose(struct monitor *mon, int argc, char **argv);

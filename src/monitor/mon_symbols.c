@@ -62,9 +62,13 @@ struct symtab *mon_load_symbols(const struct machine *m, const char *sysmap, FIL
 	char err[256] = "";
 	struct symtab *st = NULL;
 	if (sysmap) {
+		/* A file the user names must give symbols: empty, malformed and
+		 * missing (main's check) are all the same error. */
 		st = try_system_map(sysmap, err, sizeof(err));
-		if (!st)
+		if (!st) {
 			fprintf(msg, "hvmon: --symbols %s: %s\n", sysmap, err);
+			return NULL;
+		}
 	} else {
 		char *beside = system_map_beside(m->cfg.kernel);
 		if (beside) {

@@ -10,7 +10,8 @@
 struct symtab;
 
 /* The best symbol table available for m's kernel (see mon_symbols.c), or
- * NULL; one line about the outcome goes to msg. */
+ * NULL; one line about the outcome goes to msg. With sysmap (--symbols)
+ * only that file: NULL when it gives no symbols. */
 struct symtab *mon_load_symbols(const struct machine *m, const char *sysmap, FILE *msg);
 
 #endif

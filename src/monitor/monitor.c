@@ -28,6 +28,7 @@
 #include "monitor/mon_frames.h"
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
+#include "monitor/term_fg.h"
 #include "monitor/parse.h"
 #include "vmm/deadline.h"
 #include "dev/virtio/virtio_trace.h"
@@ -168,6 +169,23 @@ int mon_error(struct monitor *mon, const char *fmt, ...)
 	return -1;
 }
 
+/* A fault's stop line with <symbol+off> after its rip=0x..., as every
+ * other stop line has (the vmm layer that wrote the text has no symbols). */
+static void mon_print_stop_text(struct monitor *mon, const struct vm_stop_event *ev)
+{
+	char sym[160];
+	const char *at = strstr(ev->text, "rip=0x");
+
+	mon_symbolize(mon, ev->rip, sym, sizeof(sym));
+	if (ev->kind != STOP_FAULT || !at || !sym[0]) {
+		mon_printf(mon, "%s\n", ev->text);
+		return;
+	}
+	at += strlen("rip=0x");
+	at += strspn(at, "0123456789abcdef");
+	mon_printf(mon, "%.*s <%s>%s\n", (int)(at - ev->text), ev->text, sym, at);
+}
+
 static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 {
 	if ((ev->kind == STOP_BREAKPOINT || ev->kind == STOP_STEP ||
@@ -179,7 +197,8 @@ static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 			mon_tbreak_hit(mon, ev->bp_id);         /* cmd_tbreak.c */
 		return;
 	}
-	mon_printf(mon, "%s\n", ev->text);
+	mon_print_stop_text(mon, ev);
+	emu_fail_note(mon, ev);
 	if (ev->insn_len > 0) {
 		char hex[3 * 16 + 1] = "";
 		for (int i = 0; i < ev->insn_len; i++)
@@ -192,6 +211,10 @@ static void mon_print_event(struct monitor *mon, const struct vm_stop_event *ev)
 			mon_printf(mon, "  bytes: %s\n  insn:  (not decodable)\n", hex);
 		mon_show_displays(mon);         /* a fault stop, the vCPU parked */
 	}
+	if (ev->kind == STOP_FAULT && ev->vcpu >= 0 && ev->vcpu < VM_MAX_VCPUS &&
+	    mon->emu_fail[ev->vcpu].valid)
+		mon_printf(mon, "  this vCPU cannot go on from here: 'skip' moves past the "
+			   "instruction, 'jump ADDR' resumes elsewhere\n");
 }
 
 void mon_show_events(struct monitor *mon)
@@ -313,7 +336,11 @@ static void mon_rl_line(char *line)
 {
 	struct monitor *mon = rl_monitor;
 	if (!line) {              /* Ctrl-D */
-		mon_printf(mon, "\n");
+		/* As gdb: the prompt line reads "(hvmon) quit". Removing the
+		 * handler here keeps readline from drawing a new prompt
+		 * before the loop ends (its callback example does the same). */
+		mon_printf(mon, "quit\n");
+		rl_callback_handler_remove();
 		mon->quit = true;
 		return;
 	}
@@ -460,6 +487,7 @@ static void mon_input_loop(struct monitor *mon)
 	char *hist = NULL;
 	int con_pipe[2] = { -1, -1 };
 	struct console_relay relay = { .fd = -1 };
+	struct term_fg fg = { .taken = false };
 	if (mon->readline) {
 		rl_monitor = mon;
 		rl_readline_name = "hvmon";
@@ -474,6 +502,7 @@ static void mon_input_loop(struct monitor *mon)
 		/* hvmon handles SIGINT itself (pause), readline must not. */
 		rl_catch_signals = 0;
 		mon_install_sigint();
+		term_fg_take(&fg, 0);
 		if (chardev_kind(mon->m->console) == CHARDEV_STDIO &&
 		    pipe2(con_pipe, O_NONBLOCK | O_CLOEXEC) == 0) {
 			chardev_redirect_output(mon->m->console, con_pipe[1]);
@@ -523,6 +552,7 @@ static void mon_input_loop(struct monitor *mon)
 		if (hist)
 			write_history(hist);
 		free(hist);
+		term_fg_restore(&fg);
 	}
 	if (con_pipe[0] >= 0) {
 		chardev_redirect_output(mon->m->console, STDOUT_FILENO);
@@ -578,7 +608,13 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 	mon->kern = mon_kernel_load(m, stderr);
 	xfmt_init(&mon->xf);
 
-	if (opt->gdb) {
+	/* --symbols naming a file without symbols is bad input, as naming a
+	 * missing one is (main checks that before the machine is made). */
+	if (opt->symbols && !mon->syms) {
+		mon->exit_status = HVMON_EXIT_USAGE;
+		mon->quit = true;
+	}
+	if (opt->gdb && !mon->quit) {
 		char err[256];
 		mon->gdb = gdb_stub_start(mon, opt->gdb, GDB_ARCH_AUTO, err, sizeof(err));
 		if (!mon->gdb) {
@@ -589,12 +625,14 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 			fprintf(stderr, "hvmon: gdb server on %s\n", gdb_stub_where(mon->gdb));
 		}
 	}
-	if (opt->start_running && !mon->quit)
-		vcpu_resume_all(&m->vm);
-	if (opt->script && mon_run_script(mon, opt->script) < 0)
-		mon->exit_status = HVMON_EXIT_USAGE;
-	else if (!mon->quit)
-		mon_input_loop(mon);
+	if (!mon->quit) {
+		if (opt->start_running)
+			vcpu_resume_all(&m->vm);
+		if (opt->script && mon_run_script(mon, opt->script) < 0)
+			mon->exit_status = HVMON_EXIT_USAGE;
+		else if (!mon->quit)
+			mon_input_loop(mon);
+	}
 	if (mon->batch && mon->exit_status == HVMON_EXIT_OK && !mon->quit)
 		mon_wait_for_guest(mon);
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "monitor/emu_fail.h"
 #include "monitor/xfmt.h"
 #include "vmm/machine.h"
 
@@ -45,6 +46,8 @@ struct monitor {
 	char con_buf[MON_CONSOLE_KEEP];
 	uint64_t con_total;   /* bytes ever seen */
 	uint64_t con_mark;    /* absolute offset where the next wait starts */
+
+	struct emu_fail emu_fail[VM_MAX_VCPUS];   /* where each vCPU failed emulation */
 };
 
 struct monitor_options {

@@ -25,6 +25,11 @@ int sym_load_elf(struct symtab *st, const uint8_t *elf, size_t size,
 int sym_load_system_map(struct symtab *st, const char *path,
 			size_t *malformed, char *err, size_t errlen);
 
+/* The same from text[0..size) already in memory; name is the file's, for
+ * messages. */
+int sym_parse_system_map(struct symtab *st, const char *name, const char *text, size_t size,
+			 size_t *malformed, char *err, size_t errlen);
+
 /* The kernel's own compressed kallsyms tables, found by content inside a
  * decompressed vmlinux (stripped or not) or an image of its memory. */
 int sym_load_kallsyms(struct symtab *st, const uint8_t *image, size_t size,

@@ -88,20 +88,19 @@ static void report_stub(const char *path, char *err, size_t errlen)
 		 path, ver, ver);
 }
 
-int sym_load_system_map(struct symtab *st, const char *path,
-			size_t *malformed, char *err, size_t errlen)
+int sym_parse_system_map(struct symtab *st, const char *name, const char *text, size_t size,
+			 size_t *malformed, char *err, size_t errlen)
 {
-	uint8_t *buf;
-	size_t size, bad = 0;
+	size_t bad = 0;
 	int added = 0;
 	struct map_line ml;
 
-	if (boot_file_slurp(path, SYSMAP_MAX_BYTES, &buf, &size, err, errlen))
+	if (size == 0) {
+		snprintf(err, errlen, "%s is empty", name);
 		return -1;
-	const char *text = (const char *)buf;
+	}
 	if (size < 256 && memmem(text, size, DEBIAN_STUB_TEXT, strlen(DEBIAN_STUB_TEXT))) {
-		report_stub(path, err, errlen);
-		free(buf);
+		report_stub(name, err, errlen);
 		return -1;
 	}
 	for (size_t pos = 0; pos < size;) {
@@ -116,19 +115,17 @@ int sym_load_system_map(struct symtab *st, const char *path,
 		} else if (symtab_add(st, ml.addr, 0, ml.type, ml.name) == 0) {
 			added++;
 		} else {
-			snprintf(err, errlen, "out of memory loading %s", path);
-			free(buf);
+			snprintf(err, errlen, "out of memory loading %s", name);
 			return -1;
 		}
 		pos += len + 1;
 		if (added == INT32_MAX)
 			break;
 	}
-	free(buf);
 	if (malformed)
 		*malformed = bad;
 	if (added == 0) {
-		snprintf(err, errlen, "%s has no symbol lines (%zu malformed)", path, bad);
+		snprintf(err, errlen, "%s has no symbol lines (%zu malformed)", name, bad);
 		return -1;
 	}
 	if (symtab_finish(st)) {
@@ -136,5 +133,18 @@ int sym_load_system_map(struct symtab *st, const char *path,
 		return -1;
 	}
 	symtab_set_source(st, "System.map");
+	return added;
+}
+
+int sym_load_system_map(struct symtab *st, const char *path,
+			size_t *malformed, char *err, size_t errlen)
+{
+	uint8_t *buf;
+	size_t size;
+
+	if (boot_file_slurp(path, SYSMAP_MAX_BYTES, &buf, &size, err, errlen))
+		return -1;
+	int added = sym_parse_system_map(st, path, (const char *)buf, size, malformed, err, errlen);
+	free(buf);
 	return added;
 }

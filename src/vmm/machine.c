@@ -55,6 +55,16 @@ static void console_input_ready(void *opaque, int fd, uint32_t events)
  * is the host's (memory, KVM); a device failing is about the user's input
  * (a disk that cannot be opened, a tap that cannot be created, too many
  * devices). */
+/* Say what a chardev that failed to open was for ("serial console: cannot
+ * create /x/y: ..."), as the kernel and initrd errors name theirs. */
+static void chardev_err_for(char *err, size_t errlen, const char *what)
+{
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(err, errlen, "%s: %s", what, why);
+}
+
 static enum machine_error machine_virtio(struct machine *m, char *err, size_t errlen)
 {
 	const struct machine_config *c = &m->cfg;
@@ -74,7 +84,13 @@ static enum machine_error machine_virtio(struct machine *m, char *err, size_t er
 			return MACHINE_BAD_INPUT;
 	for (int i = 0; i < c->nhvcs; i++) {
 		m->hvc[i] = chardev_open(c->hvc[i], err, errlen);
-		if (!m->hvc[i] || virtio_board_add_console(m->virtio, m->hvc[i], err, errlen) < 0)
+		if (!m->hvc[i]) {
+			char what[48];
+			snprintf(what, sizeof(what), "virtio console %d (--hvc)", i);
+			chardev_err_for(err, errlen, what);
+			return MACHINE_BAD_INPUT;
+		}
+		if (virtio_board_add_console(m->virtio, m->hvc[i], err, errlen) < 0)
 			return MACHINE_BAD_INPUT;
 	}
 	for (int i = 0; i < c->nrngs; i++)
@@ -172,8 +188,10 @@ enum machine_error machine_create(struct machine *m, const struct machine_config
 	}
 
 	m->console = chardev_open(cfg->console, err, errlen);
-	if (!m->console)
+	if (!m->console) {
+		chardev_err_for(err, errlen, "serial console (--console)");
 		goto bad_input;
+	}
 	m->io = iothread_new();
 	if (!m->io) {
 		snprintf(err, errlen, "cannot create the I/O thread's epoll set");

@@ -45,18 +45,18 @@ guest: $(TG_OUT)/testguest.elf $(TG_BZIMAGES)
 # payload-gzip.d.o when it looks for a way to remake an included .d).
 $(TG_OBJ)/main.o $(TG_OBJ)/ring3.o $(TG_DRIVERS:%=$(TG_OBJ)/%.o) $(TG_OBJ)/smp.o $(TG_OBJ)/pvh.o $(TG_OBJ)/linux64.o: $(TG_OBJ)/%.o: $(TG_SRC)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TG_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(TG_CFLAGS) -c -o $@ $<
 
 $(TG_OBJ)/pvh_entry.o $(TG_OBJ)/linux64_entry.o: $(TG_OBJ)/%_entry.o: $(TG_SRC)/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(TG_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(TG_CFLAGS) -c -o $@ $<
 
 $(TG_OBJ)/smp_trampoline.o: $(TG_SRC)/smp_trampoline.S
 	@mkdir -p $(dir $@)
 	$(CC) $(TG_CFLAGS) -c -o $@ $<
 
 $(TG_OUT)/testguest.elf: $(TG_PVH_OBJ) $(TG_SRC)/pvh.ld
-	$(CC) $(TG_LDFLAGS) -T $(TG_SRC)/pvh.ld -o $@ $(TG_PVH_OBJ)
+	$(call say,LD,$@)$(CC) $(TG_LDFLAGS) -T $(TG_SRC)/pvh.ld -o $@ $(TG_PVH_OBJ)
 
 TG_FORMATS := gzip xz zstd lz4
 TG_PACKED := $(TG_FORMATS:%=$(TG_OBJ)/testguest.elf.%)
@@ -64,21 +64,21 @@ TG_PAYLOAD_OBJ := $(TG_FORMATS:%=$(TG_OBJ)/payload-%.o)
 TG_BZ_ELF := $(TG_FORMATS:%=$(TG_OBJ)/bz-%.elf)
 
 $(TG_PACKED): $(TG_OBJ)/testguest.elf.%: $(TG_OUT)/testguest.elf
-	$(TG_COMPRESS_$*) $< > $@.tmp && mv $@.tmp $@
+	$(call say,$*,$@)$(TG_COMPRESS_$*) $< > $@.tmp && mv $@.tmp $@
 
 $(TG_PAYLOAD_OBJ): $(TG_OBJ)/payload-%.o: $(TG_SRC)/payload.S $(TG_OBJ)/testguest.elf.% $(TG_OUT)/testguest.elf
-	$(CC) $(TG_CFLAGS) -DPAYLOAD='"$(TG_OBJ)/testguest.elf.$*"' \
+	$(call say,AS,$@)$(CC) $(TG_CFLAGS) -DPAYLOAD='"$(TG_OBJ)/testguest.elf.$*"' \
 		-DELF='"$(TG_OUT)/testguest.elf"' -c -o $@ $<
 
 # bz-<format>.elf keeps the symbols of the linux64 path for debugging.
 $(TG_BZ_ELF): $(TG_OBJ)/bz-%.elf: $(TG_BZ_OBJ) $(TG_OBJ)/payload-%.o $(TG_SRC)/bzimage.ld
-	$(CC) $(TG_LDFLAGS) -T $(TG_SRC)/bzimage.ld -o $@ $(TG_BZ_OBJ) $(TG_OBJ)/payload-$*.o
+	$(call say,LD,$@)$(CC) $(TG_LDFLAGS) -T $(TG_SRC)/bzimage.ld -o $@ $(TG_BZ_OBJ) $(TG_OBJ)/payload-$*.o
 
 $(TG_OUT)/testguest.bzImage: $(TG_OBJ)/bz-gzip.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$@)$(OBJCOPY) -O binary $< $@
 
 $(TG_OUT)/testguest-xz.bzImage $(TG_OUT)/testguest-zstd.bzImage \
 $(TG_OUT)/testguest-lz4.bzImage: $(TG_OUT)/testguest-%.bzImage: $(TG_OBJ)/bz-%.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$@)$(OBJCOPY) -O binary $< $@
 
 -include $(wildcard $(TG_OBJ)/*.d)

@@ -10,7 +10,8 @@ need_kvm
 # An initrd of awkward size with known content, and its checksum as the
 # guest computes it (tests/guest/README.md: little-endian u32 words, the
 # tail zero-padded, summed modulo 2^32).
-head -c 4099 /dev/urandom >"$TMP/initrd"
+# It is no cpio archive nor compressed: hvmon loads it, warning once.
+{ printf 'not-an-archive'; head -c 4085 /dev/urandom; } >"$TMP/initrd"
 initrd_size=4099
 initrd_sum=$( { cat "$TMP/initrd"; printf '\0'; } | od -An -v -tu4 -w4 |
 	awk '{ s = (s + $1) % 4294967296 } END { printf "0x%08x", s }')
@@ -27,6 +28,8 @@ check_boot() {
 	expect_line "$out" "hvmon-testguest: boot=$want" "$name: entered via $want"
 	expect_line "$out" "cmdline: $CMDLINE" "$name: command line verbatim"
 	expect_line "$out" "initrd: " "$name: initrd reported"
+	expect_line "$out" "hvmon: warning: $TMP/initrd: the initrd is neither a cpio archive nor compressed" \
+		"$name: the initrd's unknown format warned about"
 	if grep -q "initrd: addr=0x[0-9a-f]* size=$initrd_size sum=$initrd_sum" "$out"; then
 		ok "$name: initrd size and checksum"
 	else

@@ -16,6 +16,26 @@ need_kvm() {
 	fi
 }
 
+# need_netns NAME: create the network namespace NAME and check a command
+# runs in it, else skip saying why. `ip netns add` alone succeeds in a
+# chroot, where `ip netns exec` then fails (its `mount --make-rslave /` is
+# refused), as does everything the test would do there.
+need_netns() {
+	if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
+		echo "skipped: cannot create a network namespace (needs root and iproute2)"
+		exit 77
+	fi
+	if ! why=$(ip netns add "$1" 2>&1); then
+		echo "skipped: cannot create a network namespace: $why"
+		exit 77
+	fi
+	if ! why=$(ip netns exec "$1" true 2>&1); then
+		ip netns del "$1" 2>/dev/null
+		echo "skipped: cannot enter a network namespace (in a chroot?): $(echo "$why" | head -1)"
+		exit 77
+	fi
+}
+
 fail() {
 	echo "FAIL: $*"
 	failures=$((failures + 1))

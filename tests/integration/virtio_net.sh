@@ -25,10 +25,7 @@ expect_status "$status" 2 "tap name too long refused"
 expect_line "$TMP/bad4.out" "must be 1 to 15 characters" "tap name too long: says why"
 
 NS=hvmon-test-$$
-if [ "$(id -u)" -ne 0 ] || ! ip netns add "$NS" 2>/dev/null; then
-	echo "skipped: cannot create a network namespace (needs root and iproute2)"
-	exit 77
-fi
+need_netns "$NS"
 trap 'ip netns del "$NS" 2>/dev/null; rm -rf "$TMP"' EXIT
 nsx() { ip netns exec "$NS" "$@"; }
 nsx ip link set lo up

@@ -82,6 +82,17 @@ START_TEST(tiny_file)
 }
 END_TEST
 
+/* Cut inside the setup header (a 600-byte head of a real bzImage): the
+ * signatures are there, so it is a truncated bzImage, not an unknown file. */
+START_TEST(cut_inside_header)
+{
+	ck_assert(bzimage_probe(img, 600));
+	ck_assert_int_eq(bzimage_parse(img, 600, &bz, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "truncated bzImage: 600 bytes, the setup header alone takes 656");
+	ck_assert(!bzimage_probe(img, BZ_HEADER_MAGIC + 3));
+}
+END_TEST
+
 START_TEST(truncated_kernel)
 {
 	ck_assert_int_eq(bzimage_parse(img, len - 16, &bz, err, sizeof(err)), -1);
@@ -174,6 +185,7 @@ static Suite *bzimage_suite(void)
 	tcase_add_test(tc, wrong_hdrs_magic);
 	tcase_add_test(tc, tiny_file);
 	tcase_add_test(tc, truncated_kernel);
+	tcase_add_test(tc, cut_inside_header);
 	tcase_add_test(tc, huge_syssize);
 	tcase_add_test(tc, protocol_too_old);
 	tcase_add_test(tc, zimage_refused);

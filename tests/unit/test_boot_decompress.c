@@ -291,6 +291,28 @@ START_TEST(uncompressed_copies)
 }
 END_TEST
 
+/* An empty input is refused in every format (a fuzzer found COMP_NONE
+ * copying from a NULL buffer). */
+START_TEST(empty_input_refused)
+{
+	static const enum compression all[] = { COMP_NONE, COMP_GZIP, COMP_XZ, COMP_ZSTD, COMP_LZ4 };
+	static const uint8_t nothing[1];
+	uint8_t *out = (uint8_t *)1;
+	size_t out_len = 1;
+	char err[128];
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		ck_assert_int_eq(decompress(all[i], nothing, 0, 1 << 20, &out, &out_len,
+					    err, sizeof(err)), -1);
+		ck_assert_ptr_null(out);
+		ck_assert_uint_eq(out_len, 0);
+		ck_assert_ptr_nonnull(strstr(err, "empty"));
+	}
+	ck_assert_int_eq(decompress(COMP_NONE, NULL, 0, 1 << 20, &out, &out_len,
+				    err, sizeof(err)), -1);
+}
+END_TEST
+
 static Suite *decompress_suite(void)
 {
 	Suite *s = suite_create("boot_decompress");
@@ -319,6 +341,7 @@ static Suite *decompress_suite(void)
 	tcase_add_test(tc, lz4_corrupt);
 	tcase_add_test(tc, lz4_huge_block_size);
 	tcase_add_test(tc, trailing_garbage_tolerated);
+	tcase_add_test(tc, empty_input_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -126,6 +126,23 @@ START_TEST(filesz_above_memsz)
 }
 END_TEST
 
+/* A second PT_LOAD inside the first one's memory is refused; one right
+ * after it is fine. */
+START_TEST(segments_overlap)
+{
+	size_t len = test_build_elf(img, true, NOTE_SEGMENT);
+	Elf64_Phdr *ph = (Elf64_Phdr *)(img + sizeof(Elf64_Ehdr));
+	ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = TEST_ELF_CODE_OFF, .p_filesz = 16,
+			      .p_memsz = 16, .p_paddr = TEST_ELF_LOAD_PADDR + 0x800 };
+	ck_assert_int_eq(elf_kernel_parse(img, len, &k, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "ELF loadable segments 0 and 1 overlap in memory "
+			 "(0x200000-0x201000 and 0x200800-0x200810)");
+	ph[1].p_paddr = TEST_ELF_LOAD_PADDR + 4096;
+	ck_assert_int_eq(elf_kernel_parse(img, len, &k, err, sizeof(err)), 0);
+	ck_assert_int_eq(k.nloads, 2);
+}
+END_TEST
+
 START_TEST(paddr_wraps)
 {
 	size_t len = test_build_elf(img, true, NOTE_SEGMENT);
@@ -221,6 +238,7 @@ static Suite *elf_suite(void)
 	tcase_add_test(tc, segment_offset_beyond_file);
 	tcase_add_test(tc, filesz_above_memsz);
 	tcase_add_test(tc, paddr_wraps);
+	tcase_add_test(tc, segments_overlap);
 	tcase_add_test(tc, note_name_length_overflow);
 	tcase_add_test(tc, note_bad_desc_size);
 	tcase_add_test(tc, entry_above_4g);

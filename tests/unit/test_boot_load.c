@@ -184,6 +184,10 @@ START_TEST(linux64_bzimage)
 	ck_assert_uint_eq(rd32(zp + BZ_RAMDISK_IMAGE), info.initrd_addr);
 	ck_assert_uint_eq(rd32(zp + BZ_RAMDISK_SIZE), 10000);
 	check_initrd(10000, info.kernel_end, RAM);
+	/* Bytes i * 7 are no format the kernel unpacks: loaded, with a warning. */
+	ck_assert_str_eq(info.initrd_format, "unknown");
+	ck_assert_ptr_nonnull(strstr(info.initrd_warning, "neither a cpio archive nor compressed"));
+	ck_assert_msg(strstr(info.initrd_warning, "07 0e 15 1c"), "%s", info.initrd_warning);
 
 	/* Identity map of 4 GiB with 2 MiB pages. */
 	ck_assert_uint_eq(rd64(BOOT_PML4_ADDR), BOOT_PDPT_ADDR | 3);

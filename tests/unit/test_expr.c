@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fuzz_seed.h"
 #include "monitor/expr.h"
 #include "unit.h"
 
@@ -48,6 +49,7 @@ static uint64_t eval(const char *text)
 {
 	uint64_t v = 0xdeadbeef;
 	char err[128] = "";
+	fuzz_seed(text, strlen(text));
 	ck_assert_msg(expr_eval(text, &env, &v, err, sizeof(err)) == 0, "%s: %s", text, err);
 	return v;
 }
@@ -56,6 +58,7 @@ static void eval_fails(const char *text, const char *want)
 {
 	uint64_t v = 42;
 	char err[128] = "";
+	fuzz_seed(text, strlen(text));
 	ck_assert_msg(expr_eval(text, &env, &v, err, sizeof(err)) == -1, "%s evaluated", text);
 	ck_assert_str_eq(err, want);
 	ck_assert_uint_eq(v, 42);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "boot/le.h"
+#include "fuzz_seed.h"
 #include "monitor/sym_load.h"
 #include "unit.h"
 
@@ -191,6 +192,7 @@ static void teardown(void)
 
 static int load(size_t size)
 {
+	fuzz_seed(fk.buf, size);
 	return sym_load_kallsyms(st, fk.buf, size, err, sizeof(err));
 }
 

@@ -549,6 +549,11 @@ START_TEST(system_map_without_symbols)
 	ck_assert_ptr_nonnull(strstr(err, "no symbol lines"));
 	ck_assert_int_eq(sym_load_system_map(st, "/nonexistent/System.map", NULL,
 					     err, sizeof(err)), -1);
+	/* An empty file says so. */
+	write_map("System.map", "", 0);
+	ck_assert_int_eq(sym_load_system_map(st, map_path, &bad, err, sizeof(err)), -1);
+	remove_map();
+	ck_assert_ptr_nonnull(strstr(err, " is empty"));
 }
 END_TEST
 

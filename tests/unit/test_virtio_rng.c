@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dev/virtio/virtio_rng.h"
+#include "dev/virtio/virtio_trace.h"
 #include "test_virtio_driver.h"
 #include "unit.h"
 
@@ -83,6 +84,40 @@ START_TEST(driver_ok_defers_early_buffers)
 }
 END_TEST
 
+/* DRIVER_OK on an empty queue defers nothing: the driver's first buffer
+ * is served by its own notification, so the trace shows the notify before
+ * the used buffer. (A deferral queued at DRIVER_OK ran on the I/O thread
+ * whenever it got there, sometimes after the driver had posted a buffer
+ * and before its notify was handled: the integration test virtio_trace
+ * then saw "notify ... last_avail=1" after "used q=0 used.idx=1".) */
+START_TEST(driver_ok_empty_defers_nothing)
+{
+	char lines[8][VIRTIO_TRACE_LINE];
+
+	irqs.can_defer = true;
+	virtio_dev_set_name(d, "rng0");
+	virtio_trace_on("rng0");
+	tvd_driver_ok(d);
+	ck_assert_uint_eq(irqs.defers, 0);
+	post(0, 1);
+	/* The I/O thread's round: deferred work, then the kick's eventfd. */
+	if (irqs.defers)
+		virtio_dev_queue_release(d, 0);
+	virtio_dev_queue_notify(d, 0);
+	ck_assert_uint_eq(tdrv_used_idx(&t), 1);
+	int n = virtio_trace_take(lines, 8), notify = -1, used = -1;
+	virtio_trace_off();
+	for (int i = 0; i < n; i++) {
+		if (strstr(lines[i], "notify q=0 avail.idx=1 last_avail=0"))
+			notify = i;
+		if (strstr(lines[i], "used q=0 used.idx=1 interrupt=sent"))
+			used = i;
+	}
+	ck_assert_int_ge(notify, 0);
+	ck_assert_int_gt(used, notify);
+}
+END_TEST
+
 /* VIRTIO_BURST chains, then the rest is the transport's to bring back;
  * without a transport that defers, the backend goes on itself. */
 START_TEST(burst_then_deferred)
@@ -116,6 +151,7 @@ static Suite *virtio_rng_suite(void)
 	tcase_add_test(tc, buffers_filled);
 	tcase_add_test(tc, driver_ok_defers_early_buffers);
 	tcase_add_test(tc, burst_then_deferred);
+	tcase_add_test(tc, driver_ok_empty_defers_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -50,7 +50,12 @@ int blk_backend_open(struct blk_backend *be, const char *path, bool readonly,
 	be->readonly = readonly;
 	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		/* Not writable here (mode, immutable file, read-only mount),
+		 * but perhaps readable: say how to use it so. */
+		bool ro_hint = !readonly && (errno == EACCES || errno == EPERM || errno == EROFS) &&
+			       access(path, R_OK) == 0;
+		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+			 ro_hint ? " (not writable: add ,ro to use it read-only)" : "");
 		return -1;
 	}
 	/* An open file description lock: released when fd is closed, and

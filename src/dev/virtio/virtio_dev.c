@@ -358,12 +358,17 @@ void virtio_dev_reg_write(struct virtio_dev *d, enum virtio_reg reg,
 		queue_reg_write(d, reg, value);
 		break;
 	}
+	/* Only queues holding buffers now: a buffer the driver adds later
+	 * comes with a notification of its own. Serving an empty queue later
+	 * raced that buffer: the I/O thread could take it before handling its
+	 * notify, and the trace showed it used before the notify line. */
 	if (driver_ok)
 		for (uint16_t q = 0; q < d->ops.num_queues; q++) {
 			struct virtio_queue *vq = &d->queue[q];
 			if (!vq->vq.ready)
 				continue;
-			ready[q / 64] |= 1ULL << (q % 64);
+			if (virtq_has_avail(&vq->vq))
+				ready[q / 64] |= 1ULL << (q % 64);
 			if (d->transport.kick_pending &&
 			    d->transport.kick_pending(d->transport.opaque, q))
 				vq->hist.kick_before_driver_ok = true;
