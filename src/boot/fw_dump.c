@@ -35,7 +35,8 @@ int fw_dump(fw_read_fn rd, void *ctx, const struct fw_found *t, int n, const cha
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		if (!t[i].acpi || !t[i].readable)
+		/* The RSDP has no table header; iasl -d refuses it. */
+		if (!t[i].acpi || !t[i].readable || !strcmp(t[i].sig, "RSDP"))
 			continue;
 		char name[8];
 		int same = 0;

@@ -11,8 +11,9 @@
 #include "boot/fw_walk.h"
 
 /* The count of files written, or -1 with one line in err (the directory
- * cannot be created or written, a table cannot be read). MP tables and
- * unreadable entries are skipped. */
+ * cannot be created or written, a table cannot be read). MP tables, the
+ * RSDP (no table header: iasl -d does not take it) and unreadable entries
+ * are skipped. */
 int fw_dump(fw_read_fn rd, void *ctx, const struct fw_found *t, int n, const char *dir,
 	    char *err, size_t errlen);
 

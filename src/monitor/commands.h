@@ -57,6 +57,8 @@ int cmd_console(struct monitor *mon, int argc, char **argv);
 /* virtio inspector (cmd_virtio.c, issue 4) */
 int cmd_vq(struct monitor *mon, int argc, char **argv);
 int cmd_diagnose(struct monitor *mon, int argc, char **argv);
+/* firmware tables (cmd_acpi.c, issue 8) */
+int cmd_acpi(struct monitor *mon, int argc, char **argv);
 
 /* `info SUBJECT`'s subjects, for the command and for TAB completion;
  * the last has a NULL name. */
@@ -71,6 +73,7 @@ int info_breakpoints(struct monitor *mon);
 int info_mem(struct monitor *mon);
 int info_exits(struct monitor *mon);
 int info_virtio(struct monitor *mon);   /* cmd_virtio.c */
+int info_acpi(struct monitor *mon);     /* cmd_acpi.c */
 
 /* Print the live-trace lines the vCPUs queued (cmd_trace.c); the input
  * loop calls it when exit_trace_fd() is readable. */
