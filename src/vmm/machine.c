@@ -145,11 +145,14 @@ enum machine_error machine_create(struct machine *m, const struct machine_config
 	/* The ACPI and MP tables; the loaders pass the RSDP on. */
 	if (machine_fw_install(cfg, &m->vm.mem, &bc.rsdp_addr, err, errlen) < 0)
 		goto bad_input;
-	/* virtio-mmio (4.2) has no enumeration: Linux finds the windows from
-	 * virtio_mmio.device=SIZE@ADDR:IRQ words (VIRTIO_MMIO_CMDLINE_DEVICES).
-	 * The loader checks the result against the kernel's cmdline_size. */
+	/* virtio-mmio (4.2) has no enumeration: a kernel finds the windows in
+	 * the DSDT (LNRO0005 devices). Only a kernel told acpi=off does not
+	 * read it; for that one (built with VIRTIO_MMIO_CMDLINE_DEVICES) the
+	 * windows go on its command line as virtio_mmio.device=SIZE@ADDR:IRQ
+	 * words. Never both: a kernel reading both would register every
+	 * device twice. The loader checks the result against cmdline_size. */
 	int nmmio = cfg->virtio_mmio ? machine_virtio_count(cfg) : 0;
-	if (nmmio) {
+	if (nmmio && machine_fw_acpi_off(cfg->cmdline)) {
 		m->mmio_cmdline = virtio_mmio_board_cmdline(cfg->cmdline ? cfg->cmdline : "", nmmio);
 		if (!m->mmio_cmdline) {
 			snprintf(err, errlen, "too many virtio-mmio devices (at most %d)",

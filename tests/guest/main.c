@@ -190,6 +190,8 @@ static __attribute__((noreturn)) void machine_exit(const char *how, size_t len)
 		 * failure that stops KVM_RUN (docs/design.md 1). */
 		load_empty_idt();
 		__asm__ volatile("int3");
+	} else if (word_is(how, len, "acpi")) {
+		acpi_poweroff();
 	} else if (word_is(how, len, "hlt")) {
 		halt_forever();
 	} else if (word_is(how, len, "ring3loop")) {
@@ -270,6 +272,7 @@ void guest_main(const struct boot_info *bi)
 		put_char('\n');
 	}
 
+	acpi_report(bi->rsdp);
 	count_loop(5);
 	put_str("hvmon-testguest: done\n");
 	/* virtio=: drive virtio devices (virtio.c), then end as exit= says. */

@@ -135,6 +135,25 @@ if [ ! -c /dev/kvm ]; then
 	echo "part 2 skipped: no /dev/kvm"
 	finish
 fi
+# The test guest reads the tables and powers off through \_S5 and the
+# FADT's PM1a_CNT, on both boot protocols (RSDP from start_info and from
+# boot_params); hvmon exits 0.
+for img in testguest.elf testguest.bzImage; do
+	o=$TMP/off-$img.out
+	run_hvmon 60 "$o" --batch -m 64M --virtio mmio --rng -a "exit=acpi" "$TESTGUEST/$img"
+	expect_status "$status" 0 "$img: ACPI power-off ends hvmon"
+	expect_line "$o" "acpi: rsdp=0xe0000 (from the loader)" "$img: RSDP from the loader"
+	expect_line "$o" "acpi: cpus=1 apic ids 0" "$img: the MADT's processor"
+	expect_line "$o" "acpi: LNRO0005 0xd0000000 size=0x200 irq=5" "$img: the DSDT's virtio-mmio device"
+	expect_line "$o" "hvmon-testguest: ACPI S5 power-off" "$img: the guest wrote S5"
+	expect_line "$o" "guest power-off: ACPI S5 (PM1a_CNT SLP_TYP=5 SLP_EN)" "$img: hvmon saw the S5 write"
+	expect_no_guest_error "$o" "$img"
+done
+# Reset still works next to it.
+run_hvmon 60 "$TMP/reset.out" --batch -m 64M -a "exit=cf9" "$TESTGUEST/testguest.elf"
+expect_status "$status" 0 "reset through 0xcf9 still ends hvmon"
+expect_line "$TMP/reset.out" "guest reset" "reset reported"
+
 for c in 1 4; do
 	dir=$TMP/hv-$c o=$TMP/hv-$c.out
 	printf 'info acpi\nacpi dump %s\nquit\n' "$dir" >"$TMP/script"
