@@ -146,7 +146,7 @@ for img in testguest.elf testguest.bzImage; do
 	expect_line "$o" "acpi: cpus=1 apic ids 0" "$img: the MADT's processor"
 	expect_line "$o" "acpi: LNRO0005 0xd0000000 size=0x200 irq=5" "$img: the DSDT's virtio-mmio device"
 	expect_line "$o" "hvmon-testguest: ACPI S5 power-off" "$img: the guest wrote S5"
-	expect_line "$o" "guest power-off: ACPI S5 (PM1a_CNT SLP_TYP=5 SLP_EN)" "$img: hvmon saw the S5 write"
+	expect_line "$o" "guest powered off: ACPI S5 (PM1a_CNT SLP_TYP=5 SLP_EN)" "$img: hvmon saw the S5 write"
 	expect_no_guest_error "$o" "$img"
 done
 # Reset still works next to it.
