@@ -163,7 +163,9 @@ static size_t build_fadt(const struct fw_machine *m, uint8_t *t, uint64_t facs,
 			 uint64_t dsdt)
 {
 	memset(t, 0, FADT_LEN);
-	put_le32(t + 36, (uint32_t)facs);            /* FIRMWARE_CTRL */
+	/* FIRMWARE_CTRL stays 0: "if X_FIRMWARE_CTRL contains a non zero
+	 * value then this field must be zero" (table 5.9). DSDT may repeat
+	 * X_DSDT, for 32-bit readers. */
 	put_le32(t + 40, (uint32_t)dsdt);
 	put_le16(t + 46, (uint16_t)m->sci_gsi);      /* SCI_INT */
 	put_le32(t + 56, m->pm1a_evt_port);          /* PM1a_EVT_BLK */
