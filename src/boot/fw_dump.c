@@ -42,8 +42,13 @@ int fw_dump(fw_read_fn rd, void *ctx, const struct fw_found *t, int n, const cha
 		int same = 0;
 		for (int j = 0; j < i; j++)
 			same += t[j].acpi && t[j].readable && !strcmp(t[j].sig, t[i].sig);
-		for (int k = 0; k < 5; k++)
-			name[k] = (char)tolower((unsigned char)t[i].sig[k]);
+		/* The signature is the guest's: only letters, digits and '_'
+		 * reach the file name ("../x" must not leave DIR). */
+		for (int k = 0; k < 4; k++) {
+			unsigned char c = (unsigned char)t[i].sig[k];
+			name[k] = isalnum(c) || c == '_' ? (char)tolower(c) : '_';
+		}
+		name[4] = 0;
 		char path[4096];
 		if (same)
 			snprintf(path, sizeof(path), "%s/%s%d.dat", dir, name, same);

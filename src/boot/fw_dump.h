@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writing the ACPI tables fw_walk found into a directory, one file per
  * table named after its signature in lower case (dsdt.dat, facp.dat,
- * apic.dat, ...), the names acpidump -b uses and iasl -d / acpiexec read.
+ * apic.dat, ...), the names acpidump -b uses and iasl -d / acpiexec read;
+ * a signature character other than a letter, digit or '_' becomes '_' (the
+ * signature is the guest's: "../x" must not leave the directory).
  * A second table with the same signature gets a number (ssdt1.dat). */
 #ifndef HVMON_BOOT_FW_DUMP_H
 #define HVMON_BOOT_FW_DUMP_H

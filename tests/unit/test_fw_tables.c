@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* The AML emitter, the ACPI and MP tables, the walk that finds them and the
  * PM1a power-off register. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "boot/acpi_aml.h"
+#include "boot/fw_dump.h"
 #include "boot/fw_tables.h"
 #include "boot/fw_walk.h"
 #include "boot/le.h"
@@ -304,6 +308,21 @@ START_TEST(walk_hostile_tables)
 	n = fw_walk(image_read, img, t, FW_WALK_MAX);
 	ck_assert_int_ge(n, 3);
 	ck_assert(!t[2].readable);
+	/* A table signature that would climb out of the dump directory. */
+	put_le64(x + 36, get_le64(rsdp + 24));       /* the XSDT lists itself */
+	memcpy(x, "../e", 4);
+	x[9] = 0;
+	x[9] = (uint8_t)-fw_sum8(x, 36 + 16);
+	n = fw_walk(image_read, img, t, FW_WALK_MAX);
+	char dir[] = "/tmp/hvmon-fwdump-XXXXXX", path[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(fw_dump(image_read, img, t, n, dir, err, sizeof(err)), 3);
+	static const char *const files[] = { "___e.dat", "___e1.dat", "apic.dat" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		ck_assert_msg(unlink(path) == 0, "%s written", files[i]);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);             /* nothing else, inside or out */
 	memset(img->area, 0, FW_AREA_SIZE);
 	ck_assert_int_eq(fw_walk(image_read, img, t, FW_WALK_MAX), 0);
 	free(img);
