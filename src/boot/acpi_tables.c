@@ -4,7 +4,6 @@
  * mptable.c. */
 #include "boot/fw_tables.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,31 +39,32 @@ void acpi_header(uint8_t *t, const char sig[4], uint32_t len, uint8_t rev)
 	t[9] = (uint8_t)-fw_sum8(t, len);
 }
 
-/* MADT flags for interrupt source overrides (5.2.12.5, table 5.50):
- * polarity bits 0-1 (01 active high), trigger bits 2-3 (11 level). */
-#define MPS_INTI_HIGH_LEVEL 0x000d
-#define MPS_INTI_HIGH_EDGE  0x0005
-
 /* The ISA lines hvmon drives level-triggered each need an override in the
  * MADT (ISA lines are edge, active high unless overridden, 5.2.12.5) so
- * the kernel's idea of them matches the DSDT's and the device's. */
-int fw_level_isa_lines(const struct fw_machine *m, unsigned out[16])
+ * the kernel's idea of them matches the DSDT's and the device's. The PCI
+ * INTx lines are active low: that is what a _PRT entry naming a GSI
+ * implies (6.2.13), and Linux refuses a PCI interrupt whose polarity
+ * disagrees with the pin's. Polarity means nothing to KVM's IOAPIC (a
+ * line at level 1 is asserted either way), so each line can be described
+ * the way its consumer expects. A line of both kinds does not occur on
+ * hvmon's board; the SCI's and virtio-mmio's setting would win. */
+int fw_isa_line_flags(const struct fw_machine *m, uint16_t flags[16])
 {
-	bool level[16] = { false };
 	int n = 0;
 
-	if (m->sci_gsi < 16)
-		level[m->sci_gsi] = true;
-	for (int i = 0; i < m->nmmio; i++)
-		if (m->mmio[i].gsi < 16)
-			level[m->mmio[i].gsi] = true;
+	for (unsigned g = 0; g < 16; g++)
+		flags[g] = 0;
 	for (unsigned s = 0; s < FW_PCI_SLOTS; s++)
 		for (unsigned p = 0; p < 4; p++)
 			if (m->pci_intx_gsi[s][p] && m->pci_intx_gsi[s][p] < 16)
-				level[m->pci_intx_gsi[s][p]] = true;
+				flags[m->pci_intx_gsi[s][p]] = FW_INTI_LOW_LEVEL;
+	if (m->sci_gsi < 16)
+		flags[m->sci_gsi] = FW_INTI_HIGH_LEVEL;
+	for (int i = 0; i < m->nmmio; i++)
+		if (m->mmio[i].gsi < 16)
+			flags[m->mmio[i].gsi] = FW_INTI_HIGH_LEVEL;
 	for (unsigned g = 0; g < 16; g++)
-		if (level[g])
-			out[n++] = g;
+		n += flags[g] != 0;
 	return n;
 }
 
@@ -75,8 +75,7 @@ size_t acpi_build_madt(const struct fw_machine *m, uint8_t *out, size_t cap)
 {
 	size_t need = ACPI_HDR + 8 + (size_t)m->ncpus * 16 + 12 + 16 * 10 + 6 + 12;
 	uint8_t *p = out + ACPI_HDR + 8;
-	unsigned lines[16];
-	int nlines = fw_level_isa_lines(m, lines);
+	uint16_t flags[16];
 
 	if (need > cap)
 		return 0;
@@ -106,25 +105,28 @@ size_t acpi_build_madt(const struct fw_machine *m, uint8_t *out, size_t cap)
 	put_le32(p + 4, FW_IOAPIC_ADDR);
 	put_le32(p + 8, 0);                       /* GSI base */
 	p += 12;
-	for (int i = 0; i < nlines; i++) {
+	fw_isa_line_flags(m, flags);
+	for (unsigned g = 0; g < 16; g++) {
+		if (!flags[g])
+			continue;
 		p[0] = 2;                              /* Interrupt Source Override */
 		p[1] = 10;
 		p[2] = 0;                              /* bus: ISA */
-		p[3] = (uint8_t)lines[i];
-		put_le32(p + 4, lines[i]);             /* identity: no remapping */
-		put_le16(p + 8, MPS_INTI_HIGH_LEVEL);
+		p[3] = (uint8_t)g;
+		put_le32(p + 4, g);                    /* identity: no remapping */
+		put_le16(p + 8, flags[g]);
 		p += 10;
 	}
 	p[0] = 4;                                 /* Local APIC NMI */
 	p[1] = 6;
 	p[2] = 0xff;                              /* all processors */
-	put_le16(p + 3, MPS_INTI_HIGH_EDGE);
+	put_le16(p + 3, FW_INTI_HIGH_EDGE);
 	p[5] = 1;                                 /* LINT1 */
 	p += 6;
 	if (m->ncpus > 255) {
 		p[0] = 0x0a;                           /* Local x2APIC NMI */
 		p[1] = 12;
-		put_le16(p + 2, MPS_INTI_HIGH_EDGE);
+		put_le16(p + 2, FW_INTI_HIGH_EDGE);
 		put_le32(p + 4, 0xffffffff);           /* all processors */
 		p[8] = 1;
 		p += 12;

@@ -53,10 +53,18 @@ size_t acpi_build_dsdt(const struct fw_machine *m, uint8_t *out, size_t cap);
 size_t acpi_build_madt(const struct fw_machine *m, uint8_t *out, size_t cap);
 size_t mptable_build(const struct fw_machine *m, uint64_t addr, uint8_t *out, size_t cap);
 
-/* The ISA lines (GSI < 16) the machine drives level-triggered, active
- * high: the SCI, the virtio-mmio lines and the PCI INTx lines. Fills
- * out[] ascending, each once; returns the count. */
-int fw_level_isa_lines(const struct fw_machine *m, unsigned out[16]);
+/* Interrupt flags, the same encoding in the MADT (5.2.12.5, table 5.50)
+ * and the MP table (MP 1.4 table 4-10): polarity in bits 0-1 (01 high,
+ * 11 low), trigger mode in bits 2-3 (01 edge, 11 level). */
+#define FW_INTI_HIGH_EDGE  0x0005
+#define FW_INTI_HIGH_LEVEL 0x000d
+#define FW_INTI_LOW_LEVEL  0x000f
+
+/* The ISA lines (GSI < 16) that are not plain ISA (edge, active high):
+ * flags[g] for each, 0 for the others; returns how many. The SCI and the
+ * virtio-mmio lines are level, active high; the PCI INTx lines level,
+ * active low. */
+int fw_isa_line_flags(const struct fw_machine *m, uint16_t flags[16]);
 
 /* Fill in a 36-byte ACPI table header (5.2.6) and set the checksum over
  * len bytes, once the whole table is in place. */

@@ -4,7 +4,6 @@
  * pointer structure and, right after it, the configuration table with one
  * processor entry per vCPU, bus 0 PCI and bus 1 ISA, the IOAPIC, every
  * interrupt the machine wires and the local APIC's LINT0/LINT1. */
-#include <stdbool.h>
 #include <string.h>
 
 #include "boot/fw_tables.h"
@@ -15,9 +14,9 @@
 #define MP_PCI_BUS     0
 #define MP_ISA_BUS     1
 #define MP_IOAPIC_ID   0      /* as in the MADT */
-/* Interrupt entry flags (table 4-10): polarity bits 0-1, trigger 2-3. */
+/* Interrupt entry flags (table 4-10): 0 conforms to the bus (ISA: edge,
+ * active high); the others as in the MADT (fw_tables.h). */
 #define MP_CONFORMS    0x0000
-#define MP_HIGH_LEVEL  0x000d
 
 enum { MP_INT = 0, MP_NMI = 1, MP_EXTINT = 3 };
 
@@ -41,9 +40,7 @@ size_t mptable_build(const struct fw_machine *m, uint64_t addr, uint8_t *out, si
 	int ncpus = m->ncpus < 255 ? m->ncpus : 255;
 	size_t need = MP_FLOAT_LEN + MP_HEADER_LEN + 20 * (size_t)ncpus + 2 * 8 + 8 +
 		      8 * (16 + FW_PCI_SLOTS * 4) + 2 * 8;
-	unsigned lines[16];
-	int nlevel = fw_level_isa_lines(m, lines);
-	bool level[16] = { false };
+	uint16_t flags[16];
 	uint8_t *cfg = out + MP_FLOAT_LEN;
 	uint8_t *p = cfg + MP_HEADER_LEN;
 	unsigned count = 0;
@@ -51,8 +48,7 @@ size_t mptable_build(const struct fw_machine *m, uint64_t addr, uint8_t *out, si
 	if (need > cap)
 		return 0;
 	memset(out, 0, need);
-	for (int i = 0; i < nlevel; i++)
-		level[lines[i]] = true;
+	fw_isa_line_flags(m, flags);
 
 	for (int i = 0; i < ncpus; i++, count++) {
 		p[0] = 0;                            /* processor (4.3.1) */
@@ -83,7 +79,7 @@ size_t mptable_build(const struct fw_machine *m, uint64_t addr, uint8_t *out, si
 	for (unsigned irq = 0; irq < 16; irq++) {
 		if (irq == 2)
 			continue;
-		p = intr_entry(p, 3, MP_INT, level[irq] ? MP_HIGH_LEVEL : MP_CONFORMS,
+		p = intr_entry(p, 3, MP_INT, flags[irq] ? flags[irq] : MP_CONFORMS,
 			       MP_ISA_BUS, (uint8_t)irq, MP_IOAPIC_ID, (uint8_t)irq);
 		count++;
 	}
@@ -93,7 +89,7 @@ size_t mptable_build(const struct fw_machine *m, uint64_t addr, uint8_t *out, si
 			unsigned gsi = m->pci_intx_gsi[s][pin];
 			if (!gsi || gsi >= FW_IOAPIC_PINS)
 				continue;
-			p = intr_entry(p, 3, MP_INT, MP_HIGH_LEVEL, MP_PCI_BUS,
+			p = intr_entry(p, 3, MP_INT, FW_INTI_LOW_LEVEL, MP_PCI_BUS,
 				       (uint8_t)(s << 2 | pin), MP_IOAPIC_ID, (uint8_t)gsi);
 			count++;
 		}

@@ -205,7 +205,9 @@ static void check_machine(int ncpus, bool mmio, int ndev)
 			break;
 		case 2:
 			ck_assert_uint_eq(madt[o + 3], get_le32(madt + o + 4));
-			ck_assert_uint_eq(get_le16(madt + o + 8), 0x000d);
+			/* PCI INTx (10, 11) level low, the rest level high. */
+			ck_assert_uint_eq(get_le16(madt + o + 8),
+					  madt[o + 3] == 10 || madt[o + 3] == 11 ? 0x000f : 0x000d);
 			iso[madt[o + 3]] = true;
 			break;
 		case 4: case 0x0a:
@@ -247,6 +249,10 @@ static void check_machine(int ncpus, bool mmio, int ndev)
 			o += 20;
 		} else {
 			ck_assert_uint_le(mpc[o], 4);
+			/* An I/O interrupt from bus 0 (PCI): level, active low, as
+			 * the MADT says of those lines. */
+			if (mpc[o] == 3 && mpc[o + 4] == 0)
+				ck_assert_uint_eq(get_le16(mpc + o + 2), 0x000f);
 			o += 8;
 		}
 	}
