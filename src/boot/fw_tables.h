@@ -25,10 +25,10 @@
 #define FW_AREA_SIZE  (FW_AREA_END - FW_AREA_START)
 #define FW_RSDP_ADDR  0xe0000ULL
 #define FW_MP_ADDR    0xf0000ULL
-#define FW_MAX_TABLES 8
+#define FW_MAX_TABLES 8   /* RSDP XSDT FACP FACS DSDT APIC _MP_ PCMP */
 
 struct fw_table {
-	char sig[5];             /* "DSDT", "RSD PTR" shown as "RSDP", "_MP_", "PCMP" */
+	char sig[5];             /* "DSDT", ...; the RSDP as "RSDP" */
 	uint64_t addr;
 	uint32_t len;
 };
@@ -36,7 +36,7 @@ struct fw_table {
 struct fw_image {
 	uint8_t area[FW_AREA_SIZE];   /* guest-physical FW_AREA_START onward */
 	int ntables;
-	struct fw_table table[FW_MAX_TABLES + 2];
+	struct fw_table table[FW_MAX_TABLES];
 };
 
 /* Build every table. 0, or -1 with one line in err (too many vCPUs or
@@ -47,8 +47,9 @@ int fw_tables_build(const struct fw_machine *m, struct fw_image *img,
 /* The ACPI 8-bit checksum: the sum of all bytes is 0 when it holds. */
 uint8_t fw_sum8(const uint8_t *p, size_t n);
 
-/* Each part, written at addr into area (addr within the area, room
- * checked by the caller); returns the length written. */
+/* Each part, written to out (room for cap bytes): the length written, 0
+ * when it does not fit. mptable_build needs the guest-physical address
+ * out will have, for the floating pointer's link to the table after it. */
 size_t acpi_build_dsdt(const struct fw_machine *m, uint8_t *out, size_t cap);
 size_t acpi_build_madt(const struct fw_machine *m, uint8_t *out, size_t cap);
 size_t mptable_build(const struct fw_machine *m, uint64_t addr, uint8_t *out, size_t cap);
