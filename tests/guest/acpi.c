@@ -276,6 +276,19 @@ int acpi_mmio_devices(struct acpi_mmio_dev *out, int max)
 	return count;
 }
 
+/* 5.2.9: SMI_CMD at 48 (32 bits, an I/O port), ACPI_ENABLE at 52. */
+bool acpi_enable_cmd(uint16_t *smi_cmd, uint8_t *value)
+{
+	uint32_t flen;
+	const uint8_t *f = find_table("FACP", &flen);
+
+	if (!f || flen < 53 || !le32(f + 48) || le32(f + 48) > 0xffff || !f[52])
+		return false;
+	*smi_cmd = (uint16_t)le32(f + 48);
+	*value = f[52];
+	return true;
+}
+
 bool acpi_s5(uint16_t *pm1a_cnt, uint16_t *slp_typ)
 {
 	uint32_t flen, len;

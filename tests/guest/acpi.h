@@ -40,4 +40,9 @@ int acpi_mmio_devices(struct acpi_mmio_dev *out, int max);
  * FADT or \_S5 is missing. */
 bool acpi_s5(uint16_t *pm1a_cnt, uint16_t *slp_typ);
 
+/* The FADT's SMI_CMD port and ACPI_ENABLE value, for a machine that starts
+ * in legacy mode (SCI_EN clear); false when there is none (SMI_CMD 0: the
+ * machine is always in ACPI mode, as hvmon's is). */
+bool acpi_enable_cmd(uint16_t *smi_cmd, uint8_t *value);
+
 #endif

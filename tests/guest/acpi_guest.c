@@ -58,16 +58,29 @@ void acpi_report(uint64_t rsdp)
 
 /* 4.8.3.2.1 / 7.4.2: SLP_TYP from \_S5 into PM1a_CNT bits 10-12, then
  * SLP_EN (bit 13) in a second write, keeping the register's other bits,
- * as Linux's acpi_hw_legacy_sleep does. */
+ * as Linux's acpi_hw_legacy_sleep does. A machine still in legacy mode
+ * (SCI_EN clear; firmware with SMM, such as QEMU's q35) is first switched
+ * to ACPI mode by writing ACPI_ENABLE to SMI_CMD (16.3.1), as an OS does
+ * at start; hvmon's machine is always in ACPI mode. */
 void acpi_poweroff(void)
 {
-	uint16_t port, typ;
+	uint16_t port, typ, smi;
+	uint8_t enable;
 
 	if (!acpi_s5(&port, &typ)) {
 		put_str("hvmon-testguest: error: no FADT PM1a_CNT or \\_S5, cannot power off\n");
 		return;
 	}
-	put_str("hvmon-testguest: ACPI S5 power-off\n");
+	put_str("hvmon-testguest: ACPI S5 power-off: PM1a_CNT=0x");
+	put_hex(port, 1);
+	put_str(" SLP_TYP=");
+	put_dec(typ);
+	put_char('\n');
+	if (!(inw(port) & 1) && acpi_enable_cmd(&smi, &enable)) {
+		outb(smi, enable);
+		for (int i = 0; i < 100000 && !(inw(port) & 1); i++)
+			;
+	}
 	uint16_t v = (uint16_t)((inw(port) & ~(7u << 10 | 1u << 13)) | typ << 10);
 	outw(port, v);
 	outw(port, (uint16_t)(v | 1u << 13));
