@@ -145,7 +145,8 @@ for img in testguest.elf testguest.bzImage; do
 	expect_line "$o" "acpi: rsdp=0xe0000 (from the loader)" "$img: RSDP from the loader"
 	expect_line "$o" "acpi: cpus=1 apic ids 0" "$img: the MADT's processor"
 	expect_line "$o" "acpi: LNRO0005 0xd0000000 size=0x200 irq=5" "$img: the DSDT's virtio-mmio device"
-	expect_line "$o" "hvmon-testguest: ACPI S5 power-off" "$img: the guest wrote S5"
+	expect_line "$o" "hvmon-testguest: ACPI S5 power-off: PM1a_CNT=0x604 SLP_TYP=5" \
+		"$img: the guest wrote \\_S5's value to the FADT's PM1a_CNT"
 	expect_line "$o" "guest powered off: ACPI S5 (PM1a_CNT SLP_TYP=5 SLP_EN)" "$img: hvmon saw the S5 write"
 	expect_no_guest_error "$o" "$img"
 done
