@@ -138,9 +138,10 @@ fi
 # The test guest reads the tables and powers off through \_S5 and the
 # FADT's PM1a_CNT, on both boot protocols (RSDP from start_info and from
 # boot_params); hvmon exits 0.
-for img in testguest.elf testguest.bzImage; do
-	o=$TMP/off-$img.out
-	run_hvmon 60 "$o" --batch -m 64M --virtio mmio --rng -a "exit=acpi" "$TESTGUEST/$img"
+for proto in pvh linux64; do
+	img=$proto o=$TMP/off-$proto.out
+	run_hvmon 60 "$o" --batch -m 64M --boot "$proto" --virtio mmio --rng -a "exit=acpi" \
+		"$TESTGUEST/testguest.bzImage"
 	expect_status "$status" 0 "$img: ACPI power-off ends hvmon"
 	expect_line "$o" "acpi: rsdp=0xe0000 (from the loader)" "$img: RSDP from the loader"
 	expect_line "$o" "acpi: cpus=1 apic ids 0" "$img: the MADT's processor"
