@@ -51,6 +51,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libhvmon.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CPPFLAGS) -Itests/unit $(HVMON_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhvmon.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS)
 
+# The test guest's ACPI reader, compiled into its host unit test.
+$(BUILD)/tests/test_guest_acpi: tests/guest/acpi.c tests/guest/acpi.h
+
 # Small host programs the integration tests use.
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)

@@ -15,7 +15,8 @@ set -eu
 PKGS="build-essential gcc clang make pkg-config libreadline-dev check \
 liblzma-dev zlib1g-dev libzstd-dev liblz4-dev libcapstone-dev \
 busybox-static cpio kmod xz-utils zstd lz4 gzip binutils tmux iproute2 \
-python3 groff-base man-db bsdextrautils gdb libtsan2 libbpf-dev screen libclang-rt-14-dev"
+python3 groff-base man-db bsdextrautils gdb libtsan2 libbpf-dev screen libclang-rt-14-dev \
+acpica-tools"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "install-deps: dpkg-query not found; this script supports Debian only. Install by hand: $PKGS" >&2

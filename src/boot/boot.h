@@ -39,6 +39,7 @@ struct boot_config {
 	const char *initrd_path;   /* NULL: none */
 	const char *cmdline;       /* never NULL */
 	enum boot_proto proto;
+	uint64_t rsdp_addr;        /* the ACPI RSDP handed to the kernel; 0: none */
 };
 
 #define BOOT_MAX_IMAGE_MAPS 32

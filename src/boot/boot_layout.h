@@ -14,6 +14,7 @@
  *   0x0b000  linux64: 4 page directories of 2 MiB pages (0x0b000-0x0efff),
  *            identity-mapping the first 4 GiB
  *   0x20000  kernel command line, at most BOOT_CMDLINE_SLOT bytes
+ *   0xe0000  ACPI and MP tables up to 1 MiB (fw_tables.h), reserved
  *   0x100000 and up: kernel image, then the initrd as high as it can go.
  */
 #ifndef HVMON_BOOT_LAYOUT_H
@@ -34,7 +35,7 @@
  * reserved in the e820 map (see e820.c). */
 #define BOOT_EBDA_START       0x9fc00ULL
 #define BOOT_EBDA_END         0xa0000ULL  /* VGA window follows */
-#define BOOT_BIOS_START       0xf0000ULL
+#define BOOT_BIOS_START       0xe0000ULL  /* firmware tables, boot/fw_tables.h */
 #define BOOT_HIGH_MEM_START   0x100000ULL /* kernels load at or above 1 MiB */
 
 /* GDT selectors. boot.rst "64-bit Boot Protocol" requires __BOOT_CS = 0x10

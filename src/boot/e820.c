@@ -24,8 +24,8 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 }
 
 /* The PC's first megabyte: conventional memory up to the EBDA, then the
- * EBDA and the BIOS ROM reserved (kernels probe both for firmware tables,
- * e.g. the ACPI RSDP); the VGA window and option-ROM space between them
+ * EBDA and the BIOS area reserved (kernels probe both for firmware tables,
+ * the ACPI RSDP and the MP floating pointer, and hvmon's are there); the VGA window and option-ROM space between them
  * are left out of the map altogether, as on real machines. */
 int e820_build(const struct guest_mem *mem, struct e820_entry *out, int max)
 {

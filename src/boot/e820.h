@@ -23,7 +23,8 @@ struct e820_entry {
 };
 
 /* Fill out[] (room for max entries) in ascending address order: RAM below
- * the EBDA, the EBDA and the BIOS area (0xf0000-0xfffff) reserved, RAM
+ * the EBDA, the EBDA and the BIOS area (0xe0000-0xfffff, the firmware
+ * tables) reserved, RAM
  * from 1 MiB to the end of each region. Returns the number of entries, or
  * -1 if max is too small. Reads only mem's region table. */
 int e820_build(const struct guest_mem *mem, struct e820_entry *out, int max);

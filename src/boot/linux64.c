@@ -12,6 +12,7 @@
 
 /* struct boot_params ("zero page") offsets outside the setup header
  * (Documentation/arch/x86/zero-page.rst). */
+#define ZP_ACPI_RSDP_ADDR    0x070  /* protocol 2.14+ */
 #define ZP_EXT_RAMDISK_IMAGE 0x0c0
 #define ZP_EXT_RAMDISK_SIZE  0x0c4
 #define ZP_EXT_CMD_LINE_PTR  0x0c8
@@ -132,6 +133,10 @@ int linux64_load(const struct guest_mem *mem, const uint8_t *img,
 		put_le32(zp + BZ_HARDWARE_SUBARCH, 0);
 	if (bz->header_end > BZ_SETUP_DATA)
 		put_le64(zp + BZ_SETUP_DATA, 0);
+	/* zero-page.rst: acpi_rsdp_addr, read by kernels of protocol 2.14 and
+	 * later; older ones find the RSDP by the BIOS-area scan. */
+	if (bz->version >= 0x020e)
+		put_le64(zp + ZP_ACPI_RSDP_ADDR, cfg->rsdp_addr);
 	if (write_e820(mem, zp, info, err, errlen) < 0)
 		return -1;
 	info->boot_params_addr = BOOT_PARAMS_ADDR;

@@ -122,8 +122,8 @@ int pvh_load(const struct guest_mem *mem, const uint8_t *elf,
 	put_le32(si + SI_VERSION, 1);   /* version 1 carries the memmap */
 	put_le32(si + SI_FLAGS, 0);
 	put_le64(si + SI_CMDLINE_PADDR, BOOT_CMDLINE_ADDR);
-	/* No RSDP: the guest searches the BIOS areas for one. */
-	put_le64(si + SI_RSDP_PADDR, 0);
+	/* 0 when there is none: the guest then searches the BIOS areas. */
+	put_le64(si + SI_RSDP_PADDR, cfg->rsdp_addr);
 	put_le64(si + SI_MEMMAP_PADDR, BOOT_PVH_MEMMAP_ADDR);
 	put_le32(si + SI_MEMMAP_ENTRIES, (uint32_t)info->e820_entries);
 	memset(mod, 0, MOD_ENTRY_SIZE);

@@ -108,6 +108,7 @@ const struct mon_info_subject mon_info_subjects[] = {
 	{ "exits", info_exits },
 	{ "status", info_status },
 	{ "virtio", info_virtio },      /* cmd_virtio.c */
+	{ "acpi", info_acpi },          /* cmd_acpi.c */
 	{ "registers", info_registers },
 	{ "lapic", info_lapic },        /* cmd_cpus.c */
 	{ "ioapic", info_ioapic },      /* cmd_cpus.c */

@@ -120,8 +120,17 @@ const struct mon_command mon_commands[] = {
 	  "info lapic [N]  the selected (or Nth) vCPU's local APIC: ID, TPR/PPR, SVR,\n"
 	  "             ISR/IRR/TMR vectors, ICR, LVT timer (mode, counts, divide), LINT0/1\n"
 	  "info ioapic  the IOAPIC's redirection table: per pin vector, delivery, destination,\n"
-	  "             trigger, polarity, mask, remote IRR",
+	  "             trigger, polarity, mask, remote IRR\n"
+	  "info acpi    the ACPI and MP tables found in guest memory as a guest finds them:\n"
+	  "             signature, address, length, checksum ok or BAD",
 	  cmd_info, false },
+	{ "acpi", NULL, "dump DIR", "write the guest's ACPI tables to DIR/NAME.dat",
+	  "One file per table the guest's search finds (xsdt.dat, facp.dat, facs.dat,\n"
+	  "dsdt.dat, apic.dat), as acpidump -b names them, read from guest memory now;\n"
+	  "disassemble them with iasl -d (Debian's acpica-tools) or run the DSDT's AML\n"
+	  "with acpiexec. The RSDP is listed by 'info acpi' but not written: it has no\n"
+	  "table header, and iasl -d does not take it. DIR is created if missing.",
+	  cmd_acpi, false },
 	/* virtio inspector (cmd_virtio.c) */
 	{ "vq", NULL, "DEV Q", "show virtqueue Q of virtio device DEV (blk0, net0, console0, rng0)",
 	  "Size, ready, ring addresses, avail.idx and used.idx read from guest memory,\n"

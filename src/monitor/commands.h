@@ -80,6 +80,8 @@ int cmd_dmesg(struct monitor *mon, int argc, char **argv);
 int cmd_ps(struct monitor *mon, int argc, char **argv);
 int cmd_lsmod(struct monitor *mon, int argc, char **argv);    /* cmd_lsmod.c */
 int cmd_tbreak(struct monitor *mon, int argc, char **argv);   /* cmd_tbreak.c */
+/* firmware tables (cmd_acpi.c, issue 8) */
+int cmd_acpi(struct monitor *mon, int argc, char **argv);
 
 /* `info SUBJECT`'s subjects, for the command and for TAB completion;
  * the last has a NULL name. */
@@ -104,6 +106,7 @@ int info_ioapic(struct monitor *mon);
 int cmd_nmi(struct monitor *mon, int argc, char **argv);
 int info_frame(struct monitor *mon);    /* cmd_bt.c */
 int info_register_names(struct monitor *mon, int n, char **names);     /* cmd_inforeg.c */
+int info_acpi(struct monitor *mon);     /* cmd_acpi.c */
 
 /* Print the live-trace lines the vCPUs queued (cmd_trace.c); the input
  * loop calls it when exit_trace_fd() is readable. */

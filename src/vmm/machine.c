@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "dev/acpi_pm.h"
 #include "dev/chardev.h"
 #include "dev/cmos.h"
 #include "dev/i8042.h"
@@ -18,11 +19,12 @@
 #include "dev/uart8250.h"
 #include "dev/virtio/virtio_board.h"
 #include "vmm/iothread.h"
+#include "vmm/machine_firmware.h"
 #include "vmm/vcpu.h"
 
 /* Standard PC I/O addresses and ISA IRQs. */
-#define COM1_PORT      0x3f8
-#define COM1_IRQ       4
+#define COM1_PORT      MACHINE_COM1_PORT
+#define COM1_IRQ       MACHINE_COM1_IRQ
 #define CMOS_PORT      0x70
 #define I8042_DATA     0x60
 #define I8042_CMD      0x64
@@ -111,6 +113,7 @@ static enum machine_error machine_devices(struct machine *m, char *err, size_t e
 	m->i8042 = i8042_new(&reset);
 	m->pci = pci_host_new(&reset);
 	post_init(&m->post);
+	acpi_pm_init(&m->pm, &reset);
 	if (!m->com1 || !m->cmos || !m->i8042 || !m->pci) {
 		snprintf(err, errlen, "out of memory creating devices");
 		return MACHINE_HOST_ERROR;
@@ -122,6 +125,7 @@ static enum machine_error machine_devices(struct machine *m, char *err, size_t e
 	rc |= bus_register(&vm->pio, I8042_CMD, 1, i8042_command_io, m->i8042, "i8042-cmd");
 	rc |= bus_register(&vm->pio, POST_PORT, 1, post_io, &m->post, "post");
 	rc |= bus_register(&vm->pio, PCI_CONF_PORT, PCI_CONF_LEN, pci_host_io, m->pci, "pci-conf");
+	rc |= bus_register(&vm->pio, ACPI_PM_BASE, ACPI_PM_NR_PORTS, acpi_pm_io, &m->pm, "acpi-pm");
 	if (rc) {
 		snprintf(err, errlen, "internal error: overlapping device ranges");
 		return MACHINE_HOST_ERROR;
@@ -154,11 +158,17 @@ enum machine_error machine_create(struct machine *m, const struct machine_config
 		.cmdline = cfg->cmdline,
 		.proto = cfg->proto,
 	};
-	/* virtio-mmio (4.2) has no enumeration: Linux finds the windows from
-	 * virtio_mmio.device=SIZE@ADDR:IRQ words (VIRTIO_MMIO_CMDLINE_DEVICES).
-	 * The loader checks the result against the kernel's cmdline_size. */
+	/* The ACPI and MP tables; the loaders pass the RSDP on. */
+	if (machine_fw_install(cfg, &m->vm.mem, &bc.rsdp_addr, err, errlen) < 0)
+		goto bad_input;
+	/* virtio-mmio (4.2) has no enumeration: a kernel finds the windows in
+	 * the DSDT (LNRO0005 devices). Only a kernel told acpi=off does not
+	 * read it; for that one (built with VIRTIO_MMIO_CMDLINE_DEVICES) the
+	 * windows go on its command line as virtio_mmio.device=SIZE@ADDR:IRQ
+	 * words. Never both: a kernel reading both would register every
+	 * device twice. The loader checks the result against cmdline_size. */
 	int nmmio = cfg->virtio_mmio ? machine_virtio_count(cfg) : 0;
-	if (nmmio) {
+	if (nmmio && machine_fw_acpi_off(cfg->cmdline)) {
 		m->mmio_cmdline = virtio_mmio_board_cmdline(cfg->cmdline ? cfg->cmdline : "", nmmio);
 		if (!m->mmio_cmdline) {
 			snprintf(err, errlen, "too many virtio-mmio devices (at most %d)",

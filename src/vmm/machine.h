@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "boot/boot.h"
+#include "dev/acpi_pm.h"
 #include "dev/post.h"
 #include "vmm/vm.h"
 
@@ -74,11 +75,12 @@ struct machine {
 	struct i8042 *i8042;
 	struct pci_host *pci;
 	struct post_port post;
+	struct acpi_pm pm;        /* PM1a blocks: ACPI S5 power-off */
 	/* virtio devices, on PCI or MMIO (NULL when none was asked for) */
 	struct virtio_board *virtio;
 	struct chardev *hvc[MACHINE_MAX_HVCS];   /* backends of the consoles */
-	/* --virtio mmio: the command line the kernel got, with
-	 * virtio_mmio.device= words */
+	/* --virtio mmio with acpi=off: the command line the kernel got, with
+	 * virtio_mmio.device= words (NULL otherwise) */
 	char *mmio_cmdline;
 };
 

@@ -218,7 +218,7 @@ const char *vm_end_name(enum vm_end end)
 	switch (end) {
 	case VM_END_NONE: return "running";
 	case VM_END_RESET: return "reset";
-	case VM_END_POWEROFF: return "power-off";
+	case VM_END_POWEROFF: return "powered off";
 	case VM_END_TRIPLE_FAULT: return "triple fault";
 	}
 	return "?";

@@ -30,6 +30,7 @@ struct boot_info {
 	int have_initrd;
 	uint64_t initrd_addr;
 	uint64_t initrd_size;
+	uint64_t rsdp;          /* the loader's ACPI RSDP address, 0 = none */
 };
 
 /* True when [addr, addr + len) lies inside the identity map. */
@@ -112,8 +113,17 @@ const char *find_option(const char *cmd, size_t cmdlen, const char *key, size_t 
 /* True when the len bytes at w spell the NUL-terminated string s. */
 bool word_is(const char *w, size_t len, const char *s);
 
+/* ACPI (acpi_guest.c): acpi_report finds the RSDP (rsdp from the loader,
+ * else the BIOS-area scan) and prints the tables, processors and
+ * virtio-mmio devices found (README.md, "ACPI"); acpi_poweroff writes the
+ * FADT's S5 sleep value and returns only when that did not end the
+ * machine. */
+void acpi_report(uint64_t rsdp);
+void acpi_poweroff(void);
+
 /* virtio=<list> (virtio.c): enumerates PCI bus 0 and the virtio-mmio
- * windows named by virtio_mmio.device=SIZE@ADDR:IRQ words of the command
+ * windows the DSDT names (LNRO0005) and those named by
+ * virtio_mmio.device=SIZE@ADDR:IRQ words of the command
  * line (cmd, cmdlen), and drives the virtio devices named in the
  * comma-separated list (README.md, "Virtio"): PCI ones first.
  * Returns; the caller then ends the machine. With virtiostop=<step>

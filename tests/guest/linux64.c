@@ -6,6 +6,7 @@
  * so its fields keep their file offsets). */
 #include "guest.h"
 
+#define BP_ACPI_RSDP_ADDR    0x070  /* u64, protocol 2.14 and up */
 #define BP_EXT_RAMDISK_IMAGE 0x0c0  /* u32: bits 63:32 of ramdisk_image */
 #define BP_EXT_RAMDISK_SIZE  0x0c4
 #define BP_EXT_CMD_LINE_PTR  0x0c8
@@ -61,6 +62,10 @@ void linux_main(uint64_t bp)
 	if (*(const uint16_t *)(uintptr_t)(bp + BP_HDR_VERSION) >= 0x0202)
 		bi.cmdline = bp32(bp, BP_CMD_LINE_PTR) |
 			     (uint64_t)bp32(bp, BP_EXT_CMD_LINE_PTR) << 32;
+
+	if (*(const uint16_t *)(uintptr_t)(bp + BP_HDR_VERSION) >= 0x020e)
+		bi.rsdp = bp32(bp, BP_ACPI_RSDP_ADDR) |
+			  (uint64_t)bp32(bp, BP_ACPI_RSDP_ADDR + 4) << 32;
 
 	entries = *(const uint8_t *)(uintptr_t)(bp + BP_E820_ENTRIES);
 	if (entries > BP_E820_MAX) {

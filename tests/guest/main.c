@@ -198,6 +198,8 @@ static __attribute__((noreturn)) void machine_exit(const char *how, size_t len)
 		__asm__ volatile("popcnt %%rax, %%rax" : : : "rax", "cc");
 		put_str("hvmon-testguest: past the popcnt\n");
 		halt_forever();
+	} else if (word_is(how, len, "acpi")) {
+		acpi_poweroff();
 	} else if (word_is(how, len, "hlt")) {
 		halt_forever();
 	} else if (word_is(how, len, "ring3loop")) {
@@ -278,11 +280,12 @@ void guest_main(const struct boot_info *bi)
 		put_char('\n');
 	}
 
+	acpi_report(bi->rsdp);
 	count_loop(5);
 	put_str("hvmon-testguest: done\n");
 	/* smp=on: start the APs (smp.c) before anything else runs. */
 	if (find_option(cmd, cmdlen, "smp=on", &exitlen))
-		smp_run(cmd, cmdlen);
+		smp_run();
 	/* virtio=: drive virtio devices (virtio.c), then end as exit= says. */
 	virtio = find_option(cmd, cmdlen, "virtio=", &virtiolen);
 	vstop = find_option(cmd, cmdlen, "virtiostop=", &vstoplen);

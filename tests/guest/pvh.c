@@ -42,6 +42,7 @@ void pvh_main(uint32_t start_info)
 		guest_main(&bi);
 	}
 	bi.cmdline = si->cmdline_paddr;
+	bi.rsdp = si->rsdp_paddr;
 	if (si->version >= 1) {
 		bi.map = si->memmap_paddr;
 		bi.map_entries = si->memmap_entries;

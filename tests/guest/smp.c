@@ -8,6 +8,7 @@
  * and then runs ap_loop for ever. */
 #include <stdbool.h>
 
+#include "acpi.h"
 #include "guest.h"
 #include "smp.h"
 
@@ -99,28 +100,6 @@ static void delay_us(uint32_t us)
 		;
 }
 
-/* The APIC IDs of every CPU the machine has. For now from the command
- * line: cpus=N means APIC IDs 0 to N-1, what hvmon gives N vCPUs. The lead
- * switches this to the MADT (acpi_cpu_apic_ids, tests/guest/acpi.h) when
- * the ACPI work is merged. */
-static int smp_cpu_apic_ids(const char *cmd, size_t cmdlen, uint32_t *ids, int max)
-{
-	size_t len = 0;
-	const char *v = find_option(cmd, cmdlen, "cpus=", &len);
-	uint64_t n = 0;
-	if (!v || !len)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9' || n > 100000)
-			return 0;
-		n = n * 10 + (uint64_t)(v[i] - '0');
-	}
-	int count = 0;
-	for (uint64_t i = 0; i < n && count < max; i++)
-		ids[count++] = (uint32_t)i;
-	return count;
-}
-
 static void send_ipi(uint32_t apic_id, uint32_t icr)
 {
 	lapic_write(LAPIC_ICR_HI, apic_id << 24);
@@ -186,10 +165,12 @@ static bool start_ap(unsigned index, uint32_t apic_id)
 	return false;
 }
 
-void smp_run(const char *cmd, size_t cmdlen)
+void smp_run(void)
 {
+	/* Every CPU the firmware describes: the MADT's enabled processors
+	 * (acpi.c; guest_main has already found the RSDP). */
 	uint32_t ids[SMP_MAX_CPUS + 1];
-	int n = smp_cpu_apic_ids(cmd, cmdlen, ids, SMP_MAX_CPUS + 1);
+	int n = acpi_cpu_apic_ids(ids, SMP_MAX_CPUS + 1);
 	if (n > SMP_MAX_CPUS) {
 		put_str("smp: error: more than 32 CPUs; starting 32\n");
 		n = SMP_MAX_CPUS;

@@ -20,9 +20,9 @@
 extern const uint8_t smp_tramp_start[], smp_tramp_end[];
 extern const uint8_t smp_tramp_cr3[], smp_tramp_stack[], smp_tramp_entry[];
 
-/* Start every AP the command line names, wait until each has reported,
+/* Start every AP the MADT names, wait until each has reported,
  * release them into their loops and return (README.md, "SMP"). */
-void smp_run(const char *cmd, size_t cmdlen);
+void smp_run(void);
 
 /* The APs' loop body: a breakpoint here is hit by every AP, over and
  * over. Counts into ap_ticks[cpu]. */

@@ -3,9 +3,10 @@
  * bus 0 through configuration mechanism #1, the virtio-pci modern transport
  * (virtio 1.2 section 4.1), the driver initialization sequence (3.1.1) and
  * one split virtqueue (2.7) per queue, polled with interrupts off. The
- * same driver runs over virtio-mmio version 2 (4.2), for windows the
- * command line names with virtio_mmio.device=SIZE@ADDR:IRQ (Linux's
- * format): the few transport-specific steps are behind struct vtrans.
+ * same driver runs over virtio-mmio version 2 (4.2), for windows the DSDT
+ * names (LNRO0005, acpi.c) or the command line with
+ * virtio_mmio.device=SIZE@ADDR:IRQ (Linux's format): the few
+ * transport-specific steps are behind struct vtrans.
  *
  * Ring-0 code runs in KVM's instruction emulator on the project's machines
  * (docs/design.md 1, about 1.5 M instructions/s) and every config-space or
@@ -15,6 +16,7 @@
  * Device types are a table (drivers[] below): a type names its virtio
  * device ID, how many queues it sets up and what it does once DRIVER_OK is
  * set (blk.c, rng.c, console.c, net.c). */
+#include "acpi.h"
 #include "virtio.h"
 
 /* ---- PCI configuration mechanism #1 (PCI Local Bus 3.0, 3.2.2.3.2) ----
@@ -983,12 +985,13 @@ static bool parse_num(const char *w, size_t len, size_t *i, uint64_t *out)
 	return *i > start;
 }
 
+static void mmio_add(uint64_t base, uint64_t size, uint64_t irq);
+
 static void mmio_word(const char *w, size_t len)
 {
 	static const char key[] = "virtio_mmio.device=";
 	size_t i = sizeof(key) - 1;
 	uint64_t size, base, irq;
-	struct mmio_win *m;
 
 	if (len < i || !word_is(w, i, key))
 		return;
@@ -1004,6 +1007,25 @@ static void mmio_word(const char *w, size_t len)
 	    i >= len || w[i++] != ':' || !parse_num(w, len, &i, &irq))
 		goto bad;
 	/* An optional ":<id>" (the platform device ID) is ignored. */
+	mmio_add(base, size, irq);
+	return;
+bad:
+	put_str("virtio: error: bad ");
+	for (size_t j = 0; j < len; j++)
+		put_char(w[j]);
+	put_char('\n');
+}
+
+/* A window from the DSDT or the command line: checked, probed (4.2.2) and
+ * kept when it holds a version-2 device. A window already known (both
+ * sources naming it) is not probed twice. */
+static void mmio_add(uint64_t base, uint64_t size, uint64_t irq)
+{
+	struct mmio_win *m;
+
+	for (unsigned i = 0; i < mmio_nwins; i++)
+		if (mmio_wins[i].base == base)
+			return;
 	if (size < 0x100) {
 		put_str("virtio: error: virtio-mmio window smaller than its 0x100 bytes of registers\n");
 		return;
@@ -1040,12 +1062,6 @@ static void mmio_word(const char *w, size_t len)
 	if (version != 2 || m->id == 0)
 		return;
 	mmio_nwins++;
-	return;
-bad:
-	put_str("virtio: error: bad ");
-	for (size_t j = 0; j < len; j++)
-		put_char(w[j]);
-	put_char('\n');
 }
 
 static void mmio_scan(const char *cmd, size_t cmdlen)
@@ -1169,6 +1185,12 @@ void virtio_run(const char *cmd, size_t cmdlen, const char *list, size_t len,
 	if (b && parse_num(b, hlen, &bi, &nreq))
 		bench_requests = nreq > 1000000 ? 1000000 : (unsigned)nreq;
 	pci_scan();
+	/* The DSDT's LNRO0005 devices first (what a stock kernel reads),
+	 * then any virtio_mmio.device= words. */
+	struct acpi_mmio_dev acpi_devs[MMIO_MAX_WINS];
+	int nacpi = acpi_mmio_devices(acpi_devs, MMIO_MAX_WINS);
+	for (int i = 0; i < nacpi; i++)
+		mmio_add(acpi_devs[i].base, acpi_devs[i].size, acpi_devs[i].irq);
 	mmio_scan(cmd, cmdlen);
 	while (i < len) {
 		size_t start = i;

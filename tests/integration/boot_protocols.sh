@@ -44,7 +44,7 @@ check_boot() {
 e820_64m() {
 	for l in "e820: 4 entries" "e820[0]: addr=0x0 size=0x9fc00 type=1" \
 		"e820[1]: addr=0x9fc00 size=0x400 type=2" \
-		"e820[2]: addr=0xf0000 size=0x10000 type=2" \
+		"e820[2]: addr=0xe0000 size=0x20000 type=2" \
 		"e820[3]: addr=0x100000 size=0x3f00000 type=1"; do
 		expect_line "$1" "$l" "$2: $l"
 	done

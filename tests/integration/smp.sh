@@ -14,7 +14,7 @@ sym() { nm "$G" | awk -v s="$1" '$3 == s { print "0x" substr($1, match($1, /[1-9
 ap_tick=$(sym ap_tick)
 ap_ticks=$(sym ap_ticks)
 ARGS="-c 4 -m 64M -a"
-GUEST_ARGS="smp=on cpus=4 exit=hlt"
+GUEST_ARGS="smp=on exit=hlt"
 
 # --- More vCPUs than this KVM allows: one line, exit 2 (4096 is above
 # every stock KVM_MAX_VCPUS; cli_errors.sh checks hvmon's own ceiling) ---

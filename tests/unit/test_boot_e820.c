@@ -19,7 +19,7 @@ START_TEST(small_ram)
 	ck_assert_int_eq(n, 4);
 	expect(&map[0], 0, 0x9fc00, E820_TYPE_RAM);
 	expect(&map[1], 0x9fc00, 0x400, E820_TYPE_RESERVED);
-	expect(&map[2], 0xf0000, 0x10000, E820_TYPE_RESERVED);
+	expect(&map[2], 0xe0000, 0x20000, E820_TYPE_RESERVED);
 	expect(&map[3], 0x100000, (64 << 20) - 0x100000, E820_TYPE_RAM);
 }
 END_TEST

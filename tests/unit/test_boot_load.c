@@ -148,6 +148,7 @@ START_TEST(linux64_bzimage)
 	write_bzimage_plain();
 	write_initrd(10000);
 	cfg.cmdline = cmd;
+	cfg.rsdp_addr = 0xe0000;
 	ck_assert_msg(load() == 0, "%s", err);
 	ck_assert_int_eq(info.proto, BOOT_LINUX64);
 	ck_assert_str_eq(info.compression, "gzip");
@@ -173,6 +174,7 @@ START_TEST(linux64_bzimage)
 	ck_assert_uint_eq(rd32(zp + BZ_CMD_LINE_PTR), BOOT_CMDLINE_ADDR);
 	ck_assert_str_eq((char *)ram(BOOT_CMDLINE_ADDR, strlen(cmd) + 1), cmd);
 	ck_assert_uint_eq(rd64(zp + BZ_SETUP_DATA), 0);
+	ck_assert_uint_eq(rd64(zp + 0x070), 0xe0000);    /* acpi_rsdp_addr (2.14+) */
 	ck_assert_uint_eq(z[0x1e8], 4);            /* e820_entries */
 	ck_assert_int_eq(info.e820_entries, 4);
 	ck_assert_uint_eq(rd64(zp + 0x2d0), 0);     /* entry 0: RAM at 0 */
@@ -232,7 +234,7 @@ START_TEST(bzimage_with_pvh_payload_boots_pvh)
 	ck_assert_uint_eq(rd64(mods), info.initrd_addr);
 	ck_assert_uint_eq(rd64(mods + 8), 5000);
 	ck_assert_str_eq((char *)ram(rd64(si + 24), 14), "console=ttyS0");
-	ck_assert_uint_eq(rd64(si + 32), 0);                 /* rsdp */
+	ck_assert_uint_eq(rd64(si + 32), 0);                 /* rsdp: none given */
 	uint64_t mm = rd64(si + 40);
 	ck_assert_uint_eq(rd32(si + 48), 4);
 	ck_assert_uint_eq(rd64(mm + 3 * 24), 0x100000);
@@ -258,6 +260,7 @@ END_TEST
 START_TEST(elf_file_boots_pvh)
 {
 	uint8_t elf[TEST_ELF_SIZE];
+	cfg.rsdp_addr = 0xe0000;
 	for (int is64 = 0; is64 < 2; is64++) {
 		write_file(kpath, elf, test_build_elf(elf, is64, NOTE_SEGMENT));
 		ck_assert_msg(load() == 0, "%s", err);
@@ -266,6 +269,7 @@ START_TEST(elf_file_boots_pvh)
 		ck_assert_uint_eq(info.elf_size, TEST_ELF_SIZE);
 		ck_assert_uint_eq(entry.rip, TEST_ELF_ENTRY);
 		ck_assert_uint_eq(rd32(BOOT_PARAMS_ADDR + 12), 0);   /* no modules */
+		ck_assert_uint_eq(rd64(BOOT_PARAMS_ADDR + 32), 0xe0000);  /* rsdp_paddr */
 	}
 }
 END_TEST

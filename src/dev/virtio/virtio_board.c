@@ -51,6 +51,11 @@ struct virtio_board {
 	struct board_dev dev[VIRTIO_BOARD_MAX_DEVICES];
 };
 
+unsigned virtio_pci_board_intx_gsi(unsigned slot)
+{
+	return slot >= PCI_WINDOW_FIRST_SLOT && slot < PCI_WINDOW_NR_SLOTS ? INTX_GSI(slot) : 0;
+}
+
 unsigned virtio_mmio_board_gsi(int n)
 {
 	return n >= 0 && n < VIRTIO_MMIO_BOARD_MAX ? mmio_gsi[n] : 0;

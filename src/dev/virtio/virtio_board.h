@@ -37,6 +37,9 @@ enum virtio_transport_kind { VIRTIO_ON_PCI, VIRTIO_ON_MMIO };
 #define VIRTIO_MMIO_BOARD_MAX    9               /* free ISA lines */
 #define VIRTIO_BOARD_MAX_DEVICES 16
 
+/* The GSI INTA of PCI slot `slot` on bus 0 reaches (level; the firmware
+ * tables' _PRT and MP entries); 0 for a slot outside 1-31. */
+unsigned virtio_pci_board_intx_gsi(unsigned slot);
 /* virtio-mmio device n's GSI (0 when n is out of range) and window. */
 unsigned virtio_mmio_board_gsi(int n);
 uint64_t virtio_mmio_board_addr(int n);
