@@ -22,7 +22,7 @@ say = @printf '  %-7s %s\n' '$(1)' '$(2)';
 MAKEFLAGS += --no-print-directory
 endif
 
-LIB_SRC := $(sort $(wildcard src/vmm/*.c src/boot/*.c src/dev/*.c src/dev/virtio/*.c src/monitor/*.c))
+LIB_SRC := $(sort $(wildcard src/vmm/*.c src/boot/*.c src/dev/*.c src/dev/virtio/*.c src/board/*.c src/monitor/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

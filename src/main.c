@@ -19,7 +19,7 @@
 #include "monitor/monitor.h"
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
-#include "vmm/machine.h"
+#include "board/machine.h"
 #include "vmm/vcpu.h"
 
 #define HVMON_VERSION "0.1.0"

@@ -120,8 +120,8 @@ size_t acpi_build_dsdt(const struct fw_machine *m, uint8_t *out, size_t cap)
 	/* \_S5: SLP_TYPa, SLP_TYPb, two reserved (7.4.2). */
 	aml_name(&a, "\\_S5");
 	size_t s5 = aml_package(&a, 4);
-	aml_integer(&a, FW_S5_SLP_TYP);
-	aml_integer(&a, FW_S5_SLP_TYP);
+	aml_integer(&a, m->s5_slp_typ);
+	aml_integer(&a, m->s5_slp_typ);
 	aml_integer(&a, 0);
 	aml_integer(&a, 0);
 	aml_end(&a, s5);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 
 #define ACPI_OEM_ID       "HVMON "     /* 6 bytes */
 #define ACPI_OEM_TABLE_ID "HVMONVM "   /* 8 bytes */

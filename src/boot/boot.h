@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "vmm/guest_mem.h"
+#include "vmm/image_map.h"
 
 enum boot_proto {
 	BOOT_AUTO,
@@ -44,13 +45,6 @@ struct boot_config {
 
 #define BOOT_MAX_IMAGE_MAPS 32
 
-/* One loaded ELF segment: the kernel's virtual addresses for it (p_vaddr)
- * and where the loader put it (p_paddr). Lets the debugger find kernel
- * text in RAM before the kernel has turned paging on. */
-struct boot_image_map {
-	uint64_t vaddr, paddr, size;
-};
-
 /* What was loaded, for the monitor and for tests. */
 struct boot_info {
 	enum boot_proto proto;          /* protocol actually used */
@@ -70,7 +64,7 @@ struct boot_info {
 	/* Segments placed from an ELF (PVH boots); 0 for linux64, where the
 	 * kernel's own decompressor decides where it lives. */
 	int nimage_maps;
-	struct boot_image_map image_map[BOOT_MAX_IMAGE_MAPS];
+	struct image_map image_map[BOOT_MAX_IMAGE_MAPS];
 };
 
 /* Load the kernel described by cfg. On failure returns -1 and writes one

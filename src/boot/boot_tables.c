@@ -5,7 +5,7 @@
 
 #include "boot/boot_error.h"
 #include "boot/boot_layout.h"
-#include "boot/le.h"
+#include "common/le.h"
 
 /* Descriptor flag nibble (Intel SDM vol. 3, "Segment Descriptors"):
  * G (4 KiB granularity), D/B (32-bit), L (64-bit code). */

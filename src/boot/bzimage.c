@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "boot/boot_error.h"
-#include "boot/le.h"
+#include "common/le.h"
 
 /* Protocol 2.08 brought payload_offset/payload_length, which hvmon needs
  * to find (and decompress) the kernel proper. */

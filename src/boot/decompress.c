@@ -11,7 +11,7 @@
 #include <zstd.h>
 
 #include "boot/boot_error.h"
-#include "boot/le.h"
+#include "common/le.h"
 
 struct magic {
 	enum compression c;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "boot/boot_error.h"
-#include "boot/le.h"
+#include "common/le.h"
 
 /* XEN_ELFNOTE_PHYS32_ENTRY (xen/include/public/elfnote.h): the physical
  * address of the 32-bit PVH entry point, in a note named "Xen". */

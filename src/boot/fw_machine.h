@@ -2,7 +2,7 @@
 /* What the firmware tables describe: a plain description of the machine
  * (no KVM, no devices), so the tables are a pure function of it and unit
  * tests and tests/tools/acpi_tables can build them for any vCPU count.
- * vmm/machine_firmware.c fills it from the machine's configuration. */
+ * board/machine_firmware.c fills it from the machine's configuration. */
 #ifndef HVMON_BOOT_FW_MACHINE_H
 #define HVMON_BOOT_FW_MACHINE_H
 
@@ -36,13 +36,11 @@ struct fw_machine {
 	 * SCI line (dev/acpi_pm.h). */
 	uint16_t pm1a_evt_port, pm1a_cnt_port;
 	unsigned sci_gsi;
+	uint8_t s5_slp_typ;      /* \_S5's SLP_TYP: the value the PM1a device powers off on */
 	uint16_t reset_port;     /* FADT RESET_REG: a byte written there resets */
 	uint8_t reset_value;
 	int nmmio;               /* virtio-mmio devices */
 	struct fw_mmio_dev mmio[FW_MAX_MMIO];
 };
-
-/* The SLP_TYP value \_S5 names and dev/acpi_pm.c takes as power-off. */
-#define FW_S5_SLP_TYP 5
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "boot/fw_tables.h"
-#include "boot/le.h"
+#include "common/le.h"
 
 #define XSDT_MAX_ENTRIES 32
 

@@ -8,7 +8,7 @@
 #include "boot/boot_tables.h"
 #include "boot/e820.h"
 #include "boot/initrd.h"
-#include "boot/le.h"
+#include "common/le.h"
 
 /* struct boot_params ("zero page") offsets outside the setup header
  * (Documentation/arch/x86/zero-page.rst). */

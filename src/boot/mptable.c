@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "boot/fw_tables.h"
-#include "boot/le.h"
+#include "common/le.h"
 
 #define MP_FLOAT_LEN   16
 #define MP_HEADER_LEN  44

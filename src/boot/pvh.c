@@ -8,7 +8,7 @@
 #include "boot/boot_tables.h"
 #include "boot/e820.h"
 #include "boot/initrd.h"
-#include "boot/le.h"
+#include "common/le.h"
 
 /* struct hvm_start_info, version 1 (start_info.h): byte offsets. */
 #define SI_MAGIC          0
@@ -54,7 +54,7 @@ static int load_segments(const struct guest_mem *mem, const uint8_t *elf,
 		memcpy(dst, elf + s->offset, s->filesz);
 		memset(dst + s->filesz, 0, s->memsz - s->filesz);
 		if (info->nimage_maps < BOOT_MAX_IMAGE_MAPS)
-			info->image_map[info->nimage_maps++] = (struct boot_image_map){
+			info->image_map[info->nimage_maps++] = (struct image_map){
 				.vaddr = s->vaddr, .paddr = s->paddr, .size = s->memsz };
 		if (s->paddr < lo)
 			lo = s->paddr;

@@ -3,8 +3,6 @@
 
 #include <stdio.h>
 
-#include "boot/fw_machine.h"
-
 void acpi_pm_init(struct acpi_pm *pm, const struct sysevent_sink *sink)
 {
 	pm->sink = sink ? *sink : (struct sysevent_sink){ 0 };
@@ -39,7 +37,7 @@ static void write_cnt(struct acpi_pm *pm, uint16_t val, uint16_t mask)
 	if (!(now & ACPI_PM1_SLP_EN))
 		return;
 	unsigned typ = (now >> ACPI_PM1_SLP_TYP_SHIFT) & 7;
-	if (typ != FW_S5_SLP_TYP)
+	if (typ != ACPI_PM_S5_SLP_TYP)
 		return;
 	char why[64];
 	snprintf(why, sizeof(why), "ACPI S5 (PM1a_CNT SLP_TYP=%u SLP_EN)", typ);

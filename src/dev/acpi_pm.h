@@ -11,7 +11,7 @@
  *                SLP_TYP (4.8.3.2.1)
  *
  * The only sleep state offered is S5 (the DSDT's \_S5 names
- * FW_S5_SLP_TYP): writing SLP_EN with that SLP_TYP powers the machine off.
+ * ACPI_PM_S5_SLP_TYP): writing SLP_EN with that SLP_TYP powers the machine off.
  * Any other SLP_TYP is a state the DSDT never offered and is ignored.
  *
  * Register acpi_pm_io on the port-I/O bus at ACPI_PM_BASE, length
@@ -37,6 +37,9 @@
 #define ACPI_PM1_SCI_EN   0x0001
 #define ACPI_PM1_SLP_TYP_SHIFT 10
 #define ACPI_PM1_SLP_EN   0x2000
+/* The SLP_TYP this device takes as power-off; the DSDT's \_S5 names it
+ * (board/machine_firmware.c passes it to the table generator). */
+#define ACPI_PM_S5_SLP_TYP 5
 
 struct acpi_pm {
 	struct sysevent_sink sink;

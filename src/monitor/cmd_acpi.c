@@ -9,7 +9,7 @@
 #include "boot/fw_dump.h"
 #include "boot/fw_walk.h"
 #include "monitor/commands.h"
-#include "vmm/machine.h"
+#include "board/machine.h"
 
 static int guest_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {

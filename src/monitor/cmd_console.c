@@ -11,7 +11,7 @@
 #include "dev/chardev.h"
 #include "monitor/commands.h"
 #include "monitor/parse.h"
-#include "vmm/machine.h"
+#include "board/machine.h"
 #include "vmm/vcpu.h"
 
 #define CONSOLE_ESCAPE 0x1d   /* Ctrl-] */

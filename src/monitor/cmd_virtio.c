@@ -20,7 +20,7 @@
 #include "monitor/diagnose_rules.h"
 #include "monitor/parse.h"
 #include "monitor/virtio_names.h"
-#include "vmm/machine.h"
+#include "board/machine.h"
 
 /* Pending chains and segments shown per `vq`, so a flooded ring cannot
  * bury the prompt. */

@@ -80,7 +80,7 @@ int cmd_hbreak(struct monitor *mon, int argc, char **argv)
 static bool image_gpa(const struct vm *vm, uint64_t gva, uint64_t len, uint64_t *gpa)
 {
 	for (int i = 0; i < vm->nimage_maps; i++) {
-		const struct boot_image_map *m = &vm->image_map[i];
+		const struct image_map *m = &vm->image_map[i];
 		if (gva >= m->vaddr && gva - m->vaddr < m->size && len <= m->size - (gva - m->vaddr)) {
 			*gpa = m->paddr + (gva - m->vaddr);
 			return true;

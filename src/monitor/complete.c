@@ -14,7 +14,7 @@
 #include "monitor/commands.h"
 #include "monitor/reg_access.h"
 #include "monitor/symtab.h"
-#include "vmm/machine.h"
+#include "board/machine.h"
 
 static struct monitor *cmon;   /* readline's callbacks take no context */
 

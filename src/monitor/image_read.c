@@ -11,7 +11,7 @@ static bool image_gpa(const struct monitor *mon, uint64_t va, uint64_t *gpa, uin
 {
 	const struct boot_info *b = &mon->m->boot;
 	for (int i = 0; i < b->nimage_maps; i++) {
-		const struct boot_image_map *m = &b->image_map[i];
+		const struct image_map *m = &b->image_map[i];
 		if (m->vaddr != m->paddr && va >= m->vaddr && va - m->vaddr < m->size) {
 			*gpa = m->paddr + (va - m->vaddr);
 			*left = m->size - (va - m->vaddr);

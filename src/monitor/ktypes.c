@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "monitor/ktypes.h"
 
 /* Chains of typedefs and qualifiers longer than this are taken as loops. */

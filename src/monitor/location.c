@@ -18,7 +18,7 @@ static bool image_virtual(const struct monitor *mon, uint64_t addr, uint64_t *va
 {
 	const struct boot_info *b = &mon->m->boot;
 	for (int i = 0; i < b->nimage_maps; i++) {
-		const struct boot_image_map *m = &b->image_map[i];
+		const struct image_map *m = &b->image_map[i];
 		if (m->vaddr != m->paddr && addr >= m->paddr && addr - m->paddr < m->size) {
 			*va = m->vaddr + (addr - m->paddr);
 			return true;

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "vmm/machine.h"
+#include "board/machine.h"
 
 struct symtab;
 

@@ -11,7 +11,7 @@
 
 #include "monitor/emu_fail.h"
 #include "monitor/xfmt.h"
-#include "vmm/machine.h"
+#include "board/machine.h"
 
 #define MON_CONSOLE_KEEP 65536   /* bytes of guest console kept for `wait` */
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "monitor/orc.h"
 
 enum orc_layout orc_layout_for_version(int major, int minor)

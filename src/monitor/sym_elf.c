@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "monitor/sym_load.h"
 
 struct elf_file {

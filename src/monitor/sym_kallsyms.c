@@ -36,7 +36,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "monitor/sym_load.h"
 
 #define KS_ALIGN 8

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/boot.h"
+#include "vmm/image_map.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_mem.h"
 
@@ -124,7 +124,7 @@ bool bp_any(const struct bp_table *t)
 static bool bp_image_gpa(const struct vm *vm, uint64_t gva, uint64_t *gpa)
 {
 	for (int i = 0; i < vm->nimage_maps; i++) {
-		const struct boot_image_map *m = &vm->image_map[i];
+		const struct image_map *m = &vm->image_map[i];
 		if (gva >= m->vaddr && gva - m->vaddr < m->size) {
 			*gpa = m->paddr + (gva - m->vaddr);
 			return true;

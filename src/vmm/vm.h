@@ -21,7 +21,7 @@
 #define HVMON_STR(x) HVMON_STR_(x)
 
 struct vcpu;
-struct boot_image_map;
+struct image_map;
 
 /* Why the machine is no longer running guest code on its own. */
 enum vm_end {
@@ -99,7 +99,7 @@ struct vm {
 	struct bp_table bps;
 	/* The kernel image's virtual-to-physical placement (boot_info), for
 	 * breakpoints set before the kernel's page tables exist. */
-	const struct boot_image_map *image_map;
+	const struct image_map *image_map;
 	int nimage_maps;
 	/* Memory-protection watchpoints (vmm/watchpoint.c), made by the
 	 * first watch; its own lock. */

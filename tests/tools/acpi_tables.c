@@ -15,8 +15,8 @@
 #include "boot/fw_dump.h"
 #include "boot/fw_tables.h"
 #include "boot/fw_walk.h"
-#include "vmm/machine.h"
-#include "vmm/machine_firmware.h"
+#include "board/machine.h"
+#include "board/machine_firmware.h"
 
 static int image_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {

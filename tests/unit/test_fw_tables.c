@@ -11,11 +11,11 @@
 #include "boot/fw_dump.h"
 #include "boot/fw_tables.h"
 #include "boot/fw_walk.h"
-#include "boot/le.h"
+#include "common/le.h"
 #include "dev/acpi_pm.h"
 #include "unit.h"
-#include "vmm/machine.h"
-#include "vmm/machine_firmware.h"
+#include "board/machine.h"
+#include "board/machine_firmware.h"
 
 START_TEST(aml_pkglength_encoding)
 {
@@ -375,10 +375,10 @@ START_TEST(pm1_s5_powers_off)
 	ck_assert_uint_eq(in16(&pm, 4) & ACPI_PM1_SLP_EN, 0);   /* write-only */
 	/* Linux: SLP_TYP first, then SLP_EN in a second write; a single
 	 * high-byte write does it too. */
-	out16(&pm, 4, FW_S5_SLP_TYP << 10);
-	out16(&pm, 4, FW_S5_SLP_TYP << 10 | ACPI_PM1_SLP_EN);
+	out16(&pm, 4, ACPI_PM_S5_SLP_TYP << 10);
+	out16(&pm, 4, ACPI_PM_S5_SLP_TYP << 10 | ACPI_PM1_SLP_EN);
 	ck_assert_int_eq(poweroffs, 1);
-	uint8_t hi = (uint8_t)((FW_S5_SLP_TYP << 10 | ACPI_PM1_SLP_EN) >> 8);
+	uint8_t hi = (uint8_t)((ACPI_PM_S5_SLP_TYP << 10 | ACPI_PM1_SLP_EN) >> 8);
 	acpi_pm_io(&pm, 5, &hi, 1, true);
 	ck_assert_int_eq(poweroffs, 2);
 	uint8_t b[4];

@@ -7,8 +7,9 @@
 #include "../guest/acpi.c"
 #include "boot/fw_tables.h"
 #include "unit.h"
-#include "vmm/machine.h"
-#include "vmm/machine_firmware.h"
+#include "board/machine.h"
+#include "board/machine_firmware.h"
+#include "dev/acpi_pm.h"
 
 static struct fw_image *img;
 
@@ -71,7 +72,7 @@ START_TEST(reads_hvmon_tables)
 	}
 	ck_assert(acpi_s5(&port, &typ));
 	ck_assert_uint_eq(port, 0x604);
-	ck_assert_uint_eq(typ, FW_S5_SLP_TYP);
+	ck_assert_uint_eq(typ, ACPI_PM_S5_SLP_TYP);
 
 	build(300, false, 2);
 	acpi_init(0);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "fuzz_seed.h"
 #include "monitor/sym_load.h"
 #include "unit.h"

@@ -7,7 +7,7 @@
 #include <elf.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "monitor/kimage.h"
 #include "unit.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "monitor/ktypes.h"
 #include "monitor/texpr.h"
 #include "unit.h"

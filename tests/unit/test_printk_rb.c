@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "monitor/printk_rb.h"
 #include "unit.h"
 

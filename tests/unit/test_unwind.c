@@ -8,7 +8,7 @@
  * tests/integration/orc_vs_systemmap.sh. */
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "monitor/orc.h"
 #include "monitor/unwind.h"
 #include "unit.h"

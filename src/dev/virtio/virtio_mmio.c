@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "dev/virtio/virtio_kick.h"
 #include "dev/virtio/virtio_trace.h"
 #include "vmm/kvm_events.h"

@@ -6,7 +6,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "boot/le.h"
+#include "common/le.h"
 #include "dev/virtio/virtio_net_impl.h"
 #include "vmm/iothread.h"
 

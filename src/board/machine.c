@@ -3,7 +3,7 @@
  * probes early (COM1, CMOS/RTC, the i8042 for reset, PCI configuration
  * mechanism #1 and its 0xcf9 reset register, port 0x80), guest RAM, the
  * kernel loaded by src/boot, and the threads that run it all. */
-#include "vmm/machine.h"
+#include "board/machine.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +19,7 @@
 #include "dev/uart8250.h"
 #include "dev/virtio/virtio_board.h"
 #include "vmm/iothread.h"
-#include "vmm/machine_firmware.h"
+#include "board/machine_firmware.h"
 #include "vmm/vcpu.h"
 
 /* Standard PC I/O addresses and ISA IRQs. */

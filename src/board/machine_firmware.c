@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "vmm/machine_firmware.h"
+#include "board/machine_firmware.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "dev/virtio/virtio_board.h"
 #include "dev/virtio/virtio_mmio.h"
 #include "dev/virtio/virtio_pci_window.h"
-#include "vmm/machine.h"
+#include "board/machine.h"
 
 /* Port 0xcf9 with SYS_RST | RST_CPU (dev/reset_cf9.h): the FADT's reset
  * register, so an ACPI reset is the reset hvmon already has. */
@@ -43,6 +43,7 @@ void machine_fw_describe(const struct machine_config *cfg, struct fw_machine *ou
 	out->pm1a_evt_port = ACPI_PM1_EVT_PORT;
 	out->pm1a_cnt_port = ACPI_PM1_CNT_PORT;
 	out->sci_gsi = ACPI_SCI_GSI;
+	out->s5_slp_typ = ACPI_PM_S5_SLP_TYP;
 	out->reset_port = FW_RESET_PORT;
 	out->reset_value = FW_RESET_VALUE;
 	if (!cfg->virtio_mmio)
