@@ -19,7 +19,19 @@
 # Everything is slower than on a hardware KVM host (all code is emulated,
 # host userspace included), but guest kernel code is not slower than on
 # kvm_pvm's instruction emulator (docs/design.md 1), and KVM behaves as on
-# real AMD hardware: int3 exits as KVM_EXIT_DEBUG, debug registers fire.
+# real AMD hardware, with two exceptions that come from TCG, not from KVM.
+# QEMU 7.2's TCG raises int3 (0xcc) and int $3 as software interrupts and
+# checks them only against SVM's INTn intercept, never against the #BP
+# exception intercept that KVM_GUESTDBG_USE_SW_BP sets (target/i386/tcg:
+# raise_interrupt2 with is_int=1; on AMD hardware int3 is a #BP
+# exception and is intercepted), so a guest's int3 always goes to the
+# guest's own IDT and no software breakpoint can stop; tests needing that
+# call need_int3_exits (tests/integration/lib.sh). Nor did an execution
+# breakpoint in DR0 (KVM_GUESTDBG_USE_HW_BP) fire; single-step does give
+# KVM_EXIT_DEBUG. Measured with a raw-KVM probe, a real-mode guest whose
+# IVT[3] handler writes 0x33 to a port: int3 and int $3 with USE_SW_BP
+# both gave that port write, not KVM_EXIT_DEBUG; DR0 on the next
+# instruction gave no exit; SINGLESTEP gave KVM_EXIT_DEBUG, exception 1.
 set -euo pipefail
 
 timeout_s=3600 mem=6G cpus=$(nproc)
