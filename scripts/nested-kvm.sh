@@ -69,7 +69,7 @@ if [ ! -s "$ird" ] || [ "$deb" -nt "$ird" ] || [ "$0" -nt "$ird" ]; then
 	depmod -b "$out/root" "$abi"
 	cp "$(command -v busybox)" "$out/ird/bin/busybox"
 	: >"$out/ird/modules"
-	for m in kvm_amd virtio_pci 9pnet_virtio 9p; do
+	for m in kvm_amd virtio_pci 9pnet_virtio 9p tun; do
 		modprobe -d "$out/root" -S "$abi" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 	done | awk '!seen[$0]++' | while read -r ko; do
 		cp "$ko" "$out/ird/lib/modules/"
