@@ -132,6 +132,8 @@ timeout -k 10 "$timeout_s" qemu-system-x86_64 -nodefaults -nographic -no-reboot 
 qemu_rc=${PIPESTATUS[0]}
 set -e
 [ "$qemu_rc" -ne 124 ] || { echo "nested-kvm: timed out after $timeout_s s" >&2; exit 124; }
-status=$(sed -n 's/^nested-kvm: exit status \([0-9]*\)$/\1/p' "$log" | tail -1)
+# Not anchored at the start: when COMMAND printed nothing, the status
+# shares its line with the firmware's console-reset escapes.
+status=$(sed -n 's/.*nested-kvm: exit status \([0-9]*\)$/\1/p' "$log" | tail -1)
 [ -n "$status" ] || die "the VM ended without running the command (qemu exit $qemu_rc; its output is above)"
 exit "$status"
