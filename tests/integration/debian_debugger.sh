@@ -7,6 +7,7 @@
 # translate work on real kernel code and page tables.
 . tests/integration/lib.sh
 need_kvm
+need_int3_exits
 if [ ! -f "$GUEST/vmlinuz" ]; then
 	echo "skipped: Debian kernel not fetched ('make guest-kit' failed or was not run)"
 	exit 77

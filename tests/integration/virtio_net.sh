@@ -43,17 +43,25 @@ host_mac=$(nsx cat /sys/class/net/hvt0/address)
 # tap hvt0.
 exchange() {
 	transport=$1 gx=${2:-} o=$TMP/$1.out
-	rm -f "$TMP/udp.got"
+	rm -f "$TMP/udp.got" "$TMP/udp.got.ready"
 	nsx /usr/bin/python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.0.2.2", 5555))
+open(sys.argv[1] + ".ready", "w").close()
 s.settimeout(60)
 d, a = s.recvfrom(2048)
 open(sys.argv[1], "w").write("%s:%d %s\n" % (a[0], a[1], d.decode()))
 ' "$TMP/udp.got" &
 	listener=$!
-	sleep 0.3
+	# Start the guest only once the listener is bound: a datagram that
+	# comes earlier is dropped, and on a slow host (QEMU's TCG under
+	# scripts/nested-kvm.sh) python3 can take longer to start than a
+	# fixed pause allows.
+	for _ in $(seq 300); do
+		[ -e "$TMP/udp.got.ready" ] && break
+		sleep 0.1
+	done
 	printf 'run\nwait "virtio-net: isr=0x1" 60\nsleep 100\npause\ninfo virtio\nvq net0 0\ndiagnose net0\nquit\n' \
 		>"$TMP/script"
 	timeout -k 5 90 ip netns exec "$NS" "$HVMON" --batch -x "$TMP/script" --virtio "$transport" \

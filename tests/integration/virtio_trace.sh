@@ -22,7 +22,14 @@ expect_line "$o" "virtio dev=blk0 write common.device_status len=1 val=0x0" "pci
 expect_line "$o" "virtio dev=blk0 status=0x0f [ACKNOWLEDGE DRIVER FEATURES_OK DRIVER_OK]" "pci: DRIVER_OK status change"
 expect_line "$o" "virtio dev=blk0 write common.queue_desc.lo len=4 val=0x" "pci: ring address write, low half named"
 expect_line "$o" "virtio dev=blk0 read device+0x0 len=4" "pci: device config read (capacity)"
-expect_line "$o" "virtio dev=rng0 notify q=0 avail.idx=1 last_avail=0" "pci: rng notification with avail.idx"
+# The kick's line shows last_avail=0, or 1 where the guest runs at hardware
+# speed: the queue release DRIVER_OK queued on the I/O thread (virtio_dev.c)
+# can take the buffer before that thread reads the kick's eventfd.
+if grep -Eq 'virtio dev=rng0 notify q=0 avail\.idx=1 last_avail=[01]$' "$o"; then
+	ok "pci: rng notification with avail.idx"
+else
+	fail "pci: no rng notification line with avail.idx=1"
+fi
 expect_line "$o" "virtio dev=rng0 used q=0 used.idx=1 interrupt=sent" "pci: used buffer and its interrupt"
 expect_line "$o" "virtio dev=rng0 read isr.isr len=1 val=0x1" "pci: ISR read"
 expect_line "$o" "trace.virtio=off dev=all" "trace virtio off: status line"
