@@ -197,6 +197,8 @@ expect_regs_agree() {
 		if [ -n "$g" ] && [ "$g" = "$m" ]; then ok "$r: gdb and regs agree (0x$g)"
 		else fail "$r: gdb says 0x$g, regs says 0x$m"; fi
 	done
+}
+
 # int3_exits: false where the guest's int3 never reaches KVM, so no
 # software breakpoint can stop; need_int3_exits skips (exit 77) there: QEMU's TCG under scripts/nested-kvm.sh
 # (NESTED_KVM=1) delivers int3 straight to the guest's IDT, whatever
