@@ -56,8 +56,15 @@ gdb_batch_bg() {
 	gdb_pid=$!
 }
 gdb_batch_bg -ex "target remote 127.0.0.1:$port" -ex "continue" -ex 'p/x $pc' -ex "kill"
-sleep 3
-kill -INT "$gdb_pid"
+# Ctrl-C once gdb waits in continue. To gdb itself, not to timeout: a
+# background job of a non-interactive shell starts with SIGINT ignored,
+# which timeout then neither catches nor forwards; gdb installs its own.
+for _ in $(seq 300); do
+	grep -q "^Continuing" "$TMP/gdb2.out" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 0.5
+pkill -INT -P "$gdb_pid" -x gdb
 wait "$gdb_pid"
 o=$TMP/gdb2.out
 expect_line "$o" "received signal SIGINT" "a second attach; Ctrl-C stops the guest"
