@@ -14,24 +14,7 @@
 #include "monitor/kimage.h"
 #include "monitor/ktypes.h"
 #include "monitor/printk_rb.h"
-
-static int kernel_image(uint8_t *file, size_t len, uint8_t **img, size_t *img_len,
-			char *err, size_t errlen)
-{
-	struct bzimage bz;
-
-	if (!bzimage_probe(file, len)) {
-		*img = file;
-		*img_len = len;
-		return 0;
-	}
-	if (bzimage_parse(file, len, &bz, err, errlen))
-		return -1;
-	const uint8_t *payload = file + bz.payload_offset;
-	enum compression c = decompress_detect(payload, bz.payload_length);
-	return decompress(c, payload, bz.payload_length, DECOMPRESS_MAX_OUT,
-			  img, img_len, err, errlen);
-}
+#include "kernel_image.h"
 
 int main(int argc, char **argv)
 {

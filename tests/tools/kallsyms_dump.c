@@ -13,6 +13,7 @@
 #include "boot/bzimage.h"
 #include "boot/decompress.h"
 #include "monitor/sym_load.h"
+#include "kernel_image.h"
 
 static double now(void)
 {
@@ -20,25 +21,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The vmlinux inside a bzImage, or the file itself. */
-static int kernel_image(uint8_t *file, size_t len, uint8_t **img, size_t *img_len,
-			char *err, size_t errlen)
-{
-	struct bzimage bz;
-
-	if (!bzimage_probe(file, len)) {
-		*img = file;
-		*img_len = len;
-		return 0;
-	}
-	if (bzimage_parse(file, len, &bz, err, errlen))
-		return -1;
-	const uint8_t *payload = file + bz.payload_offset;
-	enum compression c = decompress_detect(payload, bz.payload_length);
-	return decompress(c, payload, bz.payload_length, DECOMPRESS_MAX_OUT,
-			  img, img_len, err, errlen);
 }
 
 /* Decode and print; 0, or 1 with the error on stderr. */
