@@ -6,7 +6,10 @@
 # apt's lock with a message instead of failing.
 . tests/integration/lib.sh
 
-# Quiet: one "CC file" line for a compile; V=1 the whole command.
+# Quiet: one "CC file" line for a compile; V=1 the whole command. Under
+# make check this script runs inside make: the parent's jobserver flags
+# would make the child warn, so the child gets a make of its own.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 make --no-print-directory BUILD="$TMP/qb" "$TMP/qb/obj/src/dev/pty_hint.o" >"$TMP/quiet.out" 2>&1
 if [ "$(cat "$TMP/quiet.out")" = "  CC      src/dev/pty_hint.c" ]; then
 	ok "quiet build: one short line per file"
