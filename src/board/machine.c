@@ -20,6 +20,7 @@
 #include "dev/virtio/virtio_board.h"
 #include "vmm/iothread.h"
 #include "board/machine_firmware.h"
+#include "boot/fw_tables.h"
 #include "vmm/vcpu.h"
 
 /* Standard PC I/O addresses and ISA IRQs. */
@@ -158,9 +159,9 @@ enum machine_error machine_create(struct machine *m, const struct machine_config
 		.cmdline = cfg->cmdline,
 		.proto = cfg->proto,
 	};
-	/* The ACPI and MP tables; the loaders pass the RSDP on. */
-	if (machine_fw_install(cfg, &m->vm.mem, &bc.rsdp_addr, err, errlen) < 0)
-		goto bad_input;
+	/* The loaders pass the RSDP's fixed address on; the tables behind it
+	 * are written once the vCPU count has passed KVM's own limit. */
+	bc.rsdp_addr = FW_RSDP_ADDR;
 	/* virtio-mmio (4.2) has no enumeration: a kernel finds the windows in
 	 * the DSDT (LNRO0005 devices). Only a kernel told acpi=off does not
 	 * read it; for that one (built with VIRTIO_MMIO_CMDLINE_DEVICES) the
@@ -187,6 +188,9 @@ enum machine_error machine_create(struct machine *m, const struct machine_config
 	m->vm.nimage_maps = m->boot.nimage_maps;
 	/* More vCPUs than KVM takes is the user's mistake, said in one line. */
 	if (vm_alloc_vcpus(&m->vm, cfg->ncpus, err, errlen) < 0)
+		goto bad_input;
+	/* The ACPI and MP tables, for that many vCPUs. */
+	if (machine_fw_install(cfg, &m->vm.mem, err, errlen) < 0)
 		goto bad_input;
 	for (int i = 0; i < cfg->ncpus; i++)
 		if (vcpu_create(&m->vm, i, err, errlen) < 0)

@@ -59,7 +59,7 @@ void machine_fw_describe(const struct machine_config *cfg, struct fw_machine *ou
 }
 
 int machine_fw_install(const struct machine_config *cfg, const struct guest_mem *mem,
-		       uint64_t *rsdp, char *err, size_t errlen)
+		       char *err, size_t errlen)
 {
 	struct fw_machine fm;
 	struct fw_image *img = malloc(sizeof(*img));
@@ -76,6 +76,5 @@ int machine_fw_install(const struct machine_config *cfg, const struct guest_mem 
 		rc = -1;
 	}
 	free(img);
-	*rsdp = FW_RSDP_ADDR;
 	return rc;
 }

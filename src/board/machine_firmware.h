@@ -23,9 +23,9 @@ bool machine_fw_acpi_off(const char *cmdline);
 
 void machine_fw_describe(const struct machine_config *cfg, struct fw_machine *out);
 
-/* Build the tables for cfg and write them into mem's firmware area; the
- * RSDP's address in *rsdp. 0, or -1 with one line in err. */
+/* Build the tables for cfg and write them into mem's firmware area, the
+ * RSDP at FW_RSDP_ADDR. 0, or -1 with one line in err. */
 int machine_fw_install(const struct machine_config *cfg, const struct guest_mem *mem,
-		       uint64_t *rsdp, char *err, size_t errlen);
+		       char *err, size_t errlen);
 
 #endif

@@ -250,9 +250,14 @@ int fw_tables_build(const struct fw_machine *m, struct fw_image *img,
 	size_t off = align(RSDP_LEN, 64), len;
 	uint64_t facs, dsdt, madt, fadt, xsdt;
 
-	if (m->ncpus < 1 || m->ncpus > FW_MAX_CPUS || m->nmmio < 0 || m->nmmio > FW_MAX_MMIO) {
-		snprintf(err, errlen, "firmware tables: %d vCPUs and %d virtio-mmio devices are out of range",
-			 m->ncpus, m->nmmio);
+	if (m->ncpus < 1 || m->ncpus > FW_MAX_CPUS) {
+		snprintf(err, errlen, "--cpus %d: the firmware tables describe 1 to %d vCPUs",
+			 m->ncpus, FW_MAX_CPUS);
+		return -1;
+	}
+	if (m->nmmio < 0 || m->nmmio > FW_MAX_MMIO) {
+		snprintf(err, errlen, "firmware tables: %d virtio-mmio devices, at most %d",
+			 m->nmmio, FW_MAX_MMIO);
 		return -1;
 	}
 	memset(img, 0, sizeof(*img));

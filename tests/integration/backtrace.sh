@@ -9,6 +9,7 @@
 # middle of count_loop returns to guest_main once the loop has run.
 . tests/integration/lib.sh
 need_kvm
+need_int3_exits
 G=$TESTGUEST/testguest.elf
 sym() { nm "$G" | awk -v s="$1" '$3 == s { print "0x" substr($1, match($1, /[1-9a-f]/)) }'; }
 # The address of the instruction after each call to $1 ("a b" when two).

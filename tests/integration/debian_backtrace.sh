@@ -31,6 +31,7 @@
 # return address - 1 names one function (no inlined frames gdb would add).
 . tests/integration/lib.sh
 need_kvm
+need_int3_exits
 if [ ! -f "$GUEST/vmlinuz" ]; then
 	echo "skipped: Debian kernel not fetched ('make guest-kit' failed or was not run)"
 	exit 77

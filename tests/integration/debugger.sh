@@ -16,6 +16,8 @@ count_loop=$(sym count_loop) counter=$(sym guest_counter)
 call_site=$(objdump -d "$G" | awk '/call.*<count_loop>/ { sub(":", "", $1); print "0x" $1; exit }')
 after_call=$(objdump -d "$G" | awk -v c="${call_site#0x}:" 'found { sub(":", "", $1); print "0x" $1; exit } $1 == c { found = 1 }')
 
+# step, until, next and finish plant int3s; so do breakpoints.
+if int3_exits; then
 cat >"$TMP/step.script" <<SCRIPT
 step
 step 3
@@ -62,6 +64,7 @@ expect_line "$o" "$after_call=guest_main+" "sym names the address"
 expect_line "$o" "*cpu=0 state=stopped" "info cpus"
 expect_line "$o" "found: \"hvmon-testguest: done\"" "the guest finished after all that"
 expect_line "$o" " at $(sym guest_main) <guest_main>" "break by symbol"
+expect_line "$o" "is already at $(sym guest_main)" "a second breakpoint at one place is refused"
 
 cat >"$TMP/break.script" <<SCRIPT
 break count_loop
@@ -92,6 +95,10 @@ expect_line "$o" "$(printf '0x%016x' "$counter"): 0x0000000000000005" "finish ra
 expect_line "$o" "id=1 addr=$count_loop <count_loop> hits=1" "info break counts the hit"
 expect_line "$o" "no breakpoints" "delete removed it"
 expect_line "$o" "found: \"hvmon-testguest: done\"" "resumed from the breakpoint to the end"
+
+else
+	echo "skipped part: step, until, next, breakpoints (int3 never exits to KVM in QEMU's TCG, scripts/nested-kvm.sh)"
+fi
 
 # hbreak is tested with the watchpoints (watchpoints.sh).
 
@@ -136,9 +143,6 @@ else
 	fail "user_counter while paused: '$c1' then '$c2'"
 fi
 if [ -n "$c3" ] && [ $((c3)) -gt $((c2)) ]; then ok "user_counter grew after run"; else fail "user_counter did not grow: '$c2' -> '$c3'"; fi
-
-o=$TMP/step.out
-expect_line "$o" "is already at $(sym guest_main)" "a second breakpoint at one place is refused"
 
 # Errors are one line each and leave the prompt (here: the batch) usable
 # until the failing command.

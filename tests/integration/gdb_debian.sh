@@ -7,6 +7,7 @@
 # the ones `regs` shows.
 . tests/integration/lib.sh
 need_kvm
+need_int3_exits
 command -v gdb >/dev/null || { echo "skipped: no gdb (scripts/install-deps.sh installs it)"; exit 77; }
 if [ ! -f "$GUEST/vmlinuz" ]; then
 	echo "skipped: Debian kernel not fetched ('make guest-kit' failed or was not run)"

@@ -8,6 +8,7 @@
 # monitor seeing the same stops.
 . tests/integration/lib.sh
 need_kvm
+need_int3_exits
 command -v gdb >/dev/null || { echo "skipped: no gdb (scripts/install-deps.sh installs it)"; exit 77; }
 G=$TESTGUEST/testguest.elf
 sym() { nm "$G" | awk -v s="$1" '$3 == s { print "0x" substr($1, match($1, /[1-9a-f]/)) }'; }

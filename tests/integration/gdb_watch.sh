@@ -6,6 +6,7 @@
 # address gdb set, so gdb shows the old and new value (or the value read).
 . tests/integration/lib.sh
 need_kvm
+need_int3_exits
 command -v gdb >/dev/null || { echo "skipped: no gdb (scripts/install-deps.sh installs it)"; exit 77; }
 G=$TESTGUEST/testguest.elf
 # The test guest has no debug information: variables are cast to their type.

@@ -6,6 +6,7 @@
 # the counter at 5 and no other stop.
 . tests/integration/lib.sh
 need_kvm
+need_int3_exits
 G=$TESTGUEST/testguest.elf
 sym() { nm "$G" | awk -v s="$1" '$3 == s { print "0x" substr($1, match($1, /[1-9a-f]/)) }'; }
 in_loop=$(objdump -d --no-show-raw-insn "$G" |
