@@ -6,6 +6,31 @@
 
 #define R(n, b, t, g, f) { n, b, t, g, GDB_FEAT_##f }
 
+/* The rows both layouts share, in the same place after eflags: the
+ * selectors, the x87 stack and control words, xmm0-7. */
+#define SELECTORS_X87_XMM0_7 \
+	R("cs", 32, "int32", NULL, CORE), R("ss", 32, "int32", NULL, CORE), \
+	R("ds", 32, "int32", NULL, CORE), R("es", 32, "int32", NULL, CORE), \
+	R("fs", 32, "int32", NULL, CORE), R("gs", 32, "int32", NULL, CORE), \
+	R("st0", 80, "i387_ext", NULL, CORE), R("st1", 80, "i387_ext", NULL, CORE), \
+	R("st2", 80, "i387_ext", NULL, CORE), R("st3", 80, "i387_ext", NULL, CORE), \
+	R("st4", 80, "i387_ext", NULL, CORE), R("st5", 80, "i387_ext", NULL, CORE), \
+	R("st6", 80, "i387_ext", NULL, CORE), R("st7", 80, "i387_ext", NULL, CORE), \
+	R("fctrl", 32, "int", "float", CORE), R("fstat", 32, "int", "float", CORE), \
+	R("ftag", 32, "int", "float", CORE), R("fiseg", 32, "int", "float", CORE), \
+	R("fioff", 32, "int", "float", CORE), R("foseg", 32, "int", "float", CORE), \
+	R("fooff", 32, "int", "float", CORE), R("fop", 32, "int", "float", CORE), \
+	R("xmm0", 128, "vec128", NULL, SSE), R("xmm1", 128, "vec128", NULL, SSE), \
+	R("xmm2", 128, "vec128", NULL, SSE), R("xmm3", 128, "vec128", NULL, SSE), \
+	R("xmm4", 128, "vec128", NULL, SSE), R("xmm5", 128, "vec128", NULL, SSE), \
+	R("xmm6", 128, "vec128", NULL, SSE), R("xmm7", 128, "vec128", NULL, SSE)
+
+/* The control registers only hvmon's target description names. */
+#define CONTROL_REGS \
+	R("cr0", 64, "int64", NULL, SYSTEM), R("cr2", 64, "int64", NULL, SYSTEM), \
+	R("cr3", 64, "int64", NULL, SYSTEM), R("cr4", 64, "int64", NULL, SYSTEM), \
+	R("cr8", 64, "int64", NULL, SYSTEM), R("efer", 64, "int64", NULL, SYSTEM)
+
 /* gdb's amd64 order: the general registers as gdb numbers them (rax rbx
  * rcx rdx rsi rdi rbp rsp r8-r15), rip, eflags, the selectors, the x87
  * stack and control words, xmm0-15, mxcsr; then fs_base/gs_base; then the
@@ -20,30 +45,14 @@ static const struct gdb_reg_desc regs64[] = {
 	R("r12", 64, "int64", NULL, CORE), R("r13", 64, "int64", NULL, CORE),
 	R("r14", 64, "int64", NULL, CORE), R("r15", 64, "int64", NULL, CORE),
 	R("rip", 64, "code_ptr", NULL, CORE), R("eflags", 32, "i386_eflags", NULL, CORE),
-	R("cs", 32, "int32", NULL, CORE), R("ss", 32, "int32", NULL, CORE),
-	R("ds", 32, "int32", NULL, CORE), R("es", 32, "int32", NULL, CORE),
-	R("fs", 32, "int32", NULL, CORE), R("gs", 32, "int32", NULL, CORE),
-	R("st0", 80, "i387_ext", NULL, CORE), R("st1", 80, "i387_ext", NULL, CORE),
-	R("st2", 80, "i387_ext", NULL, CORE), R("st3", 80, "i387_ext", NULL, CORE),
-	R("st4", 80, "i387_ext", NULL, CORE), R("st5", 80, "i387_ext", NULL, CORE),
-	R("st6", 80, "i387_ext", NULL, CORE), R("st7", 80, "i387_ext", NULL, CORE),
-	R("fctrl", 32, "int", "float", CORE), R("fstat", 32, "int", "float", CORE),
-	R("ftag", 32, "int", "float", CORE), R("fiseg", 32, "int", "float", CORE),
-	R("fioff", 32, "int", "float", CORE), R("foseg", 32, "int", "float", CORE),
-	R("fooff", 32, "int", "float", CORE), R("fop", 32, "int", "float", CORE),
-	R("xmm0", 128, "vec128", NULL, SSE), R("xmm1", 128, "vec128", NULL, SSE),
-	R("xmm2", 128, "vec128", NULL, SSE), R("xmm3", 128, "vec128", NULL, SSE),
-	R("xmm4", 128, "vec128", NULL, SSE), R("xmm5", 128, "vec128", NULL, SSE),
-	R("xmm6", 128, "vec128", NULL, SSE), R("xmm7", 128, "vec128", NULL, SSE),
+	SELECTORS_X87_XMM0_7,
 	R("xmm8", 128, "vec128", NULL, SSE), R("xmm9", 128, "vec128", NULL, SSE),
 	R("xmm10", 128, "vec128", NULL, SSE), R("xmm11", 128, "vec128", NULL, SSE),
 	R("xmm12", 128, "vec128", NULL, SSE), R("xmm13", 128, "vec128", NULL, SSE),
 	R("xmm14", 128, "vec128", NULL, SSE), R("xmm15", 128, "vec128", NULL, SSE),
 	R("mxcsr", 32, "i386_mxcsr", "vector", SSE),
 	R("fs_base", 64, "int64", NULL, SEGMENTS), R("gs_base", 64, "int64", NULL, SEGMENTS),
-	R("cr0", 64, "int64", NULL, SYSTEM), R("cr2", 64, "int64", NULL, SYSTEM),
-	R("cr3", 64, "int64", NULL, SYSTEM), R("cr4", 64, "int64", NULL, SYSTEM),
-	R("cr8", 64, "int64", NULL, SYSTEM), R("efer", 64, "int64", NULL, SYSTEM),
+	CONTROL_REGS,
 };
 
 /* gdb's i386 order: eax ecx edx ebx esp ebp esi edi (the hardware's
@@ -54,29 +63,13 @@ static const struct gdb_reg_desc regs32[] = {
 	R("esp", 32, "data_ptr", NULL, CORE), R("ebp", 32, "data_ptr", NULL, CORE),
 	R("esi", 32, "int32", NULL, CORE), R("edi", 32, "int32", NULL, CORE),
 	R("eip", 32, "code_ptr", NULL, CORE), R("eflags", 32, "i386_eflags", NULL, CORE),
-	R("cs", 32, "int32", NULL, CORE), R("ss", 32, "int32", NULL, CORE),
-	R("ds", 32, "int32", NULL, CORE), R("es", 32, "int32", NULL, CORE),
-	R("fs", 32, "int32", NULL, CORE), R("gs", 32, "int32", NULL, CORE),
-	R("st0", 80, "i387_ext", NULL, CORE), R("st1", 80, "i387_ext", NULL, CORE),
-	R("st2", 80, "i387_ext", NULL, CORE), R("st3", 80, "i387_ext", NULL, CORE),
-	R("st4", 80, "i387_ext", NULL, CORE), R("st5", 80, "i387_ext", NULL, CORE),
-	R("st6", 80, "i387_ext", NULL, CORE), R("st7", 80, "i387_ext", NULL, CORE),
-	R("fctrl", 32, "int", "float", CORE), R("fstat", 32, "int", "float", CORE),
-	R("ftag", 32, "int", "float", CORE), R("fiseg", 32, "int", "float", CORE),
-	R("fioff", 32, "int", "float", CORE), R("foseg", 32, "int", "float", CORE),
-	R("fooff", 32, "int", "float", CORE), R("fop", 32, "int", "float", CORE),
-	R("xmm0", 128, "vec128", NULL, SSE), R("xmm1", 128, "vec128", NULL, SSE),
-	R("xmm2", 128, "vec128", NULL, SSE), R("xmm3", 128, "vec128", NULL, SSE),
-	R("xmm4", 128, "vec128", NULL, SSE), R("xmm5", 128, "vec128", NULL, SSE),
-	R("xmm6", 128, "vec128", NULL, SSE), R("xmm7", 128, "vec128", NULL, SSE),
+	SELECTORS_X87_XMM0_7,
 	R("mxcsr", 32, "i386_mxcsr", "vector", SSE),
 	/* Not in org.gnu.gdb.i386.segments: gdb 13's generic i386 numbers
 	 * that feature's registers past its register count and aborts
 	 * (tdesc_use_registers assertion); as hvmon's own they work. */
 	R("fs_base", 32, "int", NULL, SYSTEM), R("gs_base", 32, "int", NULL, SYSTEM),
-	R("cr0", 64, "int64", NULL, SYSTEM), R("cr2", 64, "int64", NULL, SYSTEM),
-	R("cr3", 64, "int64", NULL, SYSTEM), R("cr4", 64, "int64", NULL, SYSTEM),
-	R("cr8", 64, "int64", NULL, SYSTEM), R("efer", 64, "int64", NULL, SYSTEM),
+	CONTROL_REGS,
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
