@@ -32,7 +32,7 @@ boot() {
 	expect_status "$status" 0 "$1: the kernel reached '$3'"
 }
 
-boot acpi "" "Allowing $NCPUS CPUs"
+boot acpi "" "Allowing $NCPUS CPUs, 0 hotplug CPUs"
 o=$TMP/acpi.out
 expect_line "$o" "ACPI: RSDP 0x00000000000E0000 000024 (v02 HVMON )" "acpi: RSDP from hvmon"
 for t in XSDT FACP DSDT FACS APIC; do
@@ -46,7 +46,7 @@ expect_line "$o" "smpboot: Allowing $NCPUS CPUs, 0 hotplug CPUs" "acpi: $NCPUS C
 expect_no_line "$o" "virtio_mmio.device=" "acpi: no virtio_mmio.device= words (the DSDT has the devices)"
 if grep -E 'ACPI (BIOS )?Error|ACPI Warning' "$o"; then fail "acpi: ACPI complained"; else ok "acpi: no ACPI error or warning"; fi
 
-boot mptable "acpi=off" "Allowing $NCPUS CPUs"
+boot mptable "acpi=off" "Allowing $NCPUS CPUs, 0 hotplug CPUs"
 o=$TMP/mptable.out
 expect_line "$o" "found SMP MP-table at [mem 0x000f0000-0x000f000f]" "acpi=off: MP floating pointer found"
 expect_line "$o" "Intel MultiProcessor Specification v1.4" "acpi=off: MP 1.4"

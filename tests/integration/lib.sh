@@ -206,6 +206,11 @@ expect_regs_agree() {
 int3_exits() {
 	[ "${NESTED_KVM:-}" != 1 ]
 }
+# dr_breakpoints_fire: false where an execution breakpoint in DR0
+# (KVM_GUESTDBG_USE_HW_BP) never fires: QEMU's TCG under nested-kvm.sh.
+dr_breakpoints_fire() {
+	[ "${NESTED_KVM:-}" != 1 ]
+}
 need_int3_exits() {
 	if ! int3_exits; then
 		echo "skipped: int3 never exits to KVM in QEMU's TCG (scripts/nested-kvm.sh), so software breakpoints cannot stop"

@@ -168,6 +168,10 @@ expect_no_line "$o" "reason=watchpoint rip=" "a device's stop has no RIP"
 
 # hbreak on wp_tick: stops there, resumes past it, stops there again;
 # guest memory keeps wp_tick's own first byte.
+if ! dr_breakpoints_fire; then
+	echo "skipped part: hbreak (an execution breakpoint in DR0 never fires in QEMU's TCG, scripts/nested-kvm.sh)"
+	finish
+fi
 printf 'hbreak wp_tick\nrun\nwait stop 60\nx/1bx wp_tick\nrun\nwait stop 60\ninfo break\nquit\n' >"$TMP/hb.script"
 run_hvmon 150 "$TMP/hb.out" --batch -x "$TMP/hb.script" $ARGS
 o=$TMP/hb.out
