@@ -66,7 +66,7 @@ struct symtab *mon_load_symbols(const struct machine *m, const char *sysmap, FIL
 		 * missing (main's check) are all the same error. */
 		st = try_system_map(sysmap, err, sizeof(err));
 		if (!st) {
-			fprintf(msg, "hvmon: --symbols %s: %s\n", sysmap, err);
+			fprintf(msg, "hvmon: --symbols: %s\n", err);   /* err names the file */
 			return NULL;
 		}
 	} else {

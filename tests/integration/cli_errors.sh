@@ -74,7 +74,7 @@ if [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	: >"$TMP/empty.map"
 	run_hvmon 20 "$TMP/sym.out" --batch --symbols "$TMP/empty.map" "$G"
 	expect_status "$status" 2 "--symbols: empty file refused"
-	expect_line "$TMP/sym.out" "hvmon: --symbols $TMP/empty.map: $TMP/empty.map is empty" \
+	expect_line "$TMP/sym.out" "hvmon: --symbols: $TMP/empty.map: file is empty" \
 		"--symbols: empty file: says so"
 	# A disk image root cannot write either (immutable): ,ro is suggested.
 	head -c 65536 /dev/zero >"$TMP/ro.img"

@@ -55,12 +55,15 @@ gdb_batch_bg() {
 	timeout 60 gdb -nx -batch "$@" >"$TMP/gdb2.out" 2>&1 &
 	gdb_pid=$!
 }
+waits=$(grep -c "^waiting for a stop" "$TMP/fake.out")
 gdb_batch_bg -ex "target remote 127.0.0.1:$port" -ex "continue" -ex 'p/x $pc' -ex "kill"
-# Ctrl-C once gdb waits in continue. To gdb itself, not to timeout: a
-# background job of a non-interactive shell starts with SIGINT ignored,
-# which timeout then neither catches nor forwards; gdb installs its own.
+# Ctrl-C once gdb waits in continue: once the server has its resume and
+# says so (gdb's "Continuing." comes before it sends one, too early on a
+# slow host). To gdb itself, not to timeout: a background job of a
+# non-interactive shell starts with SIGINT ignored, which timeout then
+# neither catches nor forwards; gdb installs its own.
 for _ in $(seq 300); do
-	grep -q "^Continuing" "$TMP/gdb2.out" 2>/dev/null && break
+	[ "$(grep -c "^waiting for a stop" "$TMP/fake.out")" -gt "$waits" ] && break
 	sleep 0.1
 done
 sleep 0.5

@@ -59,7 +59,11 @@ static void serve(void)
 				switch (gdb_session_handle(&sess, rx.buf, rx.len, &reply)) {
 				case GDB_NEXT_WAIT_STOP:
 					waiting = fake.running;
-					if (!waiting) {
+					if (waiting) {
+						/* For the test: gdb now waits in continue. */
+						printf("waiting for a stop\n");
+						fflush(stdout);
+					} else {
 						gdb_session_stop_reply(&sess, &fake.last, &reply);
 						put(reply.buf, reply.len);
 					}
