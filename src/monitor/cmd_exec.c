@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include "monitor/bp_hit.h"
 #include "monitor/commands.h"
 #include "monitor/console_watch.h"
 #include "monitor/parse.h"
@@ -92,8 +93,15 @@ static int wait_stop(struct monitor *mon, double timeout)
 		bool running = false;
 		for (int i = 0; i < vm->nvcpus; i++)
 			running |= vm->vcpu[i]->want_run || vm->vcpu[i]->state == VCPU_RUNNING;
-		if (!running)
-			break;
+		if (!running) {
+			/* A hit that does not stop (its condition false) runs on. */
+			pthread_mutex_unlock(&vm->ctl_lock);
+			bool resumed = mon_decide_hits(mon);
+			pthread_mutex_lock(&vm->ctl_lock);
+			if (!resumed)
+				break;
+			continue;
+		}
 		if (pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &deadline) == ETIMEDOUT) {
 			rc = -1;
 			break;

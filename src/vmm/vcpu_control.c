@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "vmm/deadline.h"
+#include "vmm/deferred_stop.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_exit.h"
 #include "vmm/watchpoint.h"
@@ -70,7 +71,10 @@ void vm_note_parked_locked(struct vm *vm)
 		if (vm->vcpu[i]->want_run || vm->vcpu[i]->state == VCPU_RUNNING)
 			return;
 	bp_lift_all(vm);
-	bp_delete_temporary(&vm->bps);
+	/* A stop the monitor has yet to decide may become a resume, which
+	 * needs them (vmm/deferred_stop.h). */
+	if (!vm_any_deferred_locked(vm))
+		bp_delete_temporary(&vm->bps);
 	watch_note_parked_locked(vm);
 }
 
@@ -106,9 +110,13 @@ int vcpu_linear_rip(struct vcpu *v, uint64_t *rip, int *bits)
 static void vcpu_begin_round_locked(struct vm *vm, struct vcpu *only)
 {
 	vm->round_reported = false;
-	for (int i = 0; i < vm->nvcpus; i++)
+	for (int i = 0; i < vm->nvcpus; i++) {
 		if (!only || vm->vcpu[i] == only)
 			vm->vcpu[i]->stop_kind = STOP_NONE;
+		/* A hit still undecided when the machine is resumed anyway
+		 * (by gdb, say) is moot: the vCPU has moved on. */
+		vm->vcpu[i]->deferred = false;
+	}
 }
 
 bool vcpu_resume_all(struct vm *vm)
