@@ -7,13 +7,14 @@
 #include "monitor/mon_ktypes.h"
 #include "vmm/bp_decide.h"
 #include "vmm/deferred_stop.h"
+#include "vmm/stop_rule.h"
 #include "vmm/vcpu.h"
 
 /* cond on the vCPU that hit (selected for the evaluation, as gdb
  * evaluates in the stopping thread's frame #0). An error is told as gdb
  * tells it, before the stop it causes. */
 static enum bp_cond_value eval_condition(struct monitor *mon, const struct vm_stop_event *ev,
-					 const char *cond)
+					 int id, const char *cond)
 {
 	if (!cond[0])
 		return BP_COND_NONE;
@@ -42,7 +43,7 @@ static enum bp_cond_value eval_condition(struct monitor *mon, const struct vm_st
 		const char *why = msg ? msg : "";
 		if (!strncmp(why, "error: ", 7))
 			why += 7;
-		mon_printf(mon, "Error in testing condition for breakpoint %d:\n%s", ev->bp_id, why);
+		mon_printf(mon, "Error in testing condition for breakpoint %d:\n%s", id, why);
 	}
 	free(msg);
 	if (rc < 0)
@@ -50,31 +51,37 @@ static enum bp_cond_value eval_condition(struct monitor *mon, const struct vm_st
 	return x ? BP_COND_TRUE : BP_COND_FALSE;
 }
 
+static void copy_cond(struct bp_rule_ref *r, void *arg)
+{
+	memcpy(arg, r->cond, BP_COND_MAX);
+}
+
+struct decision {
+	enum bp_cond_value value;
+	bool stops;
+};
+
+static void apply(struct bp_rule_ref *r, void *arg)
+{
+	struct decision *d = arg;
+	struct bp_counts c = { *r->hits, *r->ignore };
+	d->stops = bp_decide(&c, d->value);
+	*r->hits = c.hits;
+	*r->ignore = c.ignore;
+}
+
 /* One hit: true when it stops the machine. */
 static bool decide(struct monitor *mon, const struct vm_stop_event *ev)
 {
 	struct vm *vm = &mon->m->vm;
-	struct bp_rule_ref r;
+	int id = ev->kind == STOP_WATCHPOINT ? ev->watch_id : ev->bp_id;
 	char cond[BP_COND_MAX];
-	pthread_mutex_lock(&vm->ctl_lock);
-	bool exists = bp_rule(&vm->bps, ev->bp_id, &r);
-	if (exists)
-		memcpy(cond, r.cond, sizeof(cond));
-	pthread_mutex_unlock(&vm->ctl_lock);
 	/* Deleted since it was hit: gdb does not stop for it either. */
-	if (!exists)
+	if (!vm_with_stop_rule(vm, id, copy_cond, cond))
 		return false;
-	enum bp_cond_value value = eval_condition(mon, ev, cond);
-	bool stops = false;
-	pthread_mutex_lock(&vm->ctl_lock);
-	if (bp_rule(&vm->bps, ev->bp_id, &r)) {
-		struct bp_counts c = { *r.hits, *r.ignore };
-		stops = bp_decide(&c, value);
-		*r.hits = c.hits;
-		*r.ignore = c.ignore;
-	}
-	pthread_mutex_unlock(&vm->ctl_lock);
-	return stops;
+	struct decision d = { eval_condition(mon, ev, id, cond), false };
+	vm_with_stop_rule(vm, id, apply, &d);
+	return d.stops;
 }
 
 bool mon_decide_hits(struct monitor *mon)

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* condition and ignore, as gdb's, and their lines in `info break`. The
- * condition and count live with the breakpoint (vmm/breakpoint.h); a hit
- * is decided by mon_decide_hits (bp_hit.c). */
+ * condition and count live with the breakpoint or watchpoint
+ * (vmm/stop_rule.h); a hit is decided by mon_decide_hits (bp_hit.c). */
 #include <limits.h>
 
 #include "monitor/break_if.h"
 #include "monitor/commands.h"
 #include "monitor/parse.h"
-#include "vmm/vcpu.h"
+#include "vmm/stop_rule.h"
 
 /* Breakpoint number word: 0 and *id, or -1 with the error printed. */
 static int bp_number(struct monitor *mon, const char *word, int *id)
@@ -19,12 +19,14 @@ static int bp_number(struct monitor *mon, const char *word, int *id)
 	return 0;
 }
 
-/* The vCPUs read the rule under ctl_lock at every hit, so it changes
- * while the guest runs as well. */
-static int no_such(struct monitor *mon, int id)
+static void set_cond(struct bp_rule_ref *r, void *arg)
 {
-	return mon_error(mon, "no breakpoint %d (memory watchpoints take no condition or ignore"
-			 " count; 'watch ... hw' and hbreak do)", id);
+	snprintf(r->cond, BP_COND_MAX, "%s", (const char *)arg);
+}
+
+static void set_ignore(struct bp_rule_ref *r, void *arg)
+{
+	*r->ignore = *(unsigned long *)arg;
 }
 
 int cmd_condition(struct monitor *mon, int argc, char **argv)
@@ -37,15 +39,10 @@ int cmd_condition(struct monitor *mon, int argc, char **argv)
 		return -1;
 	if (!break_if_join(argc - 2, argv + 2, cond, sizeof(cond)))
 		return mon_error(mon, "the condition is longer than %d bytes", BP_COND_MAX - 1);
-	struct vm *vm = &mon->m->vm;
-	struct bp_rule_ref r;
-	pthread_mutex_lock(&vm->ctl_lock);
-	bool found = bp_rule(&vm->bps, id, &r);
-	if (found)
-		snprintf(r.cond, BP_COND_MAX, "%s", cond);
-	pthread_mutex_unlock(&vm->ctl_lock);
-	if (!found)
-		return no_such(mon, id);
+	/* The vCPUs read it under its lock at every hit: it may change while
+	 * the guest runs. */
+	if (!vm_with_stop_rule(&mon->m->vm, id, set_cond, cond))
+		return mon_error(mon, "no breakpoint or watchpoint %d", id);
 	if (!cond[0])
 		mon_printf(mon, "Breakpoint %d now unconditional.\n", id);
 	return 0;
@@ -61,15 +58,9 @@ int cmd_ignore(struct monitor *mon, int argc, char **argv)
 		return -1;
 	if (!parse_u64(argv[2], &count) || count > LONG_MAX)
 		return mon_error(mon, "bad count '%s'", argv[2]);
-	struct vm *vm = &mon->m->vm;
-	struct bp_rule_ref r;
-	pthread_mutex_lock(&vm->ctl_lock);
-	bool found = bp_rule(&vm->bps, id, &r);
-	if (found)
-		*r.ignore = (unsigned long)count;
-	pthread_mutex_unlock(&vm->ctl_lock);
-	if (!found)
-		return no_such(mon, id);
+	unsigned long n = (unsigned long)count;
+	if (!vm_with_stop_rule(&mon->m->vm, id, set_ignore, &n))
+		return mon_error(mon, "no breakpoint or watchpoint %d", id);
 	/* gdb's words (breakpoint.c, set_ignore_count). */
 	if (count == 0)
 		mon_printf(mon, "Will stop next time breakpoint %d is reached.\n", id);

@@ -260,7 +260,8 @@ const struct mon_command mon_commands[] = {
 	  "that hit (every vCPU is paused meanwhile); zero lets the guest run on\n"
 	  "silently, and an error stops it with 'Error in testing condition for\n"
 	  "breakpoint N:'. Without EXPR the breakpoint is unconditional again.\n"
-	  "For break, tbreak, hbreak and 'watch ... hw'.", cmd_condition, false },
+	  "For breakpoints and watchpoints alike (a device's write into a watched\n"
+	  "range, which no vCPU made, always stops).", cmd_condition, false },
 	{ "ignore", NULL, "N COUNT", "let the next COUNT hits of breakpoint N pass",
 	  "As gdb's: hits whose condition holds are counted; the next COUNT of them\n"
 	  "do not stop. 'info break' shows what is left.", cmd_ignore, false },

@@ -213,6 +213,7 @@ int info_watchpoints(struct monitor *mon)
 			mon_printf(mon, "-0x%" PRIx64, last);
 		mon_printf(mon, " hits=%lu exits=%lu dma-hits=%lu\n", w[i].hits, w[i].exits,
 			   w[i].dma_hits);
+		mon_print_bp_rule(mon, w[i].cond, w[i].hits, w[i].ignore);
 	}
 	free(w);
 	return n;

@@ -19,6 +19,14 @@ void vm_defer_stop_locked(struct vcpu *v, const struct vm_stop_event *ev)
 	pthread_cond_broadcast(&vm->ctl_cond);
 }
 
+void vm_post_or_defer_locked(struct vcpu *v, const struct vm_stop_event *ev)
+{
+	if (ev->undecided)
+		vm_defer_stop_locked(v, ev);
+	else
+		vm_post_event_locked(v->vm, ev);
+}
+
 bool vm_any_deferred_locked(struct vm *vm)
 {
 	for (int i = 0; i < vm->nvcpus; i++)
@@ -53,8 +61,10 @@ bool vm_take_deferred(struct vm *vm, struct vm_stop_event *ev)
 
 void vm_post_deferred(struct vm *vm, const struct vm_stop_event *ev)
 {
+	struct vm_stop_event decided = *ev;
+	decided.undecided = false;
 	pthread_mutex_lock(&vm->ctl_lock);
-	vm_post_event_locked(vm, ev);
+	vm_post_event_locked(vm, &decided);
 	pthread_mutex_unlock(&vm->ctl_lock);
 }
 

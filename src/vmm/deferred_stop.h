@@ -20,6 +20,8 @@ struct vcpu;
 /* On v's thread, ctl_lock held, v no longer wanting to run: keep ev as v's
  * undecided hit, stop the other vCPUs and wake the monitor. */
 void vm_defer_stop_locked(struct vcpu *v, const struct vm_stop_event *ev);
+/* v's stop event: deferred when ev->undecided, else posted. */
+void vm_post_or_defer_locked(struct vcpu *v, const struct vm_stop_event *ev);
 /* Is any hit waiting for a decision? (takes ctl_lock) */
 bool vm_any_deferred(struct vm *vm);
 bool vm_any_deferred_locked(struct vm *vm);

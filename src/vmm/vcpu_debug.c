@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "vmm/deferred_stop.h"
 #include "vmm/vcpu_exit.h"
 #include "vmm/vcpu_mem.h"
 #include "vmm/watchpoint.h"
@@ -16,18 +15,15 @@
 
 static void vcpu_fill_location(struct vcpu *v, struct vm_stop_event *ev);
 
-/* A hit with no condition and no ignore count stops: counted, and ev goes
- * out as the stop. Any other is the monitor's to decide (deferred_stop.h),
- * which counts it as gdb does; ev is left empty so nothing is posted. */
-static void vcpu_stop_or_defer_locked(struct vcpu *v, unsigned long *hits, bool checked,
-				      struct vm_stop_event *ev)
+/* A hit with no condition and no ignore count is a stop, counted here.
+ * Any other is the monitor's to decide (deferred_stop.h), which counts it
+ * as gdb does. */
+static void vcpu_count_hit(unsigned long *hits, bool checked, struct vm_stop_event *ev)
 {
-	if (!checked) {
+	if (checked)
+		ev->undecided = true;
+	else
 		++*hits;
-		return;
-	}
-	vm_defer_stop_locked(v, ev);
-	ev->kind = STOP_NONE;
 }
 
 void vcpu_apply_guest_debug_locked(struct vcpu *v)
@@ -73,7 +69,7 @@ static bool vcpu_hit_hw_breakpoint_locked(struct vcpu *v, uint64_t dr6, struct v
 	vcpu_fill_location(v, ev);
 	snprintf(ev->text, sizeof(ev->text), "vCPU %d: %s %d at 0x%llx", v->id,
 		 kinds[h->kind], h->id, (unsigned long long)h->addr);
-	vcpu_stop_or_defer_locked(v, &h->hits, bp_rule_checked(h->cond, h->ignore), ev);
+	vcpu_count_hit(&h->hits, bp_rule_checked(h->cond, h->ignore), ev);
 	return true;
 }
 
@@ -125,7 +121,7 @@ static bool vcpu_hit_breakpoint_locked(struct vcpu *v, uint64_t pc, struct vm_st
 	vcpu_fill_location(v, ev);
 	snprintf(ev->text, sizeof(ev->text), "vCPU %d: breakpoint %d at 0x%llx (%s)",
 		 v->id, b->id, (unsigned long long)pc, b->where);
-	vcpu_stop_or_defer_locked(v, &b->hits, bp_rule_checked(b->cond, b->ignore), ev);
+	vcpu_count_hit(&b->hits, bp_rule_checked(b->cond, b->ignore), ev);
 	return true;
 }
 
