@@ -20,6 +20,15 @@ int cmd_advance(struct monitor *mon, int argc, char **argv)
 	t[0].min_rsp = 0;
 	static struct uw_frame f[MON_MAX_FRAMES];
 	char why[320];
+	uint64_t rip;
+	int bits = 0;
+	if (vcpu_linear_rip(v, &rip, &bits) == 0 && bits != 64) {
+		/* The unwinder reads 64-bit stacks only (unwind.h). */
+		mon_printf(mon, "note: vCPU %d is in %d-bit mode, where hvmon finds no return "
+			   "address: running to 0x%llx only\n", v->id, bits,
+			   (unsigned long long)t[0].addr);
+		return mon_run_to(mon, t, 1, "advance");
+	}
 	int sel = mon_selected_frame(mon, v);
 	int n = mon_unwind(mon, v, f, sel + 2, why, sizeof(why));
 	if (n < 0)
