@@ -30,6 +30,7 @@
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
 #include "monitor/term_fg.h"
+#include "vmm/deferred_stop.h"
 #include "monitor/parse.h"
 #include "vmm/deadline.h"
 #include "dev/virtio/virtio_trace.h"
@@ -227,15 +228,24 @@ void mon_show_events(struct monitor *mon)
 	uint64_t n;
 	if (read(mon->m->vm.event_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return;
-	mon_decide_hits(mon);   /* the hits that stop join the queue */
 	struct vm_stop_event ev;
-	bool any = false;
+	bool any = false, cleared = false;
 	/* Inside a command the prompt is not on screen: print plainly. */
 	bool redraw = mon->readline && !mon->in_command;
-	while (vm_take_event(&mon->m->vm, &ev)) {
-		if (redraw && !any) {
+	/* The hits that stop join the queue; deciding may say why first. */
+	if (vm_any_deferred(&mon->m->vm)) {
+		if (redraw) {
 			rl_save_prompt();
 			rl_clear_visible_line();
+			cleared = true;
+		}
+		mon_decide_hits(mon);
+	}
+	while (vm_take_event(&mon->m->vm, &ev)) {
+		if (redraw && !cleared) {
+			rl_save_prompt();
+			rl_clear_visible_line();
+			cleared = true;
 		}
 		/* As gdb switches to the thread that stopped: the vCPU whose
 		 * breakpoint, step or fault stopped the machine becomes the
@@ -249,7 +259,7 @@ void mon_show_events(struct monitor *mon)
 		any = true;
 		mon_print_event(mon, &ev);
 	}
-	if (redraw && any) {
+	if (cleared) {
 		rl_restore_prompt();
 		rl_forced_update_display();
 	}
