@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
@@ -216,6 +217,16 @@ enum step_result vcpu_step(struct vm *vm, int cpu, unsigned long n, unsigned tim
 			r = STEP_TIMEOUT;
 			break;
 		}
+	}
+	/* A watchpoint hit left to the monitor (deferred_stop.h) cut the
+	 * step short: the step is this round's stop, so the decision never
+	 * lets the machine run; a hit that stops is shown after it. */
+	if (r == STEP_DONE && v->deferred && !vm->round_reported) {
+		struct vm_stop_event ev = { .vcpu = v->id, .kind = STOP_STEP };
+		vcpu_linear_rip(v, &ev.rip, &ev.cpu_bits);
+		snprintf(ev.text, sizeof(ev.text), "vCPU %d: step done at 0x%llx", v->id,
+			 (unsigned long long)ev.rip);
+		vm_post_event_locked(vm, &ev);
 	}
 	if (r == STEP_DONE && vm->stop_seq != seq && vm->last_stop.kind != STOP_STEP)
 		r = vm->end != VM_END_NONE ? STEP_ENDED : STEP_STOPPED_OTHERWISE;

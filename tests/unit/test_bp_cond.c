@@ -322,6 +322,35 @@ START_TEST(other_stop_in_the_round_wins)
 }
 END_TEST
 
+/* The vCPU thread's one way out for a stop event: an undecided one is
+ * deferred, any other posted; a deferred one is posted as decided. */
+START_TEST(post_or_defer)
+{
+	setup(2);
+	pthread_mutex_lock(&vm.ctl_lock);
+	uint64_t seq = vm.stop_seq;
+	struct vm_stop_event watch = { .vcpu = 1, .kind = STOP_WATCHPOINT, .watch_id = 3,
+				       .undecided = true };
+	vm_post_or_defer_locked(&cpus[1], &watch);
+	ck_assert(cpus[1].deferred);
+	ck_assert_uint_eq(vm.stop_seq, seq);
+	struct vm_stop_event plain = { .vcpu = 0, .kind = STOP_BREAKPOINT, .bp_id = 2 };
+	vm_post_or_defer_locked(&cpus[0], &plain);
+	ck_assert(!cpus[0].deferred);
+	ck_assert_uint_eq(vm.stop_seq, seq + 1);
+	pthread_mutex_unlock(&vm.ctl_lock);
+	struct vm_stop_event got;
+	ck_assert(vm_take_event(&vm, &got));
+	ck_assert_int_eq(got.bp_id, 2);
+	ck_assert(vm_take_deferred(&vm, &got));
+	vm_post_deferred(&vm, &got);
+	ck_assert(vm_take_event(&vm, &got));
+	ck_assert_int_eq(got.watch_id, 3);
+	ck_assert(!got.undecided);
+	teardown();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("bp_cond");
@@ -344,6 +373,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, deferred_hit_is_no_stop_yet);
 	tcase_add_test(tc, deferred_hit_posted);
 	tcase_add_test(tc, other_stop_in_the_round_wins);
+	tcase_add_test(tc, post_or_defer);
 	suite_add_tcase(s, tc);
 	return s;
 }
