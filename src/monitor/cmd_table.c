@@ -107,7 +107,7 @@ const struct mon_command mon_commands[] = {
 	{ "fpu", NULL, "", "x87, SSE and AVX state from XSAVE", NULL, cmd_fpu, false },
 	{ "info", NULL, "[SUBJECT]", "show machine information (alone: the subjects)",
 	  "info kvm     KVM API version, capabilities hvmon uses, exits by reason\n"
-	  "info break   breakpoints: address, symbol, hits\n"
+	  "info break   breakpoints: address, symbol, hits, condition, ignore count\n"
 	  "info mem     RAM regions, MMIO regions and the e820 map\n"
 	  "info io      port-I/O and MMIO ranges, accesses, unclaimed accesses\n"
 	  "info post    port 0x80 POST codes: count and last value\n"
