@@ -84,11 +84,11 @@ static bool decide(struct monitor *mon, const struct vm_stop_event *ev)
 	return d.stops;
 }
 
-bool mon_decide_hits(struct monitor *mon)
+/* Decide every pending hit, posting those that stop: true when one did,
+ * or something else stopped the machine in this round. */
+static bool decide_all(struct monitor *mon)
 {
 	struct vm *vm = &mon->m->vm;
-	if (!vm_any_deferred(vm))
-		return false;
 	/* Registers and memory are read on a parked machine only. */
 	vcpu_pause_all(vm);
 	bool stop = false;
@@ -99,9 +99,27 @@ bool mon_decide_hits(struct monitor *mon)
 			stop = true;
 		}
 	}
-	if (stop || vm_round_stopped(vm)) {
+	return stop || vm_round_stopped(vm);
+}
+
+bool mon_decide_hits(struct monitor *mon)
+{
+	struct vm *vm = &mon->m->vm;
+	if (!vm_any_deferred(vm))
+		return false;
+	if (decide_all(mon)) {
 		vm_deferred_settled(vm);
 		return false;
 	}
 	return vcpu_resume_all(vm);
+}
+
+bool mon_settle_hits(struct monitor *mon)
+{
+	struct vm *vm = &mon->m->vm;
+	if (!vm_any_deferred(vm))
+		return false;
+	bool stopped = decide_all(mon);
+	vm_deferred_settled(vm);
+	return !stopped;
 }

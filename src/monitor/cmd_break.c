@@ -6,6 +6,7 @@
 
 #include "monitor/break_if.h"
 #include "monitor/commands.h"
+#include "monitor/cond_check.h"
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
 #include "vmm/vcpu.h"
@@ -42,6 +43,8 @@ int cmd_break(struct monitor *mon, int argc, char **argv)
 	bool was_running = pause_for_change(mon);
 	uint64_t addr;
 	int rc = mon_eval(mon, ba.location, &addr);
+	if (rc == 0)
+		rc = mon_check_condition(mon, ba.cond);
 	if (rc == 0) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		int existing = 0;

@@ -6,6 +6,7 @@
 
 #include "monitor/break_if.h"
 #include "monitor/commands.h"
+#include "monitor/cond_check.h"
 #include "monitor/parse.h"
 #include "vmm/stop_rule.h"
 
@@ -17,6 +18,12 @@ static int bp_number(struct monitor *mon, const char *word, int *id)
 		return mon_error(mon, "bad breakpoint number '%s'", word);
 	*id = (int)n;
 	return 0;
+}
+
+static void leave(struct bp_rule_ref *r, void *arg)
+{
+	(void)r;
+	(void)arg;
 }
 
 static void set_cond(struct bp_rule_ref *r, void *arg)
@@ -41,6 +48,10 @@ int cmd_condition(struct monitor *mon, int argc, char **argv)
 		return mon_error(mon, "the condition is longer than %d bytes", BP_COND_MAX - 1);
 	/* The vCPUs read it under its lock at every hit: it may change while
 	 * the guest runs. */
+	if (!vm_with_stop_rule(&mon->m->vm, id, leave, NULL))
+		return mon_error(mon, "no breakpoint or watchpoint %d", id);
+	if (mon_check_condition(mon, cond) < 0)
+		return -1;
 	if (!vm_with_stop_rule(&mon->m->vm, id, set_cond, cond))
 		return mon_error(mon, "no breakpoint or watchpoint %d", id);
 	if (!cond[0])

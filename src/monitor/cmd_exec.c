@@ -52,6 +52,10 @@ int cmd_pause(struct monitor *mon, int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int were_running = vcpu_pause_all(vm);
+	/* A vCPU whose hit awaits its condition (bp_hit.h) stopped by
+	 * itself, just before: the pause wins over the resume it may get. */
+	if (mon_settle_hits(mon))
+		were_running++;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (were_running == 0) {
 		mon_printf(mon, "already paused\n");

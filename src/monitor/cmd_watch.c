@@ -9,6 +9,7 @@
 
 #include "monitor/break_if.h"
 #include "monitor/commands.h"
+#include "monitor/cond_check.h"
 #include "boot/boot.h"
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
@@ -45,6 +46,8 @@ static int add_hw(struct monitor *mon, const char *where, enum hwbp_kind kind, u
 	bool was_running = pause_for_change(mon);
 	uint64_t addr;
 	int rc = mon_eval(mon, where, &addr);
+	if (rc == 0)
+		rc = mon_check_condition(mon, cond);
 	/* SDM vol. 3B 18.2.5: a data breakpoint's address is aligned to its length. */
 	if (rc == 0 && (addr & (len - 1)))
 		rc = mon_error(mon, "watch: 0x%llx is not aligned to its length %u",

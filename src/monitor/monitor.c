@@ -115,8 +115,8 @@ bool mon_wait_until_stopped_quiet(struct monitor *mon, double timeout_s)
 static void mon_handle_sigint(struct monitor *mon)
 {
 	mon_take_sigint();
-	mon_decide_hits(mon);   /* so a hit being decided does not swallow the pause */
-	if (vm_is_running(&mon->m->vm)) {
+	/* A hit being decided (bp_hit.h) is the guest running: pause it. */
+	if (vm_is_running(&mon->m->vm) || vm_any_deferred(&mon->m->vm)) {
 		rl_save_prompt();
 		rl_clear_visible_line();
 		char *args[] = { "pause", NULL };

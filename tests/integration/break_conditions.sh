@@ -12,7 +12,8 @@
 #     at $rdi = 4 (the ignored hits are those whose condition held, 2 and 3;
 #     counted before the condition it would stop at 2), hit 3 times.
 #  3. `ignore 1 3` alone stops at the fourth hit ($rdi = 3); a condition
-#     that cannot be evaluated stops with gdb's "Error in testing condition".
+#     that cannot be evaluated at the hit (a division by zero) stops with
+#     gdb's "Error in testing condition".
 #  4. advance from count_calls' entry stops at count_step (reached before
 #     count_calls returns); advance from there to a place never reached
 #     again stops where count_step returns into count_calls; neither
@@ -140,7 +141,7 @@ expect_line "$o" "hvmon-testguest: done" "the guest ran to its end"
 cat >"$TMP/ignore.script" <<SCRIPT
 break count_step
 ignore 1 3
-break count_calls if no_such_symbol == 1
+break count_calls if 1 / (\$rdi - \$rdi)
 run
 wait stop 20
 echo mark-error
@@ -163,7 +164,7 @@ if between "$o" "breakpoint 2 at.*" mark-error | grep -qF "Error in testing cond
 else
 	fail "no 'Error in testing condition for breakpoint 2:' before the first stop"; sed 's/^/    | /' "$o"
 fi
-expect_line "$o" "unknown symbol no_such_symbol" "and says why"
+expect_line "$o" "division by zero" "and says why"
 expect_line "$o" "stopped: reason=breakpoint rip=$calls" "it stopped at count_calls"
 expect_count "$o" "stopped: reason=breakpoint rip=$step" 1 "one stop at count_step"
 expect_line "$o" "\$rdi = 3" "ignore 1 3: the stop is the fourth call"

@@ -7,9 +7,12 @@
 #  - `ignore 1 3` stops at the fourth store (3 -> 4), hit 4 times;
 #  - a condition that never holds lets the guest run on silently (the
 #    counter moves on, no stop, the hit count stays);
-#  - a condition that cannot be evaluated stops at the next store with
-#    gdb's "Error in testing condition for breakpoint 1:";
-#  - `condition 1` makes it unconditional: the next store stops.
+#  - a condition that cannot be evaluated at the hit (a division by
+#    zero) stops at the next store with gdb's "Error in testing condition
+#    for breakpoint 1:";
+#  - `condition 1` makes it unconditional: the next store stops;
+#  - a condition naming no symbol is refused as it is set, as gdb refuses
+#    it (the script's last command, so batch mode ends there, status 2).
 . tests/integration/lib.sh
 need_kvm
 G=$TESTGUEST/testguest.elf
@@ -32,7 +35,7 @@ pause
 x/1xg wp_counter
 info break
 echo mark-false
-condition 1 no_such_symbol == 1
+condition 1 1 / ($rip - $rip)
 run
 wait stop 60
 echo mark-error
@@ -41,11 +44,11 @@ run
 wait stop 60
 info break
 echo mark-end
-quit
+condition 1 no_such_symbol == 1
 SCRIPT
 run_hvmon 150 "$TMP/out" --batch -x "$TMP/script" -m 32M -a watchloop=1 "$G"
 o=$TMP/out
-expect_status "$status" 0 "the script ran"
+expect_status "$status" 2 "the script ran to its deliberate error (the last command)"
 between() { sed -n "/^$2\$/,/^$3\$/p" "$1"; }
 # in_part FROM TO TEXT WHAT: TEXT is between the marks FROM and TO.
 in_part() {
@@ -69,10 +72,11 @@ now=$(between "$o" mark-ignored mark-false | sed -n "s/^$(printf '0x%016x' "$cou
 if [ -n "$now" ] && [ $((now)) -gt 4 ]; then ok "the guest ran on (counter $((now)))"; else
 	fail "the counter did not move past 4 under a false condition ($now)"; fi
 in_part mark-false mark-error "Error in testing condition for breakpoint 1:" "an unevaluable condition stops with gdb's words"
-in_part mark-false mark-error "unknown symbol no_such_symbol" "and says why"
+in_part mark-false mark-error "division by zero" "and says why"
 in_part mark-false mark-error "stopped: reason=watchpoint" "it stopped"
 in_part mark-error mark-end "Breakpoint 1 now unconditional." "condition 1 clears it"
 in_part mark-error mark-end "stopped: reason=watchpoint" "the next store stops"
 in_part mark-error mark-end "	breakpoint already hit 6 times" "hit 6 times (4, the error's, this one)"
 not_in_part mark-error mark-end "stop only if" "no condition left"
+expect_line "$o" "error: unknown symbol no_such_symbol" "a condition naming no symbol is refused when set"
 finish
