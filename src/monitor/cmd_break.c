@@ -4,7 +4,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "monitor/break_if.h"
 #include "monitor/commands.h"
+#include "monitor/cond_check.h"
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
 #include "vmm/vcpu.h"
@@ -33,16 +35,24 @@ static void warn_ring3(struct monitor *mon)
 
 int cmd_break(struct monitor *mon, int argc, char **argv)
 {
-	if (argc != 2)
-		return mon_error(mon, "usage: break ADDR|SYMBOL[+OFF]");
+	struct break_args ba;
+	char err[160];
+	if (break_if_parse(argc - 1, argv + 1, &ba, err, sizeof(err)) < 0)
+		return mon_error(mon, "%s; usage: %s ADDR|SYMBOL[+OFF] [if EXPR]", err, argv[0]);
 	struct vm *vm = &mon->m->vm;
 	bool was_running = pause_for_change(mon);
 	uint64_t addr;
-	int rc = mon_eval(mon, argv[1], &addr);
+	int rc = mon_eval(mon, ba.location, &addr);
+	if (rc == 0)
+		rc = mon_check_condition(mon, ba.cond);
 	if (rc == 0) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		int existing = 0;
-		int id = bp_add(&vm->bps, addr, false, argv[1], &existing);
+		int id = bp_add(&vm->bps, addr, false, ba.location, &existing);
+		struct bp_rule_ref r;
+		/* Before the guest resumes: its first hit is already decided. */
+		if (id > 0 && bp_rule(&vm->bps, id, &r))
+			snprintf(r.cond, BP_COND_MAX, "%s", ba.cond);
 		pthread_mutex_unlock(&vm->ctl_lock);
 		char sym[160];
 		mon_symbolize(mon, addr, sym, sizeof(sym));
@@ -110,6 +120,7 @@ int info_breakpoints(struct monitor *mon)
 			   b->hits, b->temporary ? " temporary" : "",
 			   b->unplanted_why ? " not-planted: " : "",
 			   b->unplanted_why ? b->unplanted_why : "");
+		mon_print_bp_rule(mon, b->cond, b->hits, b->ignore);
 		shown++;
 	}
 	for (int i = 0; i < HWBP_MAX; i++) {
@@ -122,6 +133,7 @@ int info_breakpoints(struct monitor *mon)
 			   (unsigned long long)h->addr, sym[0] ? " <" : "", sym, sym[0] ? ">" : "",
 			   h->hits, h->kind == HWBP_EXEC ? "hardware" : h->kind == HWBP_WRITE ?
 			   "watch-write" : "watch-rw", h->len);
+		mon_print_bp_rule(mon, h->cond, h->hits, h->ignore);
 		shown++;
 	}
 	shown += info_watchpoints(mon);

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* Execution control and scripting: run, pause, wait, sleep, echo, quit. */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "monitor/bp_hit.h"
 #include "monitor/commands.h"
 #include "monitor/console_watch.h"
 #include "monitor/parse.h"
@@ -48,6 +52,10 @@ int cmd_pause(struct monitor *mon, int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int were_running = vcpu_pause_all(vm);
+	/* A vCPU whose hit awaits its condition (bp_hit.h) stopped by
+	 * itself, just before: the pause wins over the resume it may get. */
+	if (mon_settle_hits(mon))
+		were_running++;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (were_running == 0) {
 		mon_printf(mon, "already paused\n");
@@ -92,8 +100,15 @@ static int wait_stop(struct monitor *mon, double timeout)
 		bool running = false;
 		for (int i = 0; i < vm->nvcpus; i++)
 			running |= vm->vcpu[i]->want_run || vm->vcpu[i]->state == VCPU_RUNNING;
-		if (!running)
-			break;
+		if (!running) {
+			/* A hit that does not stop (its condition false) runs on. */
+			pthread_mutex_unlock(&vm->ctl_lock);
+			bool resumed = mon_decide_hits(mon);
+			pthread_mutex_lock(&vm->ctl_lock);
+			if (!resumed)
+				break;
+			continue;
+		}
 		if (pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &deadline) == ETIMEDOUT) {
 			rc = -1;
 			break;
@@ -152,9 +167,21 @@ int cmd_sleep(struct monitor *mon, int argc, char **argv)
 	uint64_t ms;
 	if (argc != 2 || !parse_u64(argv[1], &ms) || ms > 3600ULL * 1000)
 		return mon_error(mon, "usage: sleep MILLISECONDS (at most one hour)");
-	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	/* The guest runs on meanwhile, so a hit waiting for its condition
+	 * (bp_hit.h) is decided as it comes, not after the sleep. The
+	 * stops themselves are shown once the command is done. */
+	struct timespec deadline = deadline_after(CLOCK_MONOTONIC, (double)ms / 1000.0);
+	while (!deadline_passed(CLOCK_MONOTONIC, &deadline)) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long long left = (long long)(deadline.tv_sec - now.tv_sec) * 1000 +
+				 (deadline.tv_nsec - now.tv_nsec) / 1000000 + 1;
+		struct pollfd p = { .fd = mon->m->vm.event_fd, .events = POLLIN };
+		uint64_t n;
+		if (poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left) > 0 &&
+		    read(mon->m->vm.event_fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
+			mon_decide_hits(mon);
+	}
 	return 0;
 }
 

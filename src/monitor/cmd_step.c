@@ -7,6 +7,7 @@
 #include "monitor/disas.h"
 #include "monitor/mon_frames.h"
 #include "monitor/parse.h"
+#include "monitor/run_to.h"
 #include "monitor/symtab.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_mem.h"
@@ -74,30 +75,37 @@ int cmd_step(struct monitor *mon, int argc, char **argv)
 	return do_step(mon, (unsigned long)n);
 }
 
-/* Plant a temporary breakpoint at addr, run, and wait (as gdb does) until
- * the machine stops: there, at another breakpoint, on a fault, or because
- * Ctrl-C paused it. With min_rsp, a hit in a deeper frame (RSP below it:
- * a recursive call reaching the same address) is not the one wanted, and
- * the guest runs on. */
-/* How long next, until and finish wait in a script (batch mode, -x). */
+/* How long next, until, finish and advance wait in a script (batch mode, -x). */
 #define RUN_TO_SCRIPT_SECONDS 600.0
 
-static int run_to(struct monitor *mon, uint64_t addr, const char *why, uint64_t min_rsp)
+/* As gdb does, wait until the machine stops (run_to.h). */
+int mon_run_to(struct monitor *mon, const struct run_target *t, int n, const char *why)
 {
 	struct vm *vm = &mon->m->vm;
 	char sym[160];
 	if (emu_fail_any_stuck(mon, why))
 		return -1;
-	mon_symbolize(mon, addr, sym, sizeof(sym));
-	mon_printf(mon, "running to 0x%llx%s%s%s\n", (unsigned long long)addr,
+	mon_symbolize(mon, t[0].addr, sym, sizeof(sym));
+	mon_printf(mon, "running to 0x%llx%s%s%s\n", (unsigned long long)t[0].addr,
 		   sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
+	for (int i = 1; i < n; i++) {
+		mon_symbolize(mon, t[i].addr, sym, sizeof(sym));
+		mon_printf(mon, "  or to 0x%llx%s%s%s\n", (unsigned long long)t[i].addr,
+			   sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
+	}
 	for (;;) {
-		/* Temporary breakpoints go at every full stop: add it anew. */
+		/* Temporary breakpoints go at every full stop: add them anew. */
 		pthread_mutex_lock(&vm->ctl_lock);
-		int existing = 0;
-		int id = bp_add(&vm->bps, addr, true, why, &existing);
+		int failed = 0;
+		for (int i = 0; i < n; i++) {
+			int existing = 0;
+			if (bp_add(&vm->bps, t[i].addr, true, why, &existing) < 0 && !existing)
+				failed++;
+		}
+		if (failed)
+			bp_delete_temporary(&vm->bps);
 		pthread_mutex_unlock(&vm->ctl_lock);
-		if (id < 0 && !existing)
+		if (failed)
 			return mon_error(mon, "%s: no free breakpoint slot", why);
 		if (!vcpu_resume_all(vm))
 			return mon_error(mon, "the guest has ended; nothing to run");
@@ -109,17 +117,27 @@ static int run_to(struct monitor *mon, uint64_t addr, const char *why, uint64_t 
 		struct vm_stop_event last = vm->last_stop;
 		pthread_mutex_unlock(&vm->ctl_lock);
 		struct kvm_regs r;
-		if (!interrupted && min_rsp && last.kind == STOP_BREAKPOINT && last.rip == addr &&
-		    ioctl(vm->vcpu[last.vcpu]->fd, KVM_GET_REGS, &r) == 0 && r.rsp < min_rsp) {
+		bool deeper = false;
+		for (int i = 0; i < n && !interrupted && last.kind == STOP_BREAKPOINT; i++)
+			deeper |= t[i].min_rsp && last.rip == t[i].addr &&
+				  ioctl(vm->vcpu[last.vcpu]->fd, KVM_GET_REGS, &r) == 0 &&
+				  r.rsp < t[i].min_rsp;
+		if (deeper) {
 			mon_drop_events(mon);
 			continue;
 		}
 		mon_show_events(mon);
 		if (interrupted && !mon->readline)
 			return mon_error(mon, "%s: 0x%llx not reached within %g s", why,
-					 (unsigned long long)addr, RUN_TO_SCRIPT_SECONDS);
+					 (unsigned long long)t[0].addr, RUN_TO_SCRIPT_SECONDS);
 		return 0;
 	}
+}
+
+static int run_to(struct monitor *mon, uint64_t addr, const char *why, uint64_t min_rsp)
+{
+	struct run_target t = { addr, min_rsp };
+	return mon_run_to(mon, &t, 1, why);
 }
 
 int cmd_next(struct monitor *mon, int argc, char **argv)

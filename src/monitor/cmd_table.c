@@ -30,14 +30,17 @@ const struct mon_command mon_commands[] = {
 	  "return address once this call has returned (stack pointer back at the\n"
 	  "caller's), so a recursive call passing the same place does not stop it.",
 	  cmd_finish, false },
-	{ "break", "b", "ADDR|SYMBOL[+OFF]", "set a software breakpoint (int3)",
+	{ "break", "b", "ADDR|SYMBOL[+OFF] [if EXPR]", "set a software breakpoint (int3)",
 	  "hvmon keeps the replaced byte: the int3 is in guest memory only while the\n"
 	  "guest runs, so memory reads never show it. When a breakpoint hits, every\n"
-	  "vCPU is paused and the prompt says which stopped where.", cmd_break, false },
-	{ "tbreak", NULL, "ADDR|SYMBOL[+OFF]", "a breakpoint deleted by its first hit",
+	  "vCPU is paused and the prompt says which stopped where.\n"
+	  "With 'if EXPR' it stops only when EXPR (as print takes it: $registers,\n"
+	  "symbols, C operators, casts) is nonzero on the vCPU that hit it; otherwise\n"
+	  "the guest runs on silently. See condition and ignore.", cmd_break, false },
+	{ "tbreak", NULL, "ADDR|SYMBOL[+OFF] [if EXPR]", "a breakpoint deleted by its first hit",
 	  "As break, and deleted when the stop at it is shown (any other stop keeps\n"
 	  "it, as in gdb).", cmd_tbreak, false },
-	{ "hbreak", NULL, "ADDR|SYMBOL[+OFF]", "hardware breakpoint in a debug register",
+	{ "hbreak", NULL, "ADDR|SYMBOL[+OFF] [if EXPR]", "hardware breakpoint in a debug register",
 	  "An execution breakpoint in one of DR0-DR3 (KVM_GUESTDBG_USE_HW_BP), at most\n"
 	  "four: guest memory stays untouched, so it works in ROM, in code not loaded\n"
 	  "yet and in code the guest checksums. Resuming steps the instruction with\n"
@@ -104,7 +107,7 @@ const struct mon_command mon_commands[] = {
 	{ "fpu", NULL, "", "x87, SSE and AVX state from XSAVE", NULL, cmd_fpu, false },
 	{ "info", NULL, "[SUBJECT]", "show machine information (alone: the subjects)",
 	  "info kvm     KVM API version, capabilities hvmon uses, exits by reason\n"
-	  "info break   breakpoints: address, symbol, hits\n"
+	  "info break   breakpoints: address, symbol, hits, condition, ignore count\n"
 	  "info mem     RAM regions, MMIO regions and the e820 map\n"
 	  "info io      port-I/O and MMIO ranges, accesses, unclaimed accesses\n"
 	  "info post    port 0x80 POST codes: count and last value\n"
@@ -252,6 +255,20 @@ const struct mon_command mon_commands[] = {
 	{ "jump", NULL, "ADDR|SYMBOL", "set the selected vCPU's RIP to ADDR and run from there",
 	  "As gdb's jump: nothing between RIP and ADDR runs. Also a way on after an\n"
 	  "emulation failure.", cmd_jump, false },
+	{ "condition", NULL, "N [EXPR]", "stop at breakpoint N only when EXPR is nonzero",
+	  "As gdb's: EXPR is evaluated at each hit, as print evaluates it, on the vCPU\n"
+	  "that hit (every vCPU is paused meanwhile); zero lets the guest run on\n"
+	  "silently, and an error stops it with 'Error in testing condition for\n"
+	  "breakpoint N:'. Without EXPR the breakpoint is unconditional again.\n"
+	  "For breakpoints and watchpoints alike (a device's write into a watched\n"
+	  "range, which no vCPU made, always stops).", cmd_condition, false },
+	{ "ignore", NULL, "N COUNT", "let the next COUNT hits of breakpoint N pass",
+	  "As gdb's: hits whose condition holds are counted; the next COUNT of them\n"
+	  "do not stop. 'info break' shows what is left.", cmd_ignore, false },
+	{ "advance", NULL, "ADDR|SYMBOL[+OFF]", "run until ADDR, or until the selected frame returns",
+	  "As gdb's: temporary breakpoints at ADDR (in any frame) and at the selected\n"
+	  "frame's return address (from the unwinder, as finish finds it; that frame's\n"
+	  "return only), both gone at the stop.", cmd_advance, false },
 };
 const int mon_ncommands = (int)(sizeof(mon_commands) / sizeof(mon_commands[0]));
 

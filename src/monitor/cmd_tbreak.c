@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* tbreak: a breakpoint deleted by its first hit, as gdb's. It is an
- * ordinary breakpoint (cmd_break) that the monitor deletes when it prints
- * that breakpoint's stop (mon_tbreak_hit); the vmm's own temporary
+/* tbreak: a breakpoint deleted by its first hit, as gdb's (with `if EXPR`,
+ * by the first that stops). It is an ordinary breakpoint (cmd_break) that
+ * the monitor deletes when it prints that breakpoint's stop
+ * (mon_tbreak_hit); the vmm's own temporary
  * breakpoints (next, until, finish) differ: any stop deletes them. */
 #include <stdlib.h>
 
@@ -13,14 +14,15 @@
 int cmd_tbreak(struct monitor *mon, int argc, char **argv)
 {
 	struct mon_kernel *k = mon->kern;
-	if (argc != 2)
-		return mon_error(mon, "usage: tbreak ADDR|SYMBOL[+OFF]");
+	if (argc < 2)
+		return mon_error(mon, "usage: tbreak ADDR|SYMBOL[+OFF] [if EXPR]");
 	if (!k)
 		return mon_error(mon, "tbreak needs the kernel image (none was loaded)");
 	if (k->ntbreaks == MON_MAX_TBREAKS)
 		return mon_error(mon, "%d temporary breakpoints already", MON_MAX_TBREAKS);
-	char *args[] = { "break", argv[1], NULL };
-	if (cmd_break(mon, 2, args) < 0)
+	/* break's own parsing, `if EXPR` included: argv[0] names the command
+	 * in its usage line. */
+	if (cmd_break(mon, argc, argv) < 0)
 		return -1;
 	/* The one just added: ids only grow (bp_add). */
 	struct vm *vm = &mon->m->vm;

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "monitor/break_if.h"
 #include "monitor/commands.h"
+#include "monitor/cond_check.h"
 #include "boot/boot.h"
 #include "monitor/parse.h"
 #include "vmm/kvm.h"
@@ -37,12 +39,15 @@ static void note_pvm_debug_registers(struct monitor *mon, enum hwbp_kind kind)
 }
 
 /* One of DR0-DR3 (SDM vol. 3B 18.2). */
-static int add_hw(struct monitor *mon, const char *where, enum hwbp_kind kind, unsigned len)
+static int add_hw(struct monitor *mon, const char *where, enum hwbp_kind kind, unsigned len,
+		  const char *cond)
 {
 	struct vm *vm = &mon->m->vm;
 	bool was_running = pause_for_change(mon);
 	uint64_t addr;
 	int rc = mon_eval(mon, where, &addr);
+	if (rc == 0)
+		rc = mon_check_condition(mon, cond);
 	/* SDM vol. 3B 18.2.5: a data breakpoint's address is aligned to its length. */
 	if (rc == 0 && (addr & (len - 1)))
 		rc = mon_error(mon, "watch: 0x%llx is not aligned to its length %u",
@@ -50,6 +55,9 @@ static int add_hw(struct monitor *mon, const char *where, enum hwbp_kind kind, u
 	if (rc == 0) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		int id = hwbp_add(&vm->bps, addr, kind, len, HWBP_MAX);
+		struct bp_rule_ref r;
+		if (id > 0 && bp_rule(&vm->bps, id, &r))
+			snprintf(r.cond, BP_COND_MAX, "%s", cond);
 		pthread_mutex_unlock(&vm->ctl_lock);
 		char sym[160];
 		mon_symbolize(mon, addr, sym, sizeof(sym));
@@ -69,9 +77,11 @@ static int add_hw(struct monitor *mon, const char *where, enum hwbp_kind kind, u
 
 int cmd_hbreak(struct monitor *mon, int argc, char **argv)
 {
-	if (argc != 2)
-		return mon_error(mon, "usage: hbreak ADDR|SYMBOL[+OFF]");
-	return add_hw(mon, argv[1], HWBP_EXEC, 1);
+	struct break_args ba;
+	char err[160];
+	if (break_if_parse(argc - 1, argv + 1, &ba, err, sizeof(err)) < 0)
+		return mon_error(mon, "%s; usage: hbreak ADDR|SYMBOL[+OFF] [if EXPR]", err);
+	return add_hw(mon, ba.location, HWBP_EXEC, 1, ba.cond);
 }
 
 /* Where the loader put the kernel's [gva, gva + len), when a loaded
@@ -138,7 +148,8 @@ static int watch_command(struct monitor *mon, int argc, char **argv, enum watch_
 					 " use rwatch without hw, or awatch ... hw");
 		if (len != 1 && len != 2 && len != 4 && len != 8)
 			return mon_error(mon, "%s: with hw, LEN must be 1, 2, 4 or 8", cmd);
-		return add_hw(mon, argv[1], kind == WATCH_WRITE ? HWBP_WRITE : HWBP_RW, (unsigned)len);
+		return add_hw(mon, argv[1], kind == WATCH_WRITE ? HWBP_WRITE : HWBP_RW, (unsigned)len,
+			      "");
 	}
 	if (len == 0 || len > WATCH_MAX_LEN)
 		return mon_error(mon, "%s: LEN must be 1 to %llu bytes", cmd,
@@ -205,6 +216,7 @@ int info_watchpoints(struct monitor *mon)
 			mon_printf(mon, "-0x%" PRIx64, last);
 		mon_printf(mon, " hits=%lu exits=%lu dma-hits=%lu\n", w[i].hits, w[i].exits,
 			   w[i].dma_hits);
+		mon_print_bp_rule(mon, w[i].cond, w[i].hits, w[i].ignore);
 	}
 	free(w);
 	return n;

@@ -80,6 +80,13 @@ int cmd_dmesg(struct monitor *mon, int argc, char **argv);
 int cmd_ps(struct monitor *mon, int argc, char **argv);
 int cmd_lsmod(struct monitor *mon, int argc, char **argv);    /* cmd_lsmod.c */
 int cmd_tbreak(struct monitor *mon, int argc, char **argv);   /* cmd_tbreak.c */
+/* conditions, ignore counts (cmd_condition.c) and advance (cmd_advance.c), issue 11 */
+int cmd_condition(struct monitor *mon, int argc, char **argv);
+int cmd_ignore(struct monitor *mon, int argc, char **argv);
+int cmd_advance(struct monitor *mon, int argc, char **argv);
+/* info break's lines for a breakpoint's condition, hits and ignore count. */
+void mon_print_bp_rule(struct monitor *mon, const char *cond, unsigned long hits,
+		       unsigned long ignore);
 /* firmware tables (cmd_acpi.c, issue 8) */
 int cmd_acpi(struct monitor *mon, int argc, char **argv);
 

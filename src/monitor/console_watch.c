@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "dev/chardev.h"
+#include "monitor/bp_hit.h"
 #include "monitor/commands.h"
 #include "vmm/deadline.h"
 #include "vmm/vcpu.h"
@@ -62,6 +63,8 @@ static bool console_find_locked(struct monitor *mon, const char *text)
 
 static bool guest_running(struct monitor *mon)
 {
+	/* A hit that does not stop lets the guest run on (bp_hit.h). */
+	mon_decide_hits(mon);
 	return vm_is_running(&mon->m->vm);
 }
 

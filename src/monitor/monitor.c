@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dev/chardev.h"
+#include "monitor/bp_hit.h"
 #include "monitor/commands.h"
 #include "monitor/complete.h"
 #include "monitor/console_watch.h"
@@ -29,6 +30,7 @@
 #include "monitor/mon_symbols.h"
 #include "monitor/symtab.h"
 #include "monitor/term_fg.h"
+#include "vmm/deferred_stop.h"
 #include "monitor/parse.h"
 #include "vmm/deadline.h"
 #include "dev/virtio/virtio_trace.h"
@@ -86,8 +88,11 @@ bool mon_wait_until_stopped_quiet(struct monitor *mon, double timeout_s)
 		if (running)
 			pthread_cond_timedwait(&vm->ctl_cond, &vm->ctl_lock, &ts);
 		pthread_mutex_unlock(&vm->ctl_lock);
-		if (!running)
+		/* A hit that does not stop (its condition false) runs on. */
+		if (!running && !mon_decide_hits(mon))
 			break;
+		if (!running)
+			continue;
 		if (mon_take_sigint()) {
 			mon_printf(mon, "^C\n");
 			char *args[] = { "pause", NULL };
@@ -110,7 +115,8 @@ bool mon_wait_until_stopped_quiet(struct monitor *mon, double timeout_s)
 static void mon_handle_sigint(struct monitor *mon)
 {
 	mon_take_sigint();
-	if (vm_is_running(&mon->m->vm)) {
+	/* A hit being decided (bp_hit.h) is the guest running: pause it. */
+	if (vm_is_running(&mon->m->vm) || vm_any_deferred(&mon->m->vm)) {
 		rl_save_prompt();
 		rl_clear_visible_line();
 		char *args[] = { "pause", NULL };
@@ -223,13 +229,23 @@ void mon_show_events(struct monitor *mon)
 	if (read(mon->m->vm.event_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return;
 	struct vm_stop_event ev;
-	bool any = false;
+	bool any = false, cleared = false;
 	/* Inside a command the prompt is not on screen: print plainly. */
 	bool redraw = mon->readline && !mon->in_command;
-	while (vm_take_event(&mon->m->vm, &ev)) {
-		if (redraw && !any) {
+	/* The hits that stop join the queue; deciding may say why first. */
+	if (vm_any_deferred(&mon->m->vm)) {
+		if (redraw) {
 			rl_save_prompt();
 			rl_clear_visible_line();
+			cleared = true;
+		}
+		mon_decide_hits(mon);
+	}
+	while (vm_take_event(&mon->m->vm, &ev)) {
+		if (redraw && !cleared) {
+			rl_save_prompt();
+			rl_clear_visible_line();
+			cleared = true;
 		}
 		/* As gdb switches to the thread that stopped: the vCPU whose
 		 * breakpoint, step or fault stopped the machine becomes the
@@ -243,7 +259,7 @@ void mon_show_events(struct monitor *mon)
 		any = true;
 		mon_print_event(mon, &ev);
 	}
-	if (redraw && any) {
+	if (cleared) {
 		rl_restore_prompt();
 		rl_forced_update_display();
 	}
@@ -292,6 +308,9 @@ int mon_execute(struct monitor *mon, char *line)
 /* In batch mode a failing command ends hvmon with the usage status. */
 static void mon_execute_line(struct monitor *mon, char *line)
 {
+	/* A command sees the machine running or stopped, not a hit still
+	 * being decided (a pause typed then would be undone by the resume). */
+	mon_decide_hits(mon);
 	mon->in_command = true;
 	int rc = mon_execute(mon, line);
 	mon->in_command = false;
@@ -570,8 +589,17 @@ static void mon_wait_for_guest(struct monitor *mon)
 		bool running = false;
 		for (int i = 0; i < vm->nvcpus; i++)
 			running |= vm->vcpu[i]->want_run;
-		if (!running || vm->end != VM_END_NONE)
+		if (vm->end != VM_END_NONE)
 			break;
+		if (!running) {
+			/* Unless a hit that does not stop lets it run on. */
+			pthread_mutex_unlock(&vm->ctl_lock);
+			bool resumed = mon_decide_hits(mon);
+			pthread_mutex_lock(&vm->ctl_lock);
+			if (!resumed)
+				break;
+			continue;
+		}
 		pthread_cond_wait(&vm->ctl_cond, &vm->ctl_lock);
 	}
 	pthread_mutex_unlock(&vm->ctl_lock);

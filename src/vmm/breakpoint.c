@@ -32,6 +32,30 @@ int bp_add(struct bp_table *t, uint64_t gva, bool temporary, const char *where, 
 	return -1;
 }
 
+bool bp_rule(struct bp_table *t, int id, struct bp_rule_ref *r)
+{
+	for (int i = 0; i < BP_MAX && id; i++) {
+		struct breakpoint *b = &t->bp[i];
+		if (b->id == id) {
+			*r = (struct bp_rule_ref){ b->cond, &b->hits, &b->ignore };
+			return true;
+		}
+	}
+	for (int i = 0; i < HWBP_MAX && id; i++) {
+		struct hw_breakpoint *h = &t->hw[i];
+		if (h->id == id) {
+			*r = (struct bp_rule_ref){ h->cond, &h->hits, &h->ignore };
+			return true;
+		}
+	}
+	return false;
+}
+
+bool bp_rule_checked(const char *cond, unsigned long ignore)
+{
+	return cond[0] || ignore;
+}
+
 bool bp_delete(struct bp_table *t, int id)
 {
 	for (int i = 0; i < BP_MAX; i++) {

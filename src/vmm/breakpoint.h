@@ -15,6 +15,8 @@ struct vcpu;
 
 #define BP_MAX 64
 #define BP_INT3 0xcc
+/* Longest condition (`break ... if EXPR`, `condition N EXPR`), NUL included. */
+#define BP_COND_MAX 256
 
 struct breakpoint {
 	int id;                 /* user-visible number; 0 = free slot */
@@ -27,6 +29,11 @@ struct breakpoint {
 	uint64_t gpa;
 	uint8_t saved;
 	const char *unplanted_why;  /* set when the last planting failed */
+	/* Set by the monitor (condition, ignore): a hit on a breakpoint with
+	 * either is not a stop until the monitor decides (vmm/bp_decide.h,
+	 * vm_defer_stop_locked); hits then counts what gdb counts. */
+	char cond[BP_COND_MAX];
+	unsigned long ignore;
 };
 
 /* Hardware breakpoints and watchpoints live in the debug registers
@@ -45,6 +52,8 @@ struct hw_breakpoint {
 	enum hwbp_kind kind;
 	unsigned len;           /* 1, 2, 4 or 8 bytes; 1 for HWBP_EXEC */
 	unsigned long hits;
+	char cond[BP_COND_MAX];  /* as struct breakpoint's */
+	unsigned long ignore;
 };
 
 struct bp_table {
@@ -68,6 +77,18 @@ struct hw_breakpoint *hwbp_exec_at(struct bp_table *t, uint64_t gva);
 bool hwbp_any(const struct bp_table *t);
 /* DR7 enabling every hardware breakpoint in t as its kind and length say. */
 uint64_t hwbp_dr7(const struct bp_table *t);
+
+/* The condition and counters of breakpoint id, software or hardware. */
+struct bp_rule_ref {
+	char *cond;             /* BP_COND_MAX bytes; "" when none */
+	unsigned long *hits;
+	unsigned long *ignore;
+};
+/* False when there is no breakpoint id. */
+bool bp_rule(struct bp_table *t, int id, struct bp_rule_ref *r);
+/* Does a hit on it wait for the monitor's decision (a condition or an
+ * ignore count)? */
+bool bp_rule_checked(const char *cond, unsigned long ignore);
 
 /* Delete by id (software or hardware); false when no such breakpoint. */
 bool bp_delete(struct bp_table *t, int id);

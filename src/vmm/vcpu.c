@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vmm/cpuid.h"
+#include "vmm/deferred_stop.h"
 #include "vmm/vcpu_debug.h"
 #include "vmm/msr.h"
 #include "vmm/vcpu_exit.h"
@@ -179,7 +180,7 @@ static void *vcpu_thread(void *arg)
 				}
 				pthread_mutex_lock(&vm->ctl_lock);
 				if (late.kind != STOP_NONE)
-					vm_post_event_locked(vm, &late);
+					vm_post_or_defer_locked(v, &late);
 				continue;
 			}
 			if (v->state != VCPU_PARKED) {
@@ -220,7 +221,7 @@ static void *vcpu_thread(void *arg)
 		pthread_mutex_lock(&vm->ctl_lock);
 		if (ev.kind != STOP_NONE) {
 			vcpu_request_stop_all_locked(vm);
-			vm_post_event_locked(vm, &ev);
+			vm_post_or_defer_locked(v, &ev);
 		}
 	}
 	v->state = VCPU_GONE;

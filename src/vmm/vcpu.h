@@ -42,6 +42,9 @@ struct vcpu {
 	enum vcpu_stop_kind stop_kind;
 	int stop_bp_id;            /* STOP_BREAKPOINT: which one */
 	unsigned hw_generation_applied;  /* bps.hw_generation loaded into DR0-7 */
+	/* A hit the monitor has yet to decide (vmm/deferred_stop.h). */
+	bool deferred;
+	struct vm_stop_event deferred_ev;
 
 	/* Statistics, written only by the vCPU thread. */
 	atomic_ullong exits;

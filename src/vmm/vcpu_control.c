@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
 #include "vmm/deadline.h"
+#include "vmm/deferred_stop.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_exit.h"
 #include "vmm/watchpoint.h"
@@ -70,7 +72,10 @@ void vm_note_parked_locked(struct vm *vm)
 		if (vm->vcpu[i]->want_run || vm->vcpu[i]->state == VCPU_RUNNING)
 			return;
 	bp_lift_all(vm);
-	bp_delete_temporary(&vm->bps);
+	/* A stop the monitor has yet to decide may become a resume, which
+	 * needs them (vmm/deferred_stop.h). */
+	if (!vm_any_deferred_locked(vm))
+		bp_delete_temporary(&vm->bps);
 	watch_note_parked_locked(vm);
 }
 
@@ -106,9 +111,13 @@ int vcpu_linear_rip(struct vcpu *v, uint64_t *rip, int *bits)
 static void vcpu_begin_round_locked(struct vm *vm, struct vcpu *only)
 {
 	vm->round_reported = false;
-	for (int i = 0; i < vm->nvcpus; i++)
+	for (int i = 0; i < vm->nvcpus; i++) {
 		if (!only || vm->vcpu[i] == only)
 			vm->vcpu[i]->stop_kind = STOP_NONE;
+		/* A hit still undecided when the machine is resumed anyway
+		 * (by gdb, say) is moot: the vCPU has moved on. */
+		vm->vcpu[i]->deferred = false;
+	}
 }
 
 bool vcpu_resume_all(struct vm *vm)
@@ -208,6 +217,16 @@ enum step_result vcpu_step(struct vm *vm, int cpu, unsigned long n, unsigned tim
 			r = STEP_TIMEOUT;
 			break;
 		}
+	}
+	/* A watchpoint hit left to the monitor (deferred_stop.h) cut the
+	 * step short: the step is this round's stop, so the decision never
+	 * lets the machine run; a hit that stops is shown after it. */
+	if (r == STEP_DONE && v->deferred && !vm->round_reported) {
+		struct vm_stop_event ev = { .vcpu = v->id, .kind = STOP_STEP };
+		vcpu_linear_rip(v, &ev.rip, &ev.cpu_bits);
+		snprintf(ev.text, sizeof(ev.text), "vCPU %d: step done at 0x%llx", v->id,
+			 (unsigned long long)ev.rip);
+		vm_post_event_locked(vm, &ev);
 	}
 	if (r == STEP_DONE && vm->stop_seq != seq && vm->last_stop.kind != STOP_STEP)
 		r = vm->end != VM_END_NONE ? STEP_ENDED : STEP_STOPPED_OTHERWISE;

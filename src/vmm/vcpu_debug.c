@@ -15,6 +15,17 @@
 
 static void vcpu_fill_location(struct vcpu *v, struct vm_stop_event *ev);
 
+/* A hit with no condition and no ignore count is a stop, counted here.
+ * Any other is the monitor's to decide (deferred_stop.h), which counts it
+ * as gdb does. */
+static void vcpu_count_hit(unsigned long *hits, bool checked, struct vm_stop_event *ev)
+{
+	if (checked)
+		ev->undecided = true;
+	else
+		++*hits;
+}
+
 void vcpu_apply_guest_debug_locked(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -52,13 +63,13 @@ static bool vcpu_hit_hw_breakpoint_locked(struct vcpu *v, uint64_t dr6, struct v
 		[HWBP_EXEC] = "hardware breakpoint", [HWBP_WRITE] = "watchpoint (write)",
 		[HWBP_RW] = "watchpoint (read/write)",
 	};
-	h->hits++;
 	v->want_run = false;
 	ev->kind = STOP_BREAKPOINT;
 	ev->bp_id = h->id;
 	vcpu_fill_location(v, ev);
 	snprintf(ev->text, sizeof(ev->text), "vCPU %d: %s %d at 0x%llx", v->id,
 		 kinds[h->kind], h->id, (unsigned long long)h->addr);
+	vcpu_count_hit(&h->hits, bp_rule_checked(h->cond, h->ignore), ev);
 	return true;
 }
 
@@ -103,7 +114,6 @@ static bool vcpu_hit_breakpoint_locked(struct vcpu *v, uint64_t pc, struct vm_st
 	struct breakpoint *b = bp_planted_at(v->vm, v, pc);
 	if (!b)
 		return false;
-	b->hits++;
 	v->want_run = false;
 	ev->kind = STOP_BREAKPOINT;
 	ev->bp_id = b->id;
@@ -111,6 +121,7 @@ static bool vcpu_hit_breakpoint_locked(struct vcpu *v, uint64_t pc, struct vm_st
 	vcpu_fill_location(v, ev);
 	snprintf(ev->text, sizeof(ev->text), "vCPU %d: breakpoint %d at 0x%llx (%s)",
 		 v->id, b->id, (unsigned long long)pc, b->where);
+	vcpu_count_hit(&b->hits, bp_rule_checked(b->cond, b->ignore), ev);
 	return true;
 }
 

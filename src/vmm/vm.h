@@ -49,6 +49,10 @@ struct vm_stop_event {
 	int cpu_bits;         /* 16, 32 or 64: the mode the vCPU was in */
 	int bp_id;            /* STOP_BREAKPOINT: which one */
 	bool bp_temporary;
+	/* A hit on a breakpoint or watchpoint with a condition or an ignore
+	 * count: the vCPU defers it to the monitor (vmm/deferred_stop.h)
+	 * instead of posting it. */
+	bool undecided;
 	/* STOP_WATCHPOINT: which one, the access (guest-physical) and its kind
 	 * (enum watch_kind); the access is complete when the stop is posted. */
 	int watch_id;

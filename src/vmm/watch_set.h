@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmm/breakpoint.h"
 #include "vmm/guest_mem.h"
 
 #define WATCH_PAGE      ((uint64_t)4096)
@@ -29,10 +30,14 @@ struct watch {
 	uint64_t gpa;
 	uint64_t len;
 	int kind;               /* enum watch_kind (vmm/watchpoint.h) */
-	unsigned long hits;     /* stops */
+	unsigned long hits;     /* stops (gdb's hit count with a condition) */
 	unsigned long exits;    /* guest accesses to its pages hvmon completed */
 	unsigned long dma_hits; /* device writes that touched it */
 	char where[96];         /* as the user gave it ("counter", "0x1000") */
+	/* As a breakpoint's (breakpoint.h): a vCPU's hit on a watch with
+	 * either is decided by the monitor; a device's write always stops. */
+	char cond[BP_COND_MAX];
+	unsigned long ignore;
 };
 
 /* Pages [first, first + count) (page numbers) mapped as mode. */

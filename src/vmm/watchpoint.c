@@ -383,6 +383,23 @@ void watch_delete_all(struct vm *vm)
 	pthread_mutex_unlock(&s->lock);
 }
 
+bool watch_with_rule(struct vm *vm, int id, void (*fn)(struct bp_rule_ref *r, void *arg),
+		     void *arg)
+{
+	struct watch_state *s = __atomic_load_n(&vm->watch, __ATOMIC_ACQUIRE);
+	if (!s)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	int i = ws_find_id(&s->set, id);
+	if (i >= 0) {
+		struct watch *w = &s->set.w[i];
+		struct bp_rule_ref r = { w->cond, &w->hits, &w->ignore };
+		fn(&r, arg);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return i >= 0;
+}
+
 int watch_snapshot(struct vm *vm, struct watch **out)
 {
 	struct watch_state *s = vm->watch;
@@ -445,8 +462,11 @@ static int complete_access(struct vcpu *v, struct watch *w, uint8_t old[8], bool
 		memcpy(run->mmio.data, p, len);
 	int i = ws_access(&s->set, gpa, len, run->mmio.is_write);
 	if (i >= 0) {
-		s->set.w[i].hits += stops;
-		*w = s->set.w[i];
+		/* One with a condition or an ignore count is counted by the
+		 * monitor's decision (vmm/deferred_stop.h). */
+		struct watch *hit = &s->set.w[i];
+		hit->hits += stops && !bp_rule_checked(hit->cond, hit->ignore);
+		*w = *hit;
 	}
 	pthread_mutex_unlock(&s->lock);
 	return i;
@@ -514,6 +534,7 @@ bool watch_mmio_exit(struct vcpu *v, struct vm_stop_event *ev)
 	ev->watch_kind = w.kind;
 	ev->watch_gpa = gpa;
 	ev->watch_len = len;
+	ev->undecided = bp_rule_checked(w.cond, w.ignore);
 	vcpu_linear_rip(v, &ev->rip, &ev->cpu_bits);
 	int n = snprintf(ev->text, sizeof(ev->text),
 			 "vCPU %d: watchpoint %d (%s %s): %s %u byte%s at 0x%" PRIx64

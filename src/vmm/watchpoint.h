@@ -31,6 +31,7 @@ bool watch_remove(struct vm *vm, uint64_t gpa, uint64_t len, enum watch_kind kin
 struct vcpu;
 struct vm_stop_event;
 struct watch;
+struct bp_rule_ref;
 
 /* Same as watch_add, with where saying how the user named it ("counter",
  * "0x1000") for the stop line and `info break`. */
@@ -39,6 +40,10 @@ int watch_add_named(struct vm *vm, uint64_t gpa, uint64_t len, enum watch_kind k
 /* Delete by id (the machine paused); false when no watchpoint has it. */
 bool watch_delete_id(struct vm *vm, int id);
 void watch_delete_all(struct vm *vm);
+/* Run fn on watchpoint id's condition and counters with the watch lock
+ * held; false when no watchpoint has id. */
+bool watch_with_rule(struct vm *vm, int id, void (*fn)(struct bp_rule_ref *r, void *arg),
+		     void *arg);
 /* A copy of every watchpoint for listing: the count, and *out (free it). */
 int watch_snapshot(struct vm *vm, struct watch **out);
 void watch_free(struct vm *vm);

@@ -88,6 +88,24 @@ __attribute__((noinline)) void count_loop(unsigned int n)
 		guest_counter++;
 }
 
+/* count_calls(n) calls count_step(i) for i = 0 .. n-1: a function entered
+ * once per iteration with the iteration in its first argument ($rdi, the
+ * SysV ABI), for conditional breakpoints, ignore counts and advance
+ * (tests/integration/break_conditions.sh); guest_step_sum adds up i + 1
+ * for each call (1 after the first, 6 after the third). */
+volatile uint64_t guest_step_sum;
+
+__attribute__((noinline)) void count_step(unsigned int i)
+{
+	guest_step_sum += i + 1;
+}
+
+__attribute__((noinline)) void count_calls(unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		count_step(i);
+}
+
 /* The initrd checksum, defined for the tests to reproduce on the host:
  * the image is read as consecutive little-endian 32-bit words, the last
  * partial word (size % 4 bytes) zero-padded at its high end, and the words
@@ -282,6 +300,7 @@ void guest_main(const struct boot_info *bi)
 
 	acpi_report(bi->rsdp);
 	count_loop(5);
+	count_calls(6);
 	put_str("hvmon-testguest: done\n");
 	/* smp=on: start the APs (smp.c) before anything else runs. */
 	if (find_option(cmd, cmdlen, "smp=on", &exitlen))
