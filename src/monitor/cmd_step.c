@@ -174,9 +174,10 @@ int cmd_until(struct monitor *mon, int argc, char **argv)
 	return run_to(mon, addr, "until", 0);
 }
 
-/* Without unwind information the return address is known only at a
- * function's first instruction, where it sits at [rsp]. Anywhere else
- * hvmon would have to guess, so it says so instead. */
+/* Run until the selected frame returns: its caller's pc and rsp come from
+ * the unwinder (ORC, frame pointers, or [rsp] at a function's first
+ * instruction). An unwind that is only a guess (a stack scan) is refused
+ * rather than run to a wrong address. */
 int cmd_finish(struct monitor *mon, int argc, char **argv)
 {
 	if (argc != 1)
