@@ -21,6 +21,20 @@ start_fake() {
 	finish
 }
 
+# end_fake: wait (30 s at most) for the server to end after gdb's kill;
+# one that does not is a failure, and is killed so the test never hangs.
+end_fake() {
+	for _ in $(seq 300); do
+		kill -0 "$fake_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$fake_pid" 2>/dev/null; then
+		fail "the fake server was still running 30 s after gdb's kill"
+		kill "$fake_pid"
+	fi
+	wait "$fake_pid" 2>/dev/null
+}
+
 start_fake
 gdb_batch "$TMP/gdb.out" -ex "target remote 127.0.0.1:$port" -ex "show architecture" -ex "info registers" \
 	-ex 'x/2i $pc' -ex "stepi" -ex 'p/x $pc' -ex "break *0x400200" -ex "continue" \
@@ -72,7 +86,7 @@ wait "$gdb_pid"
 o=$TMP/gdb2.out
 expect_line "$o" "received signal SIGINT" "a second attach; Ctrl-C stops the guest"
 expect_line "$o" "[Inferior 1 (Remote target) killed]" "kill"
-wait "$fake_pid"
+end_fake
 expect_line "$TMP/fake.out" "killed" "kill ended the server"
 
 # A 32-bit vCPU (a PVH entry) gives gdb i386.
@@ -83,7 +97,7 @@ o=$TMP/gdb.out
 expect_line "$o" '(currently "i386")' "a 32-bit vCPU gives gdb i386"
 expect_line "$o" "eip            0x400100" "i386 registers"
 expect_line "$o" "\$1 = 0x80000011" "control registers in i386 too"
-wait "$fake_pid"
+end_fake
 
 # Garbage on the wire: damaged, oversized and malformed packets get an
 # answer and the connection stays up; a client that vanishes mid-packet
@@ -121,5 +135,5 @@ expect_line "$o" "malformed b'+\$E16#" "a malformed packet gets an error"
 expect_line "$o" "unknown b'+\$#00'" "an unknown packet gets the empty reply"
 expect_line "$o" "stillup b'+\$9090#" "the connection stays up"
 expect_line "$o" "next b'+\$QC1#" "a vanished client leaves the server ready"
-wait "$fake_pid"
+end_fake
 finish
