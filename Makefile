@@ -154,11 +154,12 @@ check-linux: deps
 
 # The integration scripts on a host without /dev/kvm: inside a QEMU (TCG)
 # VM whose emulated AMD CPU lets Debian's kernel serve /dev/kvm
-# (scripts/nested-kvm.sh). Not the unit tests: they need no KVM, `make
-# check` runs them natively, and emulated they cost minutes.
+# (scripts/nested-kvm.sh). Only the scripts that use /dev/kvm: the unit
+# tests and the other scripts need no KVM, `make check` runs them natively,
+# and emulated they cost minutes.
 check-nested: deps
 	$(MAKE) all unit guest guest-kit
-	GUEST_DIR=$(GUEST_DIR) scripts/nested-kvm.sh env UNIT=0 BUILD=$(BUILD) GUEST=$(GUEST_DIR) ONLY="$(ONLY)" sh tests/run-tests.sh
+	GUEST_DIR=$(GUEST_DIR) scripts/nested-kvm.sh env UNIT=0 KVM_ONLY=1 BUILD=$(BUILD) GUEST=$(GUEST_DIR) ONLY="$(ONLY)" sh tests/run-tests.sh
 
 # hvmon against QEMU, as ratios (bench/README.md). Not part of check.
 bench: deps

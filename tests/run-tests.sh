@@ -5,7 +5,8 @@
 # Integration scripts exit 0 (pass), 77 (skip: they print "skipped: why") or
 # anything else (fail). ONLY="a b" runs only those integration scripts;
 # UNIT=0 skips the unit tests (for a run of a few scripts in the nested VM,
-# where every unit test costs minutes).
+# where every unit test costs minutes); KVM_ONLY=1 runs only the scripts
+# that use /dev/kvm (the others have run on the host already).
 BUILD=${BUILD:-build}
 # The Debian guest kit is fetched once, into build/guest, for every build flavour.
 export BUILD HVMON="$BUILD/hvmon" TESTGUEST="$BUILD/testguest" GUEST="${GUEST:-build/guest}"
@@ -23,6 +24,7 @@ for t in tests/integration/*.sh; do
 	name=$(basename "$t" .sh)
 	[ "$name" = lib ] && continue   # the helpers the tests source
 	case " $ONLY " in "  ") ;; *" $name "*) ;; *) continue ;; esac
+	[ "${KVM_ONLY:-0}" = 1 ] && ! grep -q 'need_kvm\|/dev/kvm' "$t" && continue
 	echo "== integration: $name"
 	start=$(date +%s)
 	sh "$t"
