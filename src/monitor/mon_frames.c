@@ -114,7 +114,7 @@ int mon_unwind(struct monitor *mon, struct vcpu *v, struct uw_frame *f, int max,
 	uint64_t rip;
 	int bits;
 	if (vcpu_linear_rip(v, &rip, &bits) < 0 || bits != 64)
-		return mon_error(mon, "bt unwinds 64-bit code only; this vCPU is in %d-bit mode", bits);
+		return mon_error(mon, "the unwinder (bt, finish, frame, advance) reads 64-bit code only; this vCPU is in %d-bit mode", bits);
 	struct uw_regs start = { .known = (1u << UW_NREGS) - 1 };
 	uint64_t vals[UW_NREGS] = {
 		[UW_R15] = r.r15, [UW_R14] = r.r14, [UW_R13] = r.r13, [UW_R12] = r.r12,

@@ -151,7 +151,7 @@ for bad in "x/4xg 0x200000000|error: cannot read 0x200000000" \
 	"regs cs=0x10|error: register 'cs' is read-only here" \
 	"x/4q 0|error: unknown format letter 'q'" \
 	"step 0|error: usage: step [N]" \
-	"finish|error: finish: the return address of frame #0 is not known" \
+	"finish|error: the unwinder (bt, finish, frame, advance) reads 64-bit code only; this vCPU is in 32-bit mode" \
 	"rwatch guest_counter 8 hw|error: rwatch: x86 debug registers cannot watch reads alone" \
 	"watch guest_counter+1 8 hw|error: watch: 0x$(printf %x $((counter + 1))) is not aligned" \
 	"watch guest_counter 0|error: watch: LEN must be 1 to 67108864 bytes" \

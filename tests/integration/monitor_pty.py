@@ -42,7 +42,7 @@ os.write(master, b"\x15regs ri\t")   # Ctrl-U: start the line again
 check(mon.expect(rb"regs rip=") is not None, "TAB completes a register to assign")
 os.write(master, b"$rfl\t")
 check(mon.expect(rb"\$rflags") is not None, "TAB after NAME= completes a value, not another NAME=")
-os.write(master, b"\x15help dis\t")
+os.write(master, b"\x15help disa\t")   # disas and disassemble: their prefix
 check(mon.expect(rb"help disas") is not None, "TAB after help completes commands")
 os.write(master, b"\x15info regi\t")
 check(mon.expect(rb"registers") is not None, "TAB completes every subject info takes")
