@@ -152,14 +152,14 @@ check-linux: deps
 	$(MAKE) all guest-kit
 	BUILD=$(BUILD) GUEST=$(GUEST_DIR) sh tests/linux/check-linux.sh; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 
-# The integration scripts on a host without /dev/kvm: inside a QEMU (TCG)
-# VM whose emulated AMD CPU lets Debian's kernel serve /dev/kvm
-# (scripts/nested-kvm.sh). Only the scripts that use /dev/kvm: the unit
-# tests and the other scripts need no KVM, `make check` runs them natively,
-# and emulated they cost minutes.
+# The integration scripts on a host without /dev/kvm: each inside a QEMU
+# (TCG) VM whose emulated AMD CPU lets Debian's kernel serve /dev/kvm
+# (scripts/nested-check.sh, nested-kvm.sh). Only the scripts that use
+# /dev/kvm: the unit tests and the other scripts need no KVM, `make check`
+# runs them natively, and emulated they cost minutes.
 check-nested: deps
 	$(MAKE) all unit guest guest-kit
-	GUEST_DIR=$(GUEST_DIR) scripts/nested-kvm.sh env UNIT=0 KVM_ONLY=1 BUILD=$(BUILD) GUEST=$(GUEST_DIR) ONLY="$(ONLY)" sh tests/run-tests.sh
+	GUEST_DIR=$(GUEST_DIR) BUILD=$(BUILD) GUEST=$(GUEST_DIR) ONLY="$(ONLY)" scripts/nested-check.sh
 
 # hvmon against QEMU, as ratios (bench/README.md). Not part of check.
 bench: deps
