@@ -14,7 +14,6 @@
 #include "vmm/exit_stats.h"
 #include "vmm/vm.h"
 
-#define VCPU_EXIT_REASONS 64   /* KVM_EXIT_* values we count individually */
 #define VCPU_KICK_SIGNAL  SIGUSR1  /* interrupts KVM_RUN for pause */
 
 enum vcpu_state {
@@ -43,11 +42,9 @@ struct vcpu {
 	int stop_bp_id;            /* STOP_BREAKPOINT: which one */
 	unsigned hw_generation_applied;  /* bps.hw_generation loaded into DR0-7 */
 
-	/* Statistics, written only by the vCPU thread. */
-	atomic_ullong exits;
-	atomic_ullong exit_count[VCPU_EXIT_REASONS];
-	atomic_ullong exit_other;   /* reasons beyond VCPU_EXIT_REASONS */
-	struct exit_stats stats;    /* per reason, port, MMIO address; last exits */
+	/* Statistics, written only by the vCPU thread: every userspace exit,
+	 * per reason, port and MMIO address, and the last exits. */
+	struct exit_stats stats;
 };
 
 /* Create vCPU id: fd, kvm_run mapping, CPUID, MSRs, LAPIC LINT setup.
