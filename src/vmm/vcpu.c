@@ -124,14 +124,14 @@ static void vcpu_install_kick_handler(void)
 	pthread_once(&once, vcpu_install_kick_handler_once);
 }
 
-/* Handle the exit KVM_RUN just returned (at exit_ns) and record it in the
- * exit statistics. True when it was a port-I/O or MMIO access, which the
+/* Handle the exit KVM_RUN just returned (at exit_ns, exit clock ticks)
+ * and record it in the exit statistics. True when it was a port-I/O or MMIO access, which the
  * next KVM_RUN completes (KVM API, KVM_RUN). */
 static bool vcpu_handle_and_record(struct vcpu *v, struct vm_stop_event *ev, uint64_t exit_ns)
 {
 	unsigned reason = v->run->exit_reason;
 	vcpu_handle_exit(v, ev);
-	exit_stats_record(&v->stats, v->run, exit_ns, exit_stats_now() - exit_ns);
+	exit_stats_record(&v->stats, v->run, exit_ns, exit_clock_now() - exit_ns);
 	return reason == KVM_EXIT_IO || reason == KVM_EXIT_MMIO;
 }
 
@@ -184,7 +184,7 @@ static void *vcpu_thread(void *arg)
 				if (ioctl(v->fd, KVM_RUN, 0) == 0 &&
 				    (v->run->exit_reason == KVM_EXIT_IO ||
 				     v->run->exit_reason == KVM_EXIT_MMIO))
-					needs_completion = vcpu_handle_and_record(v, &ev, exit_stats_now());
+					needs_completion = vcpu_handle_and_record(v, &ev, exit_clock_now());
 				pthread_mutex_lock(&vm->ctl_lock);
 				if (ev.kind != STOP_NONE) {
 					vm_post_event_locked(vm, &ev);
@@ -227,7 +227,7 @@ static void *vcpu_thread(void *arg)
 						 v->id, strerror(saved_errno));
 				}
 			} else {
-				needs_completion = vcpu_handle_and_record(v, &ev, exit_stats_now());
+				needs_completion = vcpu_handle_and_record(v, &ev, exit_clock_now());
 				fast = needs_completion && ev.kind == STOP_NONE;
 			}
 		} while (fast);
