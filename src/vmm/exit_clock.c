@@ -6,7 +6,9 @@
 #include <pthread.h>
 
 atomic_bool exit_clock_is_tsc;
-static uint64_t epoch_ticks, epoch_ns;   /* written once, under start_once */
+/* Written once, under start_once; atomic because the I/O thread may read
+ * the epoch (virtio traces) before any vCPU has started. */
+static atomic_ullong epoch_ticks, epoch_ns;
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 
 /* CPUID 0x80000007 EDX bit 8: the TSC runs at a constant rate in every
@@ -24,8 +26,9 @@ static void start(void)
 {
 	bool tsc = tsc_invariant();
 	/* Taken together: the pair anchors the conversion to nanoseconds. */
-	epoch_ns = exit_clock_mono_ns();
-	epoch_ticks = tsc ? __rdtsc() : epoch_ns;
+	uint64_t ns = exit_clock_mono_ns();
+	atomic_store_explicit(&epoch_ticks, tsc ? __rdtsc() : ns, memory_order_relaxed);
+	atomic_store_explicit(&epoch_ns, ns, memory_order_relaxed);
 	atomic_store_explicit(&exit_clock_is_tsc, tsc, memory_order_release);
 }
 
@@ -34,16 +37,14 @@ void exit_clock_start(void)
 	pthread_once(&start_once, start);
 }
 
-/* The pthread_once in exit_clock_start orders these for the threads that
- * called it; the monitor reads them only after a vCPU has started. */
 uint64_t exit_clock_epoch(void)
 {
-	return epoch_ticks;
+	return atomic_load_explicit(&epoch_ticks, memory_order_relaxed);
 }
 
 uint64_t exit_clock_epoch_ns(void)
 {
-	return epoch_ns;
+	return atomic_load_explicit(&epoch_ns, memory_order_relaxed);
 }
 
 uint64_t exit_clock_ns(uint64_t ticks)
@@ -53,7 +54,8 @@ uint64_t exit_clock_ns(uint64_t ticks)
 	/* The rate over everything since the epoch: after a millisecond
 	 * the two readings' few tens of ns of skew are below 1e-4. */
 	uint64_t ns = exit_clock_mono_ns(), now = __rdtsc();
-	uint64_t dt = now - epoch_ticks, dns = ns - epoch_ns;
+	/* Acquire above: is_tsc was stored after the epoch. */
+	uint64_t dt = now - exit_clock_epoch(), dns = ns - exit_clock_epoch_ns();
 	if (dt == 0)
 		return 0;
 	return (uint64_t)((unsigned __int128)ticks * dns / dt);

@@ -125,8 +125,8 @@ static void vcpu_install_kick_handler(void)
 }
 
 /* Handle the exit KVM_RUN just returned (at exit_ns, exit clock ticks)
- * and record it in the exit statistics. True when it was a port-I/O or MMIO access, which the
- * next KVM_RUN completes (KVM API, KVM_RUN). */
+ * and record it in the exit statistics. True when it was a port-I/O or
+ * MMIO access, which the next KVM_RUN completes (KVM API, KVM_RUN). */
 static bool vcpu_handle_and_record(struct vcpu *v, struct vm_stop_event *ev, uint64_t exit_ns)
 {
 	unsigned reason = v->run->exit_reason;
