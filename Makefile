@@ -4,9 +4,9 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := readline zlib libbpf
+PKGS    := readline
 # Loaded on first use (src/common/lazylib.c), not linked: their headers only.
-DLOPEN_PKGS := liblzma libzstd liblz4 capstone
+DLOPEN_PKGS := zlib liblzma libzstd liblz4 capstone libbpf
 CPPFLAGS += -Isrc -D_GNU_SOURCE
 # CFLAGS is the user's (make asan sets it); the flags every build needs
 # live in HVMON_CFLAGS, so a command-line CFLAGS cannot drop them.

@@ -14,9 +14,22 @@
 #include "common/lazylib.h"
 #include "common/le.h"
 
-/* liblzma, libzstd and liblz4 are loaded when a kernel compressed with
- * them is first met (common/lazylib.h); zlib stays linked (libbpf needs
- * it anyway). */
+/* zlib, liblzma, libzstd and liblz4 are loaded when a kernel compressed
+ * with them is first met (common/lazylib.h). */
+static struct {
+	__typeof__(inflateInit2_) *init2;
+	__typeof__(inflate) *inflate;
+	__typeof__(inflateEnd) *end;
+} gz;
+static const struct lazylib_sym gz_syms[] = {
+	{ "inflateInit2_", (void **)&gz.init2 },
+	{ "inflate", (void **)&gz.inflate },
+	{ "inflateEnd", (void **)&gz.end },
+	{ NULL, NULL },
+};
+/* zlib's soname has stayed libz.so.1 since zlib 1.0 (ZLIB_VERNUM 0x1xxx). */
+static struct lazylib gz_lib = LAZYLIB("libz.so.1", "zlib1g", gz_syms);
+
 static struct {
 	__typeof__(lzma_stream_decoder) *stream_decoder;
 	__typeof__(lzma_code) *code;
@@ -150,9 +163,12 @@ static int gunzip(const uint8_t *in, size_t in_len, struct outbuf *o,
 
 	if (in_len > UINT_MAX)
 		return boot_fail(err, errlen, "gzip payload too large");
+	if (!lazylib_load(&gz_lib, "a gzip-compressed kernel", err, errlen))
+		return -1;
 	memset(&zs, 0, sizeof(zs));
-	/* 16 + MAX_WBITS: expect the gzip wrapper (RFC 1952), not zlib's. */
-	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+	/* 16 + MAX_WBITS: expect the gzip wrapper (RFC 1952), not zlib's;
+	 * inflateInit2_ is what zlib.h's inflateInit2 macro calls. */
+	if (gz.init2(&zs, 16 + MAX_WBITS, ZLIB_VERSION, (int)sizeof(zs)) != Z_OK)
 		return boot_fail(err, errlen, "gzip: cannot initialise zlib");
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = (uInt)in_len;
@@ -166,7 +182,7 @@ static int gunzip(const uint8_t *in, size_t in_len, struct outbuf *o,
 		zs.next_out = o->p + o->len;
 		zs.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
 		uInt before = zs.avail_out;
-		int zr = inflate(&zs, Z_NO_FLUSH);
+		int zr = gz.inflate(&zs, Z_NO_FLUSH);
 		o->len += before - zs.avail_out;
 		if (zr == Z_STREAM_END) {
 			rc = 0;
@@ -181,7 +197,7 @@ static int gunzip(const uint8_t *in, size_t in_len, struct outbuf *o,
 			break;
 		}
 	}
-	inflateEnd(&zs);
+	gz.end(&zs);
 	return rc;
 }
 

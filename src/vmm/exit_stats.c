@@ -80,6 +80,33 @@ static struct exit_site *site_find(struct exit_site_table *t, uint64_t key)
 	return &t->other;
 }
 
+/* The first size bytes at p (1, 2, 4 or 8 for port and MMIO data), as
+ * memcpy into a zeroed word would give them, with constant-size copies
+ * the compiler inlines: a variable-size memcpy was a libc call per exit. */
+static uint64_t load_le(const uint8_t *p, unsigned size)
+{
+	uint8_t b1;
+	uint16_t b2;
+	uint32_t b4;
+	uint64_t b8 = 0;
+	switch (size) {
+	case 1:
+		memcpy(&b1, p, 1);
+		return b1;
+	case 2:
+		memcpy(&b2, p, 2);
+		return b2;
+	case 4:
+		memcpy(&b4, p, 4);
+		return b4;
+	case 8:
+		memcpy(&b8, p, 8);
+		return b8;
+	}
+	memcpy(&b8, p, size);   /* other lengths: MMIO can be 3 bytes long */
+	return b8;
+}
+
 static struct exit_site *record_io(struct exit_stats *s, const struct kvm_run *run,
 				   struct exit_record *r)
 {
@@ -92,7 +119,7 @@ static struct exit_site *record_io(struct exit_stats *s, const struct kvm_run *r
 	/* The data lies inside the kvm_run mapping; check before reading. */
 	if (size <= sizeof(r->data) && run->io.data_offset <= s->run_size &&
 	    size <= s->run_size - run->io.data_offset)
-		memcpy(&r->data, (const uint8_t *)run + run->io.data_offset, size);
+		r->data = load_le((const uint8_t *)run + run->io.data_offset, size);
 	return site_find(&s->io, r->addr);
 }
 
@@ -105,7 +132,7 @@ static struct exit_site *record_mmio(struct exit_stats *s, const struct kvm_run 
 	if (run->mmio.is_write)
 		r->flags |= EXIT_REC_WRITE;
 	if (len <= sizeof(r->data))
-		memcpy(&r->data, run->mmio.data, len);
+		r->data = load_le(run->mmio.data, len);
 	return site_find(&s->mmio, r->addr);
 }
 
