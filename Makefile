@@ -4,15 +4,19 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := readline liblzma zlib libzstd liblz4 capstone libbpf
+PKGS    := readline
+# Loaded on first use (src/common/lazylib.c), not linked: their headers only.
+DLOPEN_PKGS := zlib liblzma libzstd liblz4 capstone libbpf
 CPPFLAGS += -Isrc -D_GNU_SOURCE
 # CFLAGS is the user's (make asan sets it); the flags every build needs
 # live in HVMON_CFLAGS, so a command-line CFLAGS cannot drop them.
 CFLAGS  ?= -O2 -g
 HVMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -pthread -MMD -MP
-HVMON_CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+HVMON_CFLAGS += $(shell pkg-config --cflags $(PKGS) $(DLOPEN_PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
-CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+# The unit tests link the lazily loaded libraries too: they make their
+# test data with them (compressed kernels).
+CHECK_LIBS := $(shell pkg-config --libs check $(DLOPEN_PKGS) 2>/dev/null)
 
 # Quiet by default ("  CC      src/vmm/bus.c"); make V=1 prints whole commands.
 ifeq ($(V),1)
@@ -22,7 +26,7 @@ say = @printf '  %-7s %s\n' '$(1)' '$(2)';
 MAKEFLAGS += --no-print-directory
 endif
 
-LIB_SRC := $(sort $(wildcard src/vmm/*.c src/boot/*.c src/dev/*.c src/dev/virtio/*.c src/board/*.c src/monitor/*.c))
+LIB_SRC := $(sort $(wildcard src/common/*.c src/vmm/*.c src/boot/*.c src/dev/*.c src/dev/virtio/*.c src/board/*.c src/monitor/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -43,24 +43,27 @@ run_vmm() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# measure VMM CMDLINE: R runs; prints the medians "wall_us cpu_us rss_kib".
-# GNU time gives CPU time in 10 ms steps: N should make a run last seconds.
-measure() {
-	: >"$TMP/runs"
-	for _ in $(seq "$R"); do
-		t0=$(date +%s%N)
-		run_vmm "$1" "$2"
-		t1=$(date +%s%N)
-		if [ "$1" = bare ] && ! grep -q "^bare_kvm: " "$TMP/out"; then
-			echo "bench: bare_kvm failed:" >&2
-			cat "$TMP/out" >&2
-			exit 1
-		fi
-		awk -v wall=$(((t1 - t0) / 1000)) 'END { printf "%d %d %d\n", wall, ($1 + $2) * 1e6, $3 }' \
-			"$TMP/time" >>"$TMP/runs"
-	done
-	echo "$(cut -d' ' -f1 "$TMP/runs" | median) $(cut -d' ' -f2 "$TMP/runs" | median)" \
-		"$(cut -d' ' -f3 "$TMP/runs" | median)"
+# run_once VMM CMDLINE FILE: one timed run, "wall_us cpu_us rss_kib"
+# appended to FILE. GNU time gives CPU time in 10 ms steps: N should make
+# a run last seconds.
+run_once() {
+	t0=$(date +%s%N)
+	run_vmm "$1" "$2"
+	t1=$(date +%s%N)
+	if [ "$1" = bare ] && ! grep -q "^bare_kvm: " "$TMP/out"; then
+		echo "bench: bare_kvm failed:" >&2
+		cat "$TMP/out" >&2
+		exit 1
+	fi
+	# The last line: before it GNU time may say the exit status.
+	tail -1 "$TMP/time" | awk -v wall=$(((t1 - t0) / 1000)) \
+		'{ printf "%d %d %d\n", wall, ($1 + $2) * 1e6, $3 }' >>"$3"
+}
+
+# medians FILE: the median of each column of run_once's lines.
+medians() {
+	echo "$(cut -d' ' -f1 "$1" | median) $(cut -d' ' -f2 "$1" | median)" \
+		"$(cut -d' ' -f3 "$1" | median)"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
@@ -68,10 +71,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 echo "exits: start-up and per-exit cost, median of $R runs, N=$N"
 echo "peer: $("$QEMU" --version | head -1), -M microvm"
 printf '%-28s %10s %10s %10s %9s %9s\n' "" bare hvmon qemu hvmon/bare hvmon/qemu
+# Round by round, every VMM and kind in each round: a slow spell of the
+# host (other load, frequency changes) then weighs on all of them alike.
+for _ in $(seq "$R"); do
+	for v in bare hvmon qemu; do
+		run_once "$v" "io=0 mmio=0" "$TMP/start.$v.runs"
+		run_once "$v" "io=$N mmio=0" "$TMP/io.$v.runs"
+		run_once "$v" "io=0 mmio=$N" "$TMP/mmio.$v.runs"
+	done
+done
 for v in bare hvmon qemu; do
-	measure "$v" "io=0 mmio=0" >"$TMP/start.$v"
-	measure "$v" "io=$N mmio=0" >"$TMP/io.$v"
-	measure "$v" "io=0 mmio=$N" >"$TMP/mmio.$v"
+	for k in start io mmio; do
+		medians "$TMP/$k.$v.runs" >"$TMP/$k.$v"
+	done
 done
 row() {   # row LABEL FILE FIELD SCALE: the field of each VMM's start-up medians
 	set -- "$1" "$2" "$3" "$4" \

@@ -41,7 +41,7 @@ next_word:
 	jne 1f
 	incl %esi
 	jmp next_word
-1:	cmpl $0x6d6f696d, (%esi)             /* "mimo" little-endian: "mmio" */
+1:	cmpl $0x6f696d6d, (%esi)             /* "mmio", little-endian */
 	jne 2f
 	cmpb $'=', 4(%esi)
 	jne skip_word

@@ -11,7 +11,66 @@
 #include <zstd.h>
 
 #include "boot/boot_error.h"
+#include "common/lazylib.h"
 #include "common/le.h"
+
+/* zlib, liblzma, libzstd and liblz4 are loaded when a kernel compressed
+ * with them is first met (common/lazylib.h). */
+static struct {
+	__typeof__(inflateInit2_) *init2;
+	__typeof__(inflate) *inflate;
+	__typeof__(inflateEnd) *end;
+} gz;
+static const struct lazylib_sym gz_syms[] = {
+	{ "inflateInit2_", (void **)&gz.init2 },
+	{ "inflate", (void **)&gz.inflate },
+	{ "inflateEnd", (void **)&gz.end },
+	{ NULL, NULL },
+};
+/* zlib's soname has stayed libz.so.1 since zlib 1.0 (ZLIB_VERNUM 0x1xxx). */
+static struct lazylib gz_lib = LAZYLIB("libz.so.1", "zlib1g", gz_syms);
+
+static struct {
+	__typeof__(lzma_stream_decoder) *stream_decoder;
+	__typeof__(lzma_code) *code;
+	__typeof__(lzma_end) *end;
+} xz;
+static const struct lazylib_sym xz_syms[] = {
+	{ "lzma_stream_decoder", (void **)&xz.stream_decoder },
+	{ "lzma_code", (void **)&xz.code },
+	{ "lzma_end", (void **)&xz.end },
+	{ NULL, NULL },
+};
+static struct lazylib xz_lib = LAZYLIB("liblzma.so." LAZYLIB_STR(LZMA_VERSION_MAJOR),
+				       "liblzma" LAZYLIB_STR(LZMA_VERSION_MAJOR), xz_syms);
+
+static struct {
+	__typeof__(ZSTD_createDCtx) *create;
+	__typeof__(ZSTD_decompressStream) *stream;
+	__typeof__(ZSTD_isError) *is_error;
+	__typeof__(ZSTD_getErrorName) *error_name;
+	__typeof__(ZSTD_freeDCtx) *free;
+} zstd;
+static const struct lazylib_sym zstd_syms[] = {
+	{ "ZSTD_createDCtx", (void **)&zstd.create },
+	{ "ZSTD_decompressStream", (void **)&zstd.stream },
+	{ "ZSTD_isError", (void **)&zstd.is_error },
+	{ "ZSTD_getErrorName", (void **)&zstd.error_name },
+	{ "ZSTD_freeDCtx", (void **)&zstd.free },
+	{ NULL, NULL },
+};
+static struct lazylib zstd_lib = LAZYLIB("libzstd.so." LAZYLIB_STR(ZSTD_VERSION_MAJOR),
+					 "libzstd" LAZYLIB_STR(ZSTD_VERSION_MAJOR), zstd_syms);
+
+static struct {
+	__typeof__(LZ4_decompress_safe) *decompress_safe;
+} lz4;
+static const struct lazylib_sym lz4_syms[] = {
+	{ "LZ4_decompress_safe", (void **)&lz4.decompress_safe },
+	{ NULL, NULL },
+};
+static struct lazylib lz4_lib = LAZYLIB("liblz4.so." LAZYLIB_STR(LZ4_VERSION_MAJOR),
+					"liblz4-" LAZYLIB_STR(LZ4_VERSION_MAJOR), lz4_syms);
 
 struct magic {
 	enum compression c;
@@ -104,9 +163,12 @@ static int gunzip(const uint8_t *in, size_t in_len, struct outbuf *o,
 
 	if (in_len > UINT_MAX)
 		return boot_fail(err, errlen, "gzip payload too large");
+	if (!lazylib_load(&gz_lib, "a gzip-compressed kernel", err, errlen))
+		return -1;
 	memset(&zs, 0, sizeof(zs));
-	/* 16 + MAX_WBITS: expect the gzip wrapper (RFC 1952), not zlib's. */
-	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+	/* 16 + MAX_WBITS: expect the gzip wrapper (RFC 1952), not zlib's;
+	 * inflateInit2_ is what zlib.h's inflateInit2 macro calls. */
+	if (gz.init2(&zs, 16 + MAX_WBITS, ZLIB_VERSION, (int)sizeof(zs)) != Z_OK)
 		return boot_fail(err, errlen, "gzip: cannot initialise zlib");
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = (uInt)in_len;
@@ -120,7 +182,7 @@ static int gunzip(const uint8_t *in, size_t in_len, struct outbuf *o,
 		zs.next_out = o->p + o->len;
 		zs.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
 		uInt before = zs.avail_out;
-		int zr = inflate(&zs, Z_NO_FLUSH);
+		int zr = gz.inflate(&zs, Z_NO_FLUSH);
 		o->len += before - zs.avail_out;
 		if (zr == Z_STREAM_END) {
 			rc = 0;
@@ -135,7 +197,7 @@ static int gunzip(const uint8_t *in, size_t in_len, struct outbuf *o,
 			break;
 		}
 	}
-	inflateEnd(&zs);
+	gz.end(&zs);
 	return rc;
 }
 
@@ -143,11 +205,13 @@ static int unxz(const uint8_t *in, size_t in_len, struct outbuf *o,
 		char *err, size_t errlen)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
+	if (!lazylib_load(&xz_lib, "an xz-compressed kernel", err, errlen))
+		return -1;
 
 	/* The kernel uses dictionaries up to 32 MiB (scripts/xz_wrap.sh);
 	 * 256 MiB of decoder memory is ample. Flags 0: one stream only, so
 	 * the size trailer after it is ignored. */
-	if (lzma_stream_decoder(&s, 256ULL << 20, 0) != LZMA_OK)
+	if (xz.stream_decoder(&s, 256ULL << 20, 0) != LZMA_OK)
 		return boot_fail(err, errlen, "xz: cannot initialise liblzma");
 	s.next_in = in;
 	s.avail_in = in_len;
@@ -160,7 +224,7 @@ static int unxz(const uint8_t *in, size_t in_len, struct outbuf *o,
 		s.next_out = o->p + o->len;
 		s.avail_out = o->cap - o->len;
 		size_t before = s.avail_out;
-		lzma_ret lr = lzma_code(&s, LZMA_FINISH);
+		lzma_ret lr = xz.code(&s, LZMA_FINISH);
 		o->len += before - s.avail_out;
 		if (lr == LZMA_STREAM_END) {
 			rc = 0;
@@ -178,14 +242,16 @@ static int unxz(const uint8_t *in, size_t in_len, struct outbuf *o,
 			boot_fail(err, errlen, "xz: corrupt data (liblzma error %d)", (int)lr);
 		break;
 	}
-	lzma_end(&s);
+	xz.end(&s);
 	return rc;
 }
 
 static int unzstd(const uint8_t *in, size_t in_len, struct outbuf *o,
 		  char *err, size_t errlen)
 {
-	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	if (!lazylib_load(&zstd_lib, "a zstd-compressed kernel", err, errlen))
+		return -1;
+	ZSTD_DCtx *dctx = zstd.create();
 	if (!dctx)
 		return boot_fail(err, errlen, "zstd: cannot create a decoder");
 	ZSTD_inBuffer ib = { in, in_len, 0 };
@@ -196,10 +262,10 @@ static int unzstd(const uint8_t *in, size_t in_len, struct outbuf *o,
 			break;
 		}
 		ZSTD_outBuffer ob = { o->p + o->len, o->cap - o->len, 0 };
-		size_t zr = ZSTD_decompressStream(dctx, &ob, &ib);
+		size_t zr = zstd.stream(dctx, &ob, &ib);
 		o->len += ob.pos;
-		if (ZSTD_isError(zr)) {
-			boot_fail(err, errlen, "zstd: %s", ZSTD_getErrorName(zr));
+		if (zstd.is_error(zr)) {
+			boot_fail(err, errlen, "zstd: %s", zstd.error_name(zr));
 			break;
 		}
 		/* 0: the first frame is complete; whatever follows is the
@@ -213,7 +279,7 @@ static int unzstd(const uint8_t *in, size_t in_len, struct outbuf *o,
 			break;
 		}
 	}
-	ZSTD_freeDCtx(dctx);
+	zstd.free(dctx);
 	return rc;
 }
 
@@ -229,10 +295,12 @@ static int unlz4_legacy(const uint8_t *in, size_t in_len, struct outbuf *o,
 {
 	const uint32_t magic = 0x184c2102;
 	size_t pos = 4;
-	const size_t max_chunk = (size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
+	const size_t max_chunk = (size_t)LZ4_COMPRESSBOUND(LZ4_LEGACY_BLOCK);
 
 	if (in_len < 4 || get_le32(in) != magic)
 		return boot_fail(err, errlen, "lz4: not a legacy lz4 stream");
+	if (!lazylib_load(&lz4_lib, "an lz4-compressed kernel", err, errlen))
+		return -1;
 
 	while (in_len - pos >= 4) {
 		uint32_t chunk = get_le32(in + pos);
@@ -253,7 +321,7 @@ static int unlz4_legacy(const uint8_t *in, size_t in_len, struct outbuf *o,
 			return bomb(o, err, errlen);
 		size_t room = o->cap - o->len;
 		int cap = room > LZ4_LEGACY_BLOCK ? LZ4_LEGACY_BLOCK : (int)room;
-		int n = LZ4_decompress_safe((const char *)in + pos + 4,
+		int n = lz4.decompress_safe((const char *)in + pos + 4,
 					    (char *)o->p + o->len, (int)chunk, cap);
 		if (n < 0) {
 			if (room < LZ4_LEGACY_BLOCK && o->cap >= o->max)

@@ -94,7 +94,7 @@ int info_cpus(struct monitor *mon)
 			state = "stopped";
 		}
 		mon_printf(mon, "%scpu=%d state=%s%s exits=%llu\n", i == mon->selected_cpu ? "*" : " ",
-			   i, state, where, (unsigned long long)atomic_load(&v->exits));
+			   i, state, where, (unsigned long long)atomic_load(&v->stats.exits));
 	}
 	return 0;
 }

@@ -21,9 +21,9 @@ static int info_kvm(struct monitor *mon)
 	}
 	for (int i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
-		mon_printf(mon, "vcpu%d.exits=%llu\n", i, (unsigned long long)atomic_load(&v->exits));
-		for (unsigned r = 0; r < VCPU_EXIT_REASONS; r++) {
-			unsigned long long n = atomic_load(&v->exit_count[r]);
+		mon_printf(mon, "vcpu%d.exits=%llu\n", i, (unsigned long long)atomic_load(&v->stats.exits));
+		for (unsigned r = 0; r < EXIT_STATS_REASONS; r++) {
+			unsigned long long n = atomic_load(&v->stats.reason[r].count);
 			if (n)
 				mon_printf(mon, "vcpu%d.exit.%s=%llu\n", i, vcpu_exit_reason_name(r), n);
 		}

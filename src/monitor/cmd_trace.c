@@ -52,7 +52,7 @@ static void print_reasons(struct monitor *mon, int cpu, struct exit_stats *s)
 		uint64_t count = atomic_load_explicit(&c->count, memory_order_relaxed);
 		if (count)
 			rows[n++] = (struct reason_row){ r, count,
-				atomic_load_explicit(&c->ns, memory_order_relaxed) };
+				exit_clock_ns(atomic_load_explicit(&c->ns, memory_order_relaxed)) };
 	}
 	qsort(rows, (size_t)n, sizeof(rows[0]), reason_cmp);
 	for (int i = 0; i < n; i++) {
@@ -102,7 +102,7 @@ int info_exits(struct monitor *mon)
 	for (int i = 0; i < vm->nvcpus; i++) {
 		struct exit_stats *s = &vm->vcpu[i]->stats;
 		uint64_t exits = atomic_load_explicit(&s->exits, memory_order_relaxed);
-		uint64_t ns = atomic_load_explicit(&s->ns, memory_order_relaxed);
+		uint64_t ns = exit_clock_ns(atomic_load_explicit(&s->ns, memory_order_relaxed));
 		mon_printf(mon, "vcpu=%d exits=%llu handling_us=%llu avg_ns=%llu\n", i,
 			   (unsigned long long)exits, (unsigned long long)(ns / 1000),
 			   (unsigned long long)(exits ? ns / exits : 0));

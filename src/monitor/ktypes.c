@@ -9,8 +9,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/lazylib.h"
 #include "common/le.h"
 #include "monitor/ktypes.h"
+
+/* libbpf (and the libelf and zlib it needs) is loaded by the first
+ * ktypes_open (common/lazylib.h): only a kernel with BTF needs it. Every
+ * other call here takes a struct btf that ktypes_open made, so the table
+ * is filled by then. */
+static struct {
+	__typeof__(libbpf_set_print) *set_print;
+	__typeof__(btf__new) *new_;
+	__typeof__(btf__free) *free;
+	__typeof__(btf__type_by_id) *type_by_id;
+	__typeof__(btf__name_by_offset) *name_by_offset;
+	__typeof__(btf__resolve_size) *resolve_size;
+	__typeof__(btf__find_by_name_kind) *find_by_name_kind;
+} bpf;
+static const struct lazylib_sym bpf_syms[] = {
+	{ "libbpf_set_print", (void **)&bpf.set_print },
+	{ "btf__new", (void **)&bpf.new_ },
+	{ "btf__free", (void **)&bpf.free },
+	{ "btf__type_by_id", (void **)&bpf.type_by_id },
+	{ "btf__name_by_offset", (void **)&bpf.name_by_offset },
+	{ "btf__resolve_size", (void **)&bpf.resolve_size },
+	{ "btf__find_by_name_kind", (void **)&bpf.find_by_name_kind },
+	{ NULL, NULL },
+};
+static struct lazylib bpf_lib = LAZYLIB("libbpf.so." LAZYLIB_STR(LIBBPF_MAJOR_VERSION),
+					"libbpf" LAZYLIB_STR(LIBBPF_MAJOR_VERSION), bpf_syms);
 
 /* Chains of typedefs and qualifiers longer than this are taken as loops. */
 #define MAX_CHAIN 32
@@ -29,8 +56,10 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 struct btf *ktypes_open(const void *blob, size_t size, char *err, size_t errlen)
 {
-	libbpf_set_print(quiet);
-	struct btf *btf = size <= UINT32_MAX ? btf__new(blob, (uint32_t)size) : NULL;
+	if (!lazylib_load(&bpf_lib, "the kernel's types (BTF)", err, errlen))
+		return NULL;
+	bpf.set_print(quiet);
+	struct btf *btf = size <= UINT32_MAX ? bpf.new_(blob, (uint32_t)size) : NULL;
 	if (!btf)
 		snprintf(err, errlen, "the kernel's .BTF does not parse (%s)", strerror(errno));
 	return btf;
@@ -38,17 +67,23 @@ struct btf *ktypes_open(const void *blob, size_t size, char *err, size_t errlen)
 
 void ktypes_close(struct btf *btf)
 {
-	btf__free(btf);
+	if (btf)   /* else libbpf may not be loaded */
+		bpf.free(btf);
 }
 
 static const struct btf_type *type_of(const struct btf *b, int id)
 {
-	return id > 0 ? btf__type_by_id(b, (uint32_t)id) : NULL;
+	return id > 0 ? bpf.type_by_id(b, (uint32_t)id) : NULL;
+}
+
+const struct btf_type *ktypes_type(const struct btf *btf, int id)
+{
+	return type_of(btf, id);
 }
 
 static const char *name_of(const struct btf *b, uint32_t off)
 {
-	const char *n = btf__name_by_offset(b, off);
+	const char *n = bpf.name_by_offset(b, off);
 	return n ? n : "";
 }
 
@@ -82,7 +117,7 @@ long long ktypes_size(const struct btf *b, struct ktype t)
 		return 8;
 	if (t.id == 0)
 		return -1;
-	__s64 s = btf__resolve_size(b, (uint32_t)t.id);
+	__s64 s = bpf.resolve_size(b, (uint32_t)t.id);
 	return s < 0 ? -1 : s;
 }
 
@@ -128,7 +163,7 @@ static bool int_name(const char *words, char *out, size_t len)
 
 static int find_kind(const struct btf *b, const char *name, int kind)
 {
-	int id = btf__find_by_name_kind(b, name, (uint32_t)kind);
+	int id = bpf.find_by_name_kind(b, name, (uint32_t)kind);
 	return id > 0 ? id : -1;
 }
 
@@ -348,7 +383,7 @@ static bool find_member(const struct btf *b, const struct btf_type *r, const cha
 {
 	const struct btf_member *m = btf_members(r);
 	for (int i = 0; i < btf_vlen(r) && depth < MAX_CHAIN; i++) {
-		const char *mn = btf__name_by_offset(b, m[i].name_off);
+		const char *mn = bpf.name_by_offset(b, m[i].name_off);
 		uint32_t off = btf_member_bit_offset(r, (uint32_t)i);
 		if (mn && !strcmp(mn, name)) {
 			*bit = off;
@@ -359,7 +394,7 @@ static bool find_member(const struct btf *b, const struct btf_type *r, const cha
 		if (mn && mn[0])
 			continue;
 		int sub = ktypes_resolve(b, (int)m[i].type);
-		const struct btf_type *st = sub > 0 ? btf__type_by_id(b, (uint32_t)sub) : NULL;
+		const struct btf_type *st = sub > 0 ? bpf.type_by_id(b, (uint32_t)sub) : NULL;
 		if (st && btf_is_composite(st) &&
 		    find_member(b, st, name, bit, bits, type, depth + 1)) {
 			*bit += off;

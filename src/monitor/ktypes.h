@@ -17,6 +17,8 @@ struct btf;
 /* Parse a .BTF blob: the BTF, or NULL with one line in err. */
 struct btf *ktypes_open(const void *blob, size_t size, char *err, size_t errlen);
 void ktypes_close(struct btf *btf);
+/* Type id of btf; NULL for id 0 (void), a negative id or one out of range. */
+const struct btf_type *ktypes_type(const struct btf *btf, int id);
 
 /* A type as the evaluator handles it: a BTF type id (0 is void) with ptr
  * levels of pointer on top, so "struct boot_params *" needs no pointer

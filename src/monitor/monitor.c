@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boot/boot.h"
 #include "dev/chardev.h"
 #include "monitor/bp_hit.h"
 #include "monitor/commands.h"
@@ -634,6 +635,10 @@ int monitor_main(struct machine *m, const struct monitor_options *opt)
 	console_watch_init(mon);
 	mon->syms = mon_load_symbols(m, opt->symbols, stderr);
 	mon->kern = mon_kernel_load(m, stderr);
+	/* Symbols, ORC and BTF are copied out of the unpacked kernel image
+	 * now; the image itself (63 MB for Debian's kernel) is not read again,
+	 * so it does not stay resident for the VM's life. */
+	boot_info_free(&m->boot);
 	xfmt_init(&mon->xf);
 
 	/* --symbols naming a file without symbols is bad input, as naming a

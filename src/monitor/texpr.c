@@ -58,7 +58,7 @@ static const struct btf_type *resolved(const struct texpr_env *env, const struct
 	if (!env->btf || is_untyped(v) || v->t.ptr)
 		return NULL;
 	int id = ktypes_resolve(env->btf, v->t.id);
-	return id > 0 ? btf__type_by_id(env->btf, (uint32_t)id) : NULL;
+	return ktypes_type(env->btf, id);
 }
 
 long long texpr_size(const struct texpr_env *env, const struct tval *v)

@@ -15,13 +15,11 @@ _Static_assert(EXIT_STATS_SITES == 1 << SITES_LOG2, "the site hash needs a power
 _Static_assert(sizeof(struct exit_record) == EXIT_RECORD_WORDS * sizeof(uint64_t),
 	       "exit_record must be whole words: ring slots copy it word by word");
 
-/* The CLOCK_MONOTONIC time of the first vCPU's start: record times of
- * every vCPU count from it, so traces of several vCPUs line up. */
-static atomic_ullong process_epoch;
-
+/* Record times of every vCPU count from the exit clock's epoch (the first
+ * vCPU's start), so traces of several vCPUs line up. */
 uint64_t exit_stats_epoch(void)
 {
-	return atomic_load(&process_epoch);
+	return exit_clock_epoch_ns();
 }
 
 /* Single writer: a load and a store, not a locked read-modify-write. */
@@ -44,12 +42,10 @@ void exit_stats_init(struct exit_stats *s, int vcpu_id, size_t run_size, uint64_
 void exit_stats_start(struct exit_stats *s, int vcpu_id, int vm_fd, struct kvm_run *run,
 		      size_t run_size)
 {
-	unsigned long long expected = 0, now = exit_stats_now();
-	if (!atomic_compare_exchange_strong(&process_epoch, &expected, now))
-		now = expected;
+	exit_clock_start();
 	s->vcpu_id = vcpu_id;
 	s->run_size = run_size;
-	s->epoch_ns = now;
+	s->epoch_ns = exit_clock_epoch();
 	if (kvm_check_cap(vm_fd, KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_REGS)
 		run->kvm_valid_regs |= KVM_SYNC_X86_REGS;
 }
@@ -84,6 +80,33 @@ static struct exit_site *site_find(struct exit_site_table *t, uint64_t key)
 	return &t->other;
 }
 
+/* The first size bytes at p (1, 2, 4 or 8 for port and MMIO data), as
+ * memcpy into a zeroed word would give them, with constant-size copies
+ * the compiler inlines: a variable-size memcpy was a libc call per exit. */
+static uint64_t load_le(const uint8_t *p, unsigned size)
+{
+	uint8_t b1;
+	uint16_t b2;
+	uint32_t b4;
+	uint64_t b8 = 0;
+	switch (size) {
+	case 1:
+		memcpy(&b1, p, 1);
+		return b1;
+	case 2:
+		memcpy(&b2, p, 2);
+		return b2;
+	case 4:
+		memcpy(&b4, p, 4);
+		return b4;
+	case 8:
+		memcpy(&b8, p, 8);
+		return b8;
+	}
+	memcpy(&b8, p, size);   /* other lengths: MMIO can be 3 bytes long */
+	return b8;
+}
+
 static struct exit_site *record_io(struct exit_stats *s, const struct kvm_run *run,
 				   struct exit_record *r)
 {
@@ -96,7 +119,7 @@ static struct exit_site *record_io(struct exit_stats *s, const struct kvm_run *r
 	/* The data lies inside the kvm_run mapping; check before reading. */
 	if (size <= sizeof(r->data) && run->io.data_offset <= s->run_size &&
 	    size <= s->run_size - run->io.data_offset)
-		memcpy(&r->data, (const uint8_t *)run + run->io.data_offset, size);
+		r->data = load_le((const uint8_t *)run + run->io.data_offset, size);
 	return site_find(&s->io, r->addr);
 }
 
@@ -109,7 +132,7 @@ static struct exit_site *record_mmio(struct exit_stats *s, const struct kvm_run 
 	if (run->mmio.is_write)
 		r->flags |= EXIT_REC_WRITE;
 	if (len <= sizeof(r->data))
-		memcpy(&r->data, run->mmio.data, len);
+		r->data = load_le(run->mmio.data, len);
 	return site_find(&s->mmio, r->addr);
 }
 
@@ -192,7 +215,9 @@ int exit_stats_last(const struct exit_stats *cs, struct exit_record *out, int n)
 		atomic_thread_fence(memory_order_acquire);
 		if (atomic_load_explicit(&slot->seq, memory_order_relaxed) != seq)
 			continue;   /* overwritten while we copied it */
-		memcpy(&out[got++], w, sizeof(w));
+		memcpy(&out[got], w, sizeof(w));
+		out[got].t_ns = exit_clock_ns(out[got].t_ns);
+		got++;
 	}
 	return got;
 }
@@ -204,7 +229,7 @@ void exit_site_read(const struct exit_site *cs, struct exit_site_view *out)
 	out->key = tag ? tag - 1 : 0;
 	out->reads = atomic_load_explicit(&site->reads, memory_order_relaxed);
 	out->writes = atomic_load_explicit(&site->writes, memory_order_relaxed);
-	out->ns = atomic_load_explicit(&site->ns, memory_order_relaxed);
+	out->ns = exit_clock_ns(atomic_load_explicit(&site->ns, memory_order_relaxed));
 }
 
 int exit_sites_read(const struct exit_site_table *t, struct exit_site_view *out)

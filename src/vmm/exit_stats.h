@@ -16,14 +16,18 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
+
+#include "vmm/exit_clock.h"
 
 #define EXIT_STATS_REASONS 64    /* KVM_EXIT_* values counted one by one */
 #define EXIT_STATS_SITES   128   /* ports (or MMIO addresses) tracked one by one */
 #define EXIT_STATS_PROBES  16    /* slots tried before a site counts as "other" */
 #define EXIT_STATS_RING    256   /* last exits kept per vCPU */
 
-/* One exit as the ring and the live trace keep it. */
+/* One exit as the ring and the live trace keep it. Times are the exit
+ * clock's ticks (exit_clock.h) in the ring and the trace's queue, and
+ * nanoseconds in every copy they hand out (exit_stats_last,
+ * exit_trace_take). */
 struct exit_record {
 	uint64_t t_ns;     /* since the epoch given to exit_stats_init */
 	uint64_t rip;      /* as KVM reports it at the exit */
@@ -41,7 +45,9 @@ struct exit_record {
 
 #define EXIT_RECORD_WORDS (sizeof(struct exit_record) / sizeof(uint64_t))
 
-/* Counts and handling time of one exit reason. */
+/* Counts and handling time of one exit reason. Every ns field of the
+ * stats counts exit clock ticks: exit_clock_ns() turns them into ns
+ * (exit_site_read does it for sites). */
 struct exit_counter {
 	atomic_ullong count;
 	atomic_ullong ns;
@@ -69,7 +75,7 @@ struct exit_ring_slot {
 struct exit_stats {
 	int vcpu_id;
 	size_t run_size;      /* bytes of the kvm_run mapping (bounds io.data_offset) */
-	uint64_t epoch_ns;    /* CLOCK_MONOTONIC time that record times count from */
+	uint64_t epoch_ns;    /* exit clock tick that record times count from */
 	atomic_ullong exits;
 	atomic_ullong ns;
 	struct exit_counter reason[EXIT_STATS_REASONS];
@@ -80,19 +86,18 @@ struct exit_stats {
 	struct exit_ring_slot ring[EXIT_STATS_RING];
 };
 
-/* CLOCK_MONOTONIC in nanoseconds: a vDSO call, tens of ns. */
+/* CLOCK_MONOTONIC in nanoseconds, for traces that line up with exits. */
 static inline uint64_t exit_stats_now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return exit_clock_mono_ns();
 }
 
 /* Zero s for vCPU vcpu_id; record times count from epoch_ns. */
 void exit_stats_init(struct exit_stats *s, int vcpu_id, size_t run_size, uint64_t epoch_ns);
 
 /* Called once by the vCPU thread before its first KVM_RUN: exit_stats_init
- * with the process-wide epoch (the first vCPU's start), and ask KVM to copy
+ * with the process-wide epoch (the first vCPU's start, exit_clock_start),
+ * and ask KVM to copy
  * the general registers into run->s.regs at every exit, where the host
  * offers KVM_CAP_SYNC_REGS, so the ring has each exit's RIP without an
  * ioctl. Only kvm_valid_regs is set: with kvm_dirty_regs clear KVM copies
@@ -101,21 +106,23 @@ void exit_stats_init(struct exit_stats *s, int vcpu_id, size_t run_size, uint64_
 void exit_stats_start(struct exit_stats *s, int vcpu_id, int vm_fd, struct kvm_run *run,
 		      size_t run_size);
 
-/* The process-wide epoch exit_stats_start set (0 before any vCPU ran):
- * other traces count from it too, so their times line up with exits. */
+/* The process-wide epoch exit_stats_start set, in CLOCK_MONOTONIC ns (0
+ * before any vCPU ran): other traces count from it too, so their times
+ * line up with exits. */
 uint64_t exit_stats_epoch(void);
 
 /* Record the exit in run, after it was handled: exit_ns is when KVM_RUN
- * returned, handling_ns the time hvmon then spent on it. Offers the
- * record to the live trace when one is on. */
+ * returned (exit_clock_now), handling_ns the ticks hvmon then spent on it.
+ * Offers the record to the live trace when one is on. */
 void exit_stats_record(struct exit_stats *s, const struct kvm_run *run, uint64_t exit_ns,
 		       uint64_t handling_ns);
 
-/* Copy up to n of the last records, oldest first; returns how many.
- * Records overwritten while being copied are left out. */
+/* Copy up to n of the last records, oldest first, times in ns; returns
+ * how many. Records overwritten while being copied are left out. */
 int exit_stats_last(const struct exit_stats *s, struct exit_record *out, int n);
 
-/* A consistent-enough reading of one table slot: key and counts. */
+/* A consistent-enough reading of one table slot: key and counts, ns in
+ * nanoseconds. */
 struct exit_site_view {
 	uint64_t key;
 	uint64_t reads, writes, ns;

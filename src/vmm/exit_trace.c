@@ -250,7 +250,9 @@ int exit_trace_take(struct exit_trace_item *out, int n)
 	pthread_mutex_lock(&trace.lock);
 	int got = 0;
 	while (got < n && trace.len) {
-		out[got++] = trace.q[trace.head];
+		out[got] = trace.q[trace.head];
+		out[got].r.t_ns = exit_clock_ns(out[got].r.t_ns);
+		got++;
 		trace.head = (trace.head + 1) % EXIT_TRACE_QUEUE;
 		trace.len--;
 	}

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#define GMEM_SMALL_PAGES (2ull << 20)   /* one huge page */
+
 int gmem_init(struct guest_mem *m, uint64_t ram_size)
 {
 	memset(m, 0, sizeof(*m));
@@ -14,8 +16,16 @@ int gmem_init(struct guest_mem *m, uint64_t ram_size)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
-	/* Transparent huge pages cut the guest's TLB misses on real hosts. */
-	madvise(p, ram_size, MADV_HUGEPAGE);
+	/* Transparent huge pages cut the guest's TLB misses on real hosts,
+	 * but not in the first 2 MiB, where the loaders write their small
+	 * structures (start_info, command line, boot page tables) and a
+	 * small guest has its whole image: there one huge page would add
+	 * 2 MiB to the resident size of every run, even on a host whose THP
+	 * setting is "always" (Debian's kernel). */
+	uint64_t small = ram_size < GMEM_SMALL_PAGES ? ram_size : GMEM_SMALL_PAGES;
+	madvise(p, small, MADV_NOHUGEPAGE);
+	if (ram_size > small)
+		madvise((uint8_t *)p + small, ram_size - small, MADV_HUGEPAGE);
 	m->mapping = p;
 	m->mapping_size = ram_size;
 	m->ram_size = ram_size;

@@ -125,13 +125,23 @@ static void vcpu_install_kick_handler(void)
 	pthread_once(&once, vcpu_install_kick_handler_once);
 }
 
-static void vcpu_count_exit(struct vcpu *v, unsigned reason)
+/* Handle the exit KVM_RUN just returned (at exit_ns, exit clock ticks)
+ * and record it in the exit statistics. True when it was a port-I/O or
+ * MMIO access, which the next KVM_RUN completes (KVM API, KVM_RUN). */
+static bool vcpu_handle_and_record(struct vcpu *v, struct vm_stop_event *ev, uint64_t exit_ns)
 {
-	atomic_fetch_add_explicit(&v->exits, 1, memory_order_relaxed);
-	if (reason < VCPU_EXIT_REASONS)
-		atomic_fetch_add_explicit(&v->exit_count[reason], 1, memory_order_relaxed);
-	else
-		atomic_fetch_add_explicit(&v->exit_other, 1, memory_order_relaxed);
+	unsigned reason = v->run->exit_reason;
+	vcpu_handle_exit(v, ev);
+	exit_stats_record(&v->stats, v->run, exit_ns, exit_clock_now() - exit_ns);
+	return reason == KVM_EXIT_IO || reason == KVM_EXIT_MMIO;
+}
+
+/* Clear the stop event after it was posted. Handlers write its fields
+ * only when they set its kind, so one that stayed STOP_NONE is clean and
+ * the ~650 bytes are not cleared at every exit. */
+static void vcpu_clear_event(struct vcpu *v, struct vm_stop_event *ev)
+{
+	*ev = (struct vm_stop_event){ .vcpu = v->id, .kind = STOP_NONE };
 }
 
 static void *vcpu_thread(void *arg)
@@ -144,6 +154,8 @@ static void *vcpu_thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	exit_stats_start(&v->stats, v->id, vm->vm_fd, v->run, (size_t)vm->run_mmap_size);
 
+	struct vm_stop_event ev;
+	vcpu_clear_event(v, &ev);
 	bool needs_completion = false, clock_noted = true;
 	pthread_mutex_lock(&vm->ctl_lock);
 	for (;;) {
@@ -168,19 +180,17 @@ static void *vcpu_thread(void *arg)
 				needs_completion = false;
 				v->run->immediate_exit = 1;
 				pthread_mutex_unlock(&vm->ctl_lock);
-				struct vm_stop_event late = { .vcpu = v->id, .kind = STOP_NONE };
 				/* Finishing it can exit again: the write half of a
 				 * read-modify-write on a watched page. */
 				if (ioctl(v->fd, KVM_RUN, 0) == 0 &&
 				    (v->run->exit_reason == KVM_EXIT_IO ||
-				     v->run->exit_reason == KVM_EXIT_MMIO)) {
-					vcpu_count_exit(v, v->run->exit_reason);
-					vcpu_handle_exit(v, &late);
-					needs_completion = true;
-				}
+				     v->run->exit_reason == KVM_EXIT_MMIO))
+					needs_completion = vcpu_handle_and_record(v, &ev, exit_clock_now());
 				pthread_mutex_lock(&vm->ctl_lock);
-				if (late.kind != STOP_NONE)
-					vm_post_or_defer_locked(v, &late);
+				if (ev.kind != STOP_NONE) {
+					vm_post_or_defer_locked(v, &ev);
+					vcpu_clear_event(v, &ev);
+				}
 				continue;
 			}
 			if (v->state != VCPU_PARKED) {
@@ -198,30 +208,36 @@ static void *vcpu_thread(void *arg)
 		vcpu_apply_guest_debug_locked(v);
 		pthread_mutex_unlock(&vm->ctl_lock);
 
-		int rc = ioctl(v->fd, KVM_RUN, 0);
-		int saved_errno = errno;
-		needs_completion = false;
-		uint64_t exit_ns = exit_stats_now();
-
-		struct vm_stop_event ev = { .vcpu = v->id, .kind = STOP_NONE };
-		if (rc < 0) {
-			if (saved_errno != EINTR && saved_errno != EAGAIN) {
-				ev.kind = STOP_FAULT;
-				snprintf(ev.text, sizeof(ev.text), "vCPU %d: KVM_RUN failed: %s",
-					 v->id, strerror(saved_errno));
+		/* Without ctl_lock for as long as exits need nothing it guards:
+		 * a port-I/O or MMIO access that stopped nothing changes no run
+		 * control (a stop, a guest end or a step's end takes the lock
+		 * and leaves by the slow way below), and whoever wants this vCPU
+		 * out sets immediate_exit before its signal (vcpu_kick_locked),
+		 * so the next KVM_RUN returns EINTR at once (docs/architecture.md,
+		 * "Pause"). Guest debug changes only while the machine is parked. */
+		bool fast;
+		do {
+			int rc = ioctl(v->fd, KVM_RUN, 0);
+			fast = false;
+			needs_completion = false;
+			if (rc < 0) {
+				int saved_errno = errno;
+				if (saved_errno != EINTR && saved_errno != EAGAIN) {
+					ev.kind = STOP_FAULT;
+					snprintf(ev.text, sizeof(ev.text), "vCPU %d: KVM_RUN failed: %s",
+						 v->id, strerror(saved_errno));
+				}
+			} else {
+				needs_completion = vcpu_handle_and_record(v, &ev, exit_clock_now());
+				fast = needs_completion && ev.kind == STOP_NONE;
 			}
-		} else {
-			vcpu_count_exit(v, v->run->exit_reason);
-			needs_completion = v->run->exit_reason == KVM_EXIT_IO ||
-					   v->run->exit_reason == KVM_EXIT_MMIO;
-			vcpu_handle_exit(v, &ev);
-			exit_stats_record(&v->stats, v->run, exit_ns, exit_stats_now() - exit_ns);
-		}
+		} while (fast);
 
 		pthread_mutex_lock(&vm->ctl_lock);
 		if (ev.kind != STOP_NONE) {
 			vcpu_request_stop_all_locked(vm);
 			vm_post_or_defer_locked(v, &ev);
+			vcpu_clear_event(v, &ev);
 		}
 	}
 	v->state = VCPU_GONE;

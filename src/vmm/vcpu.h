@@ -14,7 +14,6 @@
 #include "vmm/exit_stats.h"
 #include "vmm/vm.h"
 
-#define VCPU_EXIT_REASONS 64   /* KVM_EXIT_* values we count individually */
 #define VCPU_KICK_SIGNAL  SIGUSR1  /* interrupts KVM_RUN for pause */
 
 enum vcpu_state {
@@ -46,11 +45,9 @@ struct vcpu {
 	bool deferred;
 	struct vm_stop_event deferred_ev;
 
-	/* Statistics, written only by the vCPU thread. */
-	atomic_ullong exits;
-	atomic_ullong exit_count[VCPU_EXIT_REASONS];
-	atomic_ullong exit_other;   /* reasons beyond VCPU_EXIT_REASONS */
-	struct exit_stats stats;    /* per reason, port, MMIO address; last exits */
+	/* Statistics, written only by the vCPU thread: every userspace exit,
+	 * per reason, port and MMIO address, and the last exits. */
+	struct exit_stats stats;
 };
 
 /* Create vCPU id: fd, kvm_run mapping, CPUID, MSRs, LAPIC LINT setup.
