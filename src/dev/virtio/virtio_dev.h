@@ -284,6 +284,17 @@ void virtio_dev_isr_ack(struct virtio_dev *d, uint8_t bits);
  * DRIVER_OK write notifies every ready queue. */
 void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q);
 
+/* For a notification that waited in an eventfd: whether one sent now
+ * would be early (3.1.1: before DRIVER_OK, or to a queue not ready), asked
+ * before the eventfd is read, so of a kick sent before the question. Its
+ * answer goes to virtio_dev_queue_notify_seen once the eventfd is read:
+ * by then the vCPU may have set DRIVER_OK, and the kick would look timely. */
+struct virtio_kick_view {
+	bool early, not_ready;
+};
+struct virtio_kick_view virtio_dev_queue_kick_view(struct virtio_dev *d, uint16_t q);
+void virtio_dev_queue_notify_seen(struct virtio_dev *d, uint16_t q, struct virtio_kick_view seen);
+
 /* Transport side: a notification that names no queue (enum
  * virtio_stray); counted, kept, traced, otherwise ignored. */
 void virtio_dev_stray_notify(struct virtio_dev *d, enum virtio_stray why,

@@ -41,7 +41,25 @@ static void notify_avail_text(const struct virtio_dev *d, const struct virtq *vq
 			 (unsigned long long)vq->avail_gpa);
 }
 
+struct virtio_kick_view virtio_dev_queue_kick_view(struct virtio_dev *d, uint16_t q)
+{
+	struct virtio_kick_view v = { false, false };
+
+	if (q >= d->ops.num_queues)
+		return v;
+	pthread_mutex_lock(&d->lock);
+	v.not_ready = !d->queue[q].vq.ready;
+	v.early = v.not_ready || !(d->status & VIRTIO_STATUS_DRIVER_OK);
+	pthread_mutex_unlock(&d->lock);
+	return v;
+}
+
 void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
+{
+	virtio_dev_queue_notify_seen(d, q, (struct virtio_kick_view){ false, false });
+}
+
+void virtio_dev_queue_notify_seen(struct virtio_dev *d, uint16_t q, struct virtio_kick_view seen)
 {
 	bool deliver;
 
@@ -61,10 +79,10 @@ void virtio_dev_queue_notify(struct virtio_dev *d, uint16_t q)
 	 * queue's buffers are served at DRIVER_OK anyway, here and in QEMU,
 	 * but a device need not: counted for diagnose. */
 	if (!(d->status & VIRTIO_STATUS_NEEDS_RESET) &&
-	    (!vq->vq.ready || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
+	    (seen.early || !vq->vq.ready || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
 	     vq->hist.kick_before_driver_ok)) {
 		vq->hist.early_kicks++;
-		vq->hist.early_kick_not_ready = !vq->vq.ready;
+		vq->hist.early_kick_not_ready = seen.early ? seen.not_ready : !vq->vq.ready;
 	}
 	vq->hist.kick_before_driver_ok = false;
 	if (virtio_tracing()) {

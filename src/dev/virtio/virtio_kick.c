@@ -9,14 +9,19 @@
 #include "dev/virtio/virtio_dev.h"
 #include "vmm/iothread.h"
 
+/* The eventfd is readable, so the kick was sent before this runs: how
+ * the device stood is asked first, then the count read. Asked after the
+ * read, a vCPU that set DRIVER_OK in between would hide an early kick
+ * (kick_before_driver_ok sees only a count still unread). */
 static void kick_ready(void *opaque, int fd, uint32_t events)
 {
 	struct virtio_kick *k = opaque;
 	uint64_t n;
 
 	(void)events;
+	struct virtio_kick_view seen = virtio_dev_queue_kick_view(k->dev, k->q);
 	if (read(fd, &n, sizeof(n)) == sizeof(n))
-		virtio_dev_queue_notify(k->dev, k->q);
+		virtio_dev_queue_notify_seen(k->dev, k->q, seen);
 }
 
 int virtio_kick_open(struct virtio_kick *k, struct virtio_dev *dev, uint16_t q,
