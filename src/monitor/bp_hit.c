@@ -123,3 +123,12 @@ bool mon_settle_hits(struct monitor *mon)
 	vm_deferred_settled(vm);
 	return !stopped;
 }
+
+bool mon_decide_hits_locked(struct monitor *mon)
+{
+	struct vm *vm = &mon->m->vm;
+	pthread_mutex_unlock(&vm->ctl_lock);
+	bool resumed = mon_decide_hits(mon);
+	pthread_mutex_lock(&vm->ctl_lock);
+	return resumed;
+}

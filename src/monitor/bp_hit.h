@@ -17,6 +17,9 @@
  * false when there was nothing to decide or the machine stays stopped.
  * Every place that waits for the machine to stop calls it. */
 bool mon_decide_hits(struct monitor *mon);
+/* The same from a caller that holds the machine's ctl_lock: released while
+ * deciding (a decision resumes vCPUs, which takes it), held again after. */
+bool mon_decide_hits_locked(struct monitor *mon);
 /* The same for a caller that stops the machine itself (pause): nothing
  * resumes. True when hits were pending and none stopped the machine, so
  * that, in effect, it was running until now. */

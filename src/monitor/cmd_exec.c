@@ -102,10 +102,7 @@ static int wait_stop(struct monitor *mon, double timeout)
 			running |= vm->vcpu[i]->want_run || vm->vcpu[i]->state == VCPU_RUNNING;
 		if (!running) {
 			/* A hit that does not stop (its condition false) runs on. */
-			pthread_mutex_unlock(&vm->ctl_lock);
-			bool resumed = mon_decide_hits(mon);
-			pthread_mutex_lock(&vm->ctl_lock);
-			if (!resumed)
+			if (!mon_decide_hits_locked(mon))
 				break;
 			continue;
 		}

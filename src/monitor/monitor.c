@@ -594,10 +594,7 @@ static void mon_wait_for_guest(struct monitor *mon)
 			break;
 		if (!running) {
 			/* Unless a hit that does not stop lets it run on. */
-			pthread_mutex_unlock(&vm->ctl_lock);
-			bool resumed = mon_decide_hits(mon);
-			pthread_mutex_lock(&vm->ctl_lock);
-			if (!resumed)
+			if (!mon_decide_hits_locked(mon))
 				break;
 			continue;
 		}
