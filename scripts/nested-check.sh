@@ -8,7 +8,8 @@
 # nested VM's CPU (its kernel reports a soft lockup and hvmon cannot be
 # killed there), which would end every script after it. A VM costs about
 # 15 s to start; each script gets NESTED_SCRIPT_SECONDS (default 900).
-# ONLY="name ..." picks scripts. Prints each script's lines and one closing
+# ONLY="name ..." picks scripts; ASAN_OPTIONS, TSAN_OPTIONS and
+# UBSAN_OPTIONS are passed on. Prints each script's lines and one closing
 # line "nested: N passed, N failed, N skipped"; exits 1 if any failed.
 BUILD=${BUILD:-build}
 GUEST=${GUEST:-build/guest}
@@ -25,8 +26,10 @@ for t in tests/integration/*.sh; do
 	grep -q 'need_kvm\|/dev/kvm' "$t" || continue
 	echo "== nested: $name"
 	start=$(date +%s)
+	# The sanitizers' options go in too (the VM's command starts afresh).
 	scripts/nested-kvm.sh -t "$per" env UNIT=0 BUILD="$BUILD" GUEST="$GUEST" ONLY="$name" \
-		sh tests/run-tests.sh >"$log" 2>&1
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}" TSAN_OPTIONS="${TSAN_OPTIONS:-}" \
+		UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" sh tests/run-tests.sh >"$log" 2>&1
 	rc=$?
 	# The script's own lines: not the nested kernel's, not the firmware's.
 	grep -v '^\[ *[0-9]*\.[0-9]*\] \|SeaBIOS\|Booting from ROM\|^== integration:' "$log" |

@@ -178,7 +178,7 @@ static void *vcpu_thread(void *arg)
 				 * and the registers consistent, only after the next
 				 * KVM_RUN; immediate_exit makes that one return at once. */
 				needs_completion = false;
-				v->run->immediate_exit = 1;
+				vcpu_set_immediate_exit(v, 1);
 				pthread_mutex_unlock(&vm->ctl_lock);
 				/* Finishing it can exit again: the write half of a
 				 * read-modify-write on a watched page. */
@@ -204,7 +204,7 @@ static void *vcpu_thread(void *arg)
 			break;
 		v->state = VCPU_RUNNING;
 		clock_noted = false;
-		v->run->immediate_exit = 0;
+		vcpu_set_immediate_exit(v, 0);
 		vcpu_apply_guest_debug_locked(v);
 		pthread_mutex_unlock(&vm->ctl_lock);
 

@@ -104,4 +104,13 @@ bool vm_is_running(struct vm *vm);
 
 const char *vcpu_exit_reason_name(unsigned reason);
 
+/* kvm_run's immediate_exit is written by the vCPU's own thread and by
+ * whoever kicks it (vcpu_kick_locked, under ctl_lock, while the thread may
+ * be finishing a watched access without it): an atomic store, so the two
+ * never race. KVM reads it at KVM_RUN's entry. */
+static inline void vcpu_set_immediate_exit(struct vcpu *v, uint8_t value)
+{
+	__atomic_store_n(&v->run->immediate_exit, value, __ATOMIC_RELAXED);
+}
+
 #endif

@@ -24,7 +24,7 @@ static void vcpu_kick_locked(struct vcpu *v)
 	v->resume_after_step = false;
 	/* Set before the signal: if the thread is between its want_run check
 	 * and KVM_RUN, the ioctl returns EINTR at once. */
-	v->run->immediate_exit = 1;
+	vcpu_set_immediate_exit(v, 1);
 	if (v->thread_started && v->state == VCPU_RUNNING)
 		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
 }

@@ -484,7 +484,7 @@ static void finish_instruction(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	for (int round = 0; round < 4; round++) {
-		run->immediate_exit = 1;
+		vcpu_set_immediate_exit(v, 1);
 		if (ioctl(v->fd, KVM_RUN, 0) < 0)
 			return;
 		struct watch w;
