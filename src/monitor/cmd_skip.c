@@ -7,12 +7,8 @@
 #include <sys/ioctl.h>
 
 #include "monitor/commands.h"
-#include "monitor/disas.h"
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_exit.h"
-#include "vmm/vcpu_mem.h"
-
-#define INSN_MAX 15
 
 /* RIP = the linear address addr: outside long mode RIP is an offset from
  * CS.base. */
@@ -40,21 +36,16 @@ int cmd_skip(struct monitor *mon, int argc, char **argv)
 	struct vcpu *v = mon_paused_vcpu(mon);
 	if (!v)
 		return -1;
-	uint64_t rip;
-	int bits;
-	uint8_t code[INSN_MAX];
-	char text[128];
-	if (vcpu_linear_rip(v, &rip, &bits) < 0)
+	struct mon_insn in;
+	if (mon_insn_at_rip(v, &in) < 0)
 		return mon_error(mon, "cannot read vCPU %d registers", v->id);
-	size_t got = vcpu_read_virt(v, rip, code, sizeof(code));
-	int len = got ? disas_one(code, got, rip, bits, text, sizeof(text)) : 0;
-	if (len <= 0)
+	if (in.len <= 0)
 		return mon_error(mon, "skip: cannot decode the instruction at 0x%llx%s; "
-				 "use 'jump ADDR'", (unsigned long long)rip,
-				 got ? "" : " (not mapped)");
-	if (set_rip(mon, v, rip + (uint64_t)len) < 0)
+				 "use 'jump ADDR'", (unsigned long long)in.rip,
+				 in.got ? "" : " (not mapped)");
+	if (set_rip(mon, v, in.rip + (uint64_t)in.len) < 0)
 		return -1;
-	mon_printf(mon, "skipped %s (%d bytes)\n", text, len);
+	mon_printf(mon, "skipped %s (%d bytes)\n", in.text, in.len);
 	mon_print_location(mon, v);
 	return 0;
 }

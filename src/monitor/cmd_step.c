@@ -4,16 +4,13 @@
 #include <sys/ioctl.h>
 
 #include "monitor/commands.h"
-#include "monitor/disas.h"
 #include "monitor/mon_frames.h"
 #include "monitor/parse.h"
 #include "monitor/run_to.h"
 #include "monitor/symtab.h"
 #include "vmm/vcpu.h"
-#include "vmm/vcpu_mem.h"
 
 #define STEP_MAX 10000000UL
-#define INSN_MAX 15
 
 /* Budget for a step: generous, since a step can sit in a halt with
  * interrupts off; the machine is paused when it runs out. */
@@ -147,20 +144,15 @@ int cmd_next(struct monitor *mon, int argc, char **argv)
 	struct vcpu *v = mon_paused_vcpu(mon);
 	if (!v)
 		return -1;
-	uint64_t rip;
-	int bits;
-	uint8_t code[INSN_MAX];
-	char text[128];
-	if (vcpu_linear_rip(v, &rip, &bits) < 0)
+	struct mon_insn in;
+	if (mon_insn_at_rip(v, &in) < 0)
 		return mon_error(mon, "cannot read the vCPU's registers");
-	size_t got = vcpu_read_virt(v, rip, code, sizeof(code));
-	int len = got ? disas_one(code, got, rip, bits, text, sizeof(text)) : 0;
 	/* Only a call has a "rest of the line" to run to; anything else is
 	 * one step. */
 	struct kvm_regs r;
 	/* After the call returns, RSP is back where it is now. */
-	if (len > 0 && !strncmp(text, "call", 4) && ioctl(v->fd, KVM_GET_REGS, &r) == 0)
-		return run_to(mon, rip + (uint64_t)len, "next", r.rsp);
+	if (in.len > 0 && !strncmp(in.text, "call", 4) && ioctl(v->fd, KVM_GET_REGS, &r) == 0)
+		return run_to(mon, in.rip + (uint64_t)in.len, "next", r.rsp);
 	return do_step(mon, 1);
 }
 

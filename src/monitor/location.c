@@ -9,8 +9,6 @@
 #include "vmm/vcpu.h"
 #include "vmm/vcpu_mem.h"
 
-#define INSN_MAX 15   /* SDM vol. 2, 2.3.11: the longest x86 instruction */
-
 /* The kernel's virtual address for a physical address inside one of its
  * loaded segments: early boot code runs at physical addresses (PVH entry,
  * paging off) while the symbols name the virtual ones. */
@@ -55,21 +53,33 @@ struct vcpu *mon_paused_vcpu(struct monitor *mon)
 	return vm->vcpu[mon->selected_cpu];
 }
 
+int mon_insn_at_rip(struct vcpu *v, struct mon_insn *in)
+{
+	in->got = 0;
+	in->len = 0;
+	in->text[0] = 0;
+	if (vcpu_linear_rip(v, &in->rip, &in->bits) < 0)
+		return -1;
+	in->got = vcpu_read_virt(v, in->rip, in->code, sizeof(in->code));
+	if (in->got)
+		in->len = disas_one(in->code, in->got, in->rip, in->bits, in->text, sizeof(in->text));
+	return 0;
+}
+
 void mon_print_location(struct monitor *mon, struct vcpu *v)
 {
-	uint64_t rip;
-	int bits;
-	if (vcpu_linear_rip(v, &rip, &bits) < 0) {
+	struct mon_insn in;
+	if (mon_insn_at_rip(v, &in) < 0) {
 		mon_printf(mon, "vcpu=%d rip=?\n", v->id);
 		return;
 	}
-	char sym[160], text[128] = "(not mapped)";
-	mon_symbolize(mon, rip, sym, sizeof(sym));
-	uint8_t code[INSN_MAX];
-	size_t n = vcpu_read_virt(v, rip, code, sizeof(code));
-	if (n > 0 && !disas_one(code, n, rip, bits, text, sizeof(text)))
-		snprintf(text, sizeof(text), "(bad) %02x", code[0]);
-	mon_printf(mon, "vcpu=%d rip=0x%llx%s%s%s: %s\n", v->id, (unsigned long long)rip,
-		   sym[0] ? " <" : "", sym, sym[0] ? ">" : "", text);
+	char sym[160];
+	mon_symbolize(mon, in.rip, sym, sizeof(sym));
+	if (!in.got)
+		snprintf(in.text, sizeof(in.text), "(not mapped)");
+	else if (in.len <= 0)
+		snprintf(in.text, sizeof(in.text), "(bad) %02x", in.code[0]);
+	mon_printf(mon, "vcpu=%d rip=0x%llx%s%s%s: %s\n", v->id, (unsigned long long)in.rip,
+		   sym[0] ? " <" : "", sym, sym[0] ? ">" : "", in.text);
 	mon_show_displays(mon);
 }

@@ -66,6 +66,20 @@ struct gdb_stub;
 void mon_symbolize(struct monitor *mon, uint64_t addr, char *out, size_t outlen);
 /* Print "vcpu=N rip=0x... <sym+off>: insn" for a parked vCPU. */
 void mon_print_location(struct monitor *mon, struct vcpu *v);
+
+/* The instruction at a vCPU's RIP: its linear address and CPU mode, the
+ * bytes that could be read (got, 0 when RIP is not mapped), its length
+ * (0 when it cannot be read or decoded) and its text. */
+struct mon_insn {
+	uint64_t rip;
+	int bits;
+	size_t got;
+	int len;
+	uint8_t code[15];   /* SDM vol. 2, 2.3.11: the longest x86 instruction */
+	char text[128];
+};
+/* -1 when the vCPU's registers cannot be read. */
+int mon_insn_at_rip(struct vcpu *v, struct mon_insn *in);
 /* Evaluate an address expression (numbers, $registers of the selected
  * vCPU, symbols, + - * ...). 0, or -1 with the error printed. */
 int mon_eval(struct monitor *mon, const char *text, uint64_t *out);

@@ -161,10 +161,16 @@ void vcpu_handle_exit(struct vcpu *v, struct vm_stop_event *ev)
 	case KVM_EXIT_INTR:
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 		return;
-	case KVM_EXIT_SHUTDOWN:
-		/* SDM vol. 3A 6.15: a fault while delivering a double fault. */
-		vm_guest_end(v->vm, VM_END_TRIPLE_FAULT, "KVM_EXIT_SHUTDOWN");
+	case KVM_EXIT_SHUTDOWN: {
+		/* SDM vol. 3A 6.15: a fault while delivering a double fault.
+		 * Which vCPU matters with several; its registers do not survive
+		 * on every host (AMD's VMCB is undefined after a shutdown, so
+		 * KVM re-initialises it), so none are quoted. */
+		char why[48];
+		snprintf(why, sizeof(why), "KVM_EXIT_SHUTDOWN on vCPU %d", v->id);
+		vm_guest_end(v->vm, VM_END_TRIPLE_FAULT, why);
 		return;
+	}
 	case KVM_EXIT_SYSTEM_EVENT:
 		vcpu_system_event(v, ev);
 		return;

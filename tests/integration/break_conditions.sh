@@ -41,8 +41,6 @@ if [ -z "$step" ] || [ -z "$calls" ] || [ -z "$loop" ] || [ -z "$ret" ] || [ "$s
 	finish
 fi
 hex16() { printf '0x%016x' "$1"; }
-# Lines of $1 between the lines "$2" and "$3" (echo marks in the scripts).
-between() { sed -n "/^$2\$/,/^$3\$/p" "$1"; }
 count() { grep -cF -- "$2" "$1"; }
 expect_count() {
 	n=$(count "$1" "$2")
@@ -83,18 +81,10 @@ expect_count "$o" "stopped: reason=breakpoint rip=$step" 2 "two stops in all (th
 expect_line "$o" "\$rdi = 3" "the conditional stop is at the call with \$rdi == 3"
 expect_line "$o" "$sum: $(hex16 6)" "three calls were made before it (sum 1+2+3)"
 expect_count "$o" "	stop only if \$rdi == 3" 2 "info break shows the condition (before the run and at the stop)"
-if between "$o" mark-set mark-first | grep -qF "already hit 1 time"; then
-	ok "info break at the stop: already hit 1 time (the false hits are not counted)"
-else
-	fail "info break at the stop does not say 'already hit 1 time'"; between "$o" mark-set mark-first
-fi
+expect_between "$o" mark-set mark-first "already hit 1 time" "info break at the stop: already hit 1 time (the false hits are not counted)"
 expect_line "$o" "Breakpoint 1 now unconditional." "condition 1 clears the condition"
 expect_line "$o" "\$rdi = 4" "unconditional: the next stop is the very next call"
-if between "$o" mark-first mark-second | grep -qF "	breakpoint already hit 2 times"; then
-	ok "hit 2 times after the unconditional stop"
-else
-	fail "info break after the second stop does not say 'already hit 2 times'"
-fi
+expect_between "$o" mark-first mark-second "	breakpoint already hit 2 times" "hit 2 times after the unconditional stop"
 expect_line "$o" "hvmon-testguest: done" "the guest ran to its end after delete"
 expect_no_line "$o" "Error in testing condition" "no evaluation error"
 
@@ -118,23 +108,11 @@ SCRIPT
 boot both
 o=$TMP/both
 expect_line "$o" "Will ignore next 2 crossings of breakpoint 1." "ignore 1 2 says so, as gdb does"
-if between "$o" "breakpoint 1 at.*" mark-set | grep -qF "	Will ignore next 2 crossings of breakpoint."; then
-	ok "info break shows the ignore count"
-else
-	fail "info break does not show 'Will ignore next 2 crossings of breakpoint.'"
-fi
+expect_between "$o" "breakpoint 1 at.*" mark-set "	Will ignore next 2 crossings of breakpoint." "info break shows the ignore count"
 expect_count "$o" "stopped: reason=breakpoint rip=$step" 1 "one stop"
 expect_line "$o" "\$rdi = 4" "it stops at \$rdi = 4: the hits at 2 and 3 were ignored, 0 and 1 failed the condition"
-if between "$o" mark-set mark-stop | grep -qF "	breakpoint already hit 3 times"; then
-	ok "hit 3 times (the two ignored ones count, as in gdb)"
-else
-	fail "info break at the stop does not say 'already hit 3 times'"; between "$o" mark-set mark-stop
-fi
-if between "$o" mark-set mark-stop | grep -qF "Will ignore next"; then
-	fail "the ignore count is not used up at the stop"
-else
-	ok "no ignore count left at the stop"
-fi
+expect_between "$o" mark-set mark-stop "	breakpoint already hit 3 times" "hit 3 times (the two ignored ones count, as in gdb)"
+expect_not_between "$o" mark-set mark-stop "Will ignore next" "no ignore count left at the stop"
 expect_line "$o" "hvmon-testguest: done" "the guest ran to its end"
 
 # 3. ignore alone; a condition that cannot be evaluated.
@@ -159,20 +137,12 @@ SCRIPT
 boot ignore
 o=$TMP/ignore
 expect_line "$o" "Will ignore next 3 crossings of breakpoint 1." "ignore 1 3 says so"
-if between "$o" "breakpoint 2 at.*" mark-error | grep -qF "Error in testing condition for breakpoint 2:"; then
-	ok "an unevaluable condition stops with gdb's words"
-else
-	fail "no 'Error in testing condition for breakpoint 2:' before the first stop"; sed 's/^/    | /' "$o"
-fi
+expect_between "$o" "breakpoint 2 at.*" mark-error "Error in testing condition for breakpoint 2:" "an unevaluable condition stops with gdb's words"
 expect_line "$o" "division by zero" "and says why"
 expect_line "$o" "stopped: reason=breakpoint rip=$calls" "it stopped at count_calls"
 expect_count "$o" "stopped: reason=breakpoint rip=$step" 1 "one stop at count_step"
 expect_line "$o" "\$rdi = 3" "ignore 1 3: the stop is the fourth call"
-if between "$o" mark-error mark-ignore | grep -qF "	breakpoint already hit 4 times"; then
-	ok "hit 4 times: three ignored, one stop"
-else
-	fail "info break does not say breakpoint 1 was hit 4 times"; between "$o" mark-error mark-ignore
-fi
+expect_between "$o" mark-error mark-ignore "	breakpoint already hit 4 times" "hit 4 times: three ignored, one stop"
 expect_line "$o" "hvmon-testguest: done" "the guest ran to its end"
 
 # 4. advance: to the location, or to the frame's return.
@@ -213,10 +183,6 @@ else
 	fail "the second advance did not stop at $ret"; between "$o" mark-first mark-second
 fi
 expect_line "$o" "$sum: $(hex16 1)" "count_step had run once (sum 1)"
-if between "$o" mark-first mark-second | grep -qF "no breakpoints"; then
-	ok "both temporary breakpoints are gone"
-else
-	fail "info break still lists breakpoints after advance"; between "$o" mark-first mark-second
-fi
+expect_between "$o" mark-first mark-second "no breakpoints" "both temporary breakpoints are gone"
 expect_line "$o" "hvmon-testguest: done" "the guest ran to its end"
 finish

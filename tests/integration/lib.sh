@@ -54,6 +54,20 @@ expect_no_line() {
 	if grep -qF -- "$2" "$1"; then fail "$3: unexpected '$2'"; else ok "$3"; fi
 }
 
+# between FILE FROM TO: FILE's lines from the one matching ^FROM$ to the
+# one matching ^TO$ (the `echo mark-...` lines of a monitor script).
+between() { sed -n "/^$2\$/,/^$3\$/p" "$1"; }
+
+# expect_between FILE FROM TO TEXT WHAT: a line between the marks holds
+# TEXT; expect_not_between: none does.
+expect_between() {
+	if between "$1" "$2" "$3" | grep -qF -- "$4"; then ok "$5"; else
+		fail "$5: no '$4' between $2 and $3"; between "$1" "$2" "$3" | sed 's/^/    | /' | tail -40; fi
+}
+expect_not_between() {
+	if between "$1" "$2" "$3" | grep -qF -- "$4"; then fail "$5: '$4' between $2 and $3"; else ok "$5"; fi
+}
+
 # expect_no_guest_error FILE WHAT: no test-guest line (hvmon-testguest:,
 # virtio:, virtio-blk: ...) reports an error or a timeout; prints any that do.
 expect_no_guest_error() {

@@ -49,34 +49,25 @@ SCRIPT
 run_hvmon 150 "$TMP/out" --batch -x "$TMP/script" -m 32M -a watchloop=1 "$G"
 o=$TMP/out
 expect_status "$status" 2 "the script ran to its deliberate error (the last command)"
-between() { sed -n "/^$2\$/,/^$3\$/p" "$1"; }
-# in_part FROM TO TEXT WHAT: TEXT is between the marks FROM and TO.
-in_part() {
-	if between "$o" "$1" "$2" | grep -qF -- "$3"; then ok "$4"; else
-		fail "$4: no '$3' between $1 and $2"; sed 's/^/    | /' "$o" | tail -40; fi
-}
-not_in_part() {
-	if between "$o" "$1" "$2" | grep -qF -- "$3"; then fail "$4: '$3' between $1 and $2"; else ok "$4"; fi
-}
 expect_line "$o" "Will ignore next 3 crossings of breakpoint 1." "ignore 1 3 says so"
 expect_line "$o" "	Will ignore next 3 crossings of breakpoint." "info break shows the ignore count"
-in_part mark-set mark-ignored "old 0x0000000000000003 new 0x0000000000000004" "the stop is the fourth store"
-in_part mark-set mark-ignored "	breakpoint already hit 4 times" "hit 4 times: three ignored, one stop"
-not_in_part mark-set mark-ignored "Will ignore next" "the ignore count is used up"
-not_in_part mark-ignored mark-false "vCPU 0: watchpoint 1" "a condition that never holds: no stop"
-in_part mark-ignored mark-false "paused: " "the guest was still running when paused"
-in_part mark-ignored mark-false "	stop only if 0 == 1" "info break shows the condition"
-in_part mark-ignored mark-false "	breakpoint already hit 4 times" "false hits are not counted"
+expect_between "$o" mark-set mark-ignored "old 0x0000000000000003 new 0x0000000000000004" "the stop is the fourth store"
+expect_between "$o" mark-set mark-ignored "	breakpoint already hit 4 times" "hit 4 times: three ignored, one stop"
+expect_not_between "$o" mark-set mark-ignored "Will ignore next" "the ignore count is used up"
+expect_not_between "$o" mark-ignored mark-false "vCPU 0: watchpoint 1" "a condition that never holds: no stop"
+expect_between "$o" mark-ignored mark-false "paused: " "the guest was still running when paused"
+expect_between "$o" mark-ignored mark-false "	stop only if 0 == 1" "info break shows the condition"
+expect_between "$o" mark-ignored mark-false "	breakpoint already hit 4 times" "false hits are not counted"
 # The counter moved on past 4 while the condition kept failing.
 now=$(between "$o" mark-ignored mark-false | sed -n "s/^$(printf '0x%016x' "$counter"): \(0x[0-9a-f]*\)\$/\1/p")
 if [ -n "$now" ] && [ $((now)) -gt 4 ]; then ok "the guest ran on (counter $((now)))"; else
 	fail "the counter did not move past 4 under a false condition ($now)"; fi
-in_part mark-false mark-error "Error in testing condition for breakpoint 1:" "an unevaluable condition stops with gdb's words"
-in_part mark-false mark-error "division by zero" "and says why"
-in_part mark-false mark-error "stopped: reason=watchpoint" "it stopped"
-in_part mark-error mark-end "Breakpoint 1 now unconditional." "condition 1 clears it"
-in_part mark-error mark-end "stopped: reason=watchpoint" "the next store stops"
-in_part mark-error mark-end "	breakpoint already hit 6 times" "hit 6 times (4, the error's, this one)"
-not_in_part mark-error mark-end "stop only if" "no condition left"
+expect_between "$o" mark-false mark-error "Error in testing condition for breakpoint 1:" "an unevaluable condition stops with gdb's words"
+expect_between "$o" mark-false mark-error "division by zero" "and says why"
+expect_between "$o" mark-false mark-error "stopped: reason=watchpoint" "it stopped"
+expect_between "$o" mark-error mark-end "Breakpoint 1 now unconditional." "condition 1 clears it"
+expect_between "$o" mark-error mark-end "stopped: reason=watchpoint" "the next store stops"
+expect_between "$o" mark-error mark-end "	breakpoint already hit 6 times" "hit 6 times (4, the error's, this one)"
+expect_not_between "$o" mark-error mark-end "stop only if" "no condition left"
 expect_line "$o" "error: unknown symbol no_such_symbol" "a condition naming no symbol is refused when set"
 finish

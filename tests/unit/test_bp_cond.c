@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "monitor/break_if.h"
+#include "fake_vm.h"
 #include "unit.h"
 #include "vmm/bp_decide.h"
 #include "vmm/deferred_stop.h"
@@ -216,40 +217,12 @@ START_TEST(rules_by_id)
 }
 END_TEST
 
-static struct vm vm;
-static struct vcpu cpus[3];
-static struct kvm_run runs[3];
-
-static void setup(int n)
-{
-	char err[128];
-	ck_assert_int_eq(vm_init_memory(&vm, 2 << 20, err, sizeof(err)), 0);
-	vm.kvm_fd = -1;
-	vm.event_fd = -1;
-	ck_assert_int_eq(vm_alloc_vcpus(&vm, n, err, sizeof(err)), 0);
-	memset(cpus, 0, sizeof(cpus));
-	for (int i = 0; i < n; i++) {
-		cpus[i].id = i;
-		cpus[i].vm = &vm;
-		cpus[i].run = &runs[i];
-		cpus[i].want_run = true;
-		vm.vcpu[i] = &cpus[i];
-	}
-	vm.nvcpus = n;
-}
-
-static void teardown(void)
-{
-	vm.nvcpus = 0;   /* the vcpus are static, not vcpu_create's */
-	vm_destroy(&vm);
-}
-
 /* A deferred hit stops every vCPU but posts nothing and counts no stop;
  * the vmm's temporary breakpoints (finish's) survive the park it causes,
  * since the decision may be to run on. */
 START_TEST(deferred_hit_is_no_stop_yet)
 {
-	setup(3);
+	fake_vm_setup(3);
 	pthread_mutex_lock(&vm.ctl_lock);
 	int temp = bp_add(&vm.bps, 0x3000, true, "finish", NULL);
 	uint64_t seq = vm.stop_seq;
@@ -273,7 +246,7 @@ START_TEST(deferred_hit_is_no_stop_yet)
 	ck_assert(!vm_take_deferred(&vm, &got));
 	ck_assert(!vm_any_deferred(&vm));
 	(void)temp;
-	teardown();
+	fake_vm_teardown();
 }
 END_TEST
 
@@ -281,7 +254,7 @@ END_TEST
  * and the temporaries go as at any stop. */
 START_TEST(deferred_hit_posted)
 {
-	setup(2);
+	fake_vm_setup(2);
 	pthread_mutex_lock(&vm.ctl_lock);
 	bp_add(&vm.bps, 0x3000, true, "finish", NULL);
 	uint64_t seq = vm.stop_seq;
@@ -300,7 +273,7 @@ START_TEST(deferred_hit_posted)
 	ck_assert(vm_take_event(&vm, &got));
 	ck_assert_int_eq(got.bp_id, 4);
 	ck_assert(!bp_find_gva(&vm.bps, 0x3000));
-	teardown();
+	fake_vm_teardown();
 }
 END_TEST
 
@@ -308,7 +281,7 @@ END_TEST
  * whatever the deferred hit says (vm_round_stopped). */
 START_TEST(other_stop_in_the_round_wins)
 {
-	setup(2);
+	fake_vm_setup(2);
 	pthread_mutex_lock(&vm.ctl_lock);
 	cpus[0].want_run = false;
 	struct vm_stop_event ev = { .vcpu = 0, .kind = STOP_BREAKPOINT, .bp_id = 4 };
@@ -318,7 +291,7 @@ START_TEST(other_stop_in_the_round_wins)
 	pthread_mutex_unlock(&vm.ctl_lock);
 	ck_assert(vm_round_stopped(&vm));
 	ck_assert_int_eq(vm.last_stop.bp_id, 5);
-	teardown();
+	fake_vm_teardown();
 }
 END_TEST
 
@@ -326,7 +299,7 @@ END_TEST
  * deferred, any other posted; a deferred one is posted as decided. */
 START_TEST(post_or_defer)
 {
-	setup(2);
+	fake_vm_setup(2);
 	pthread_mutex_lock(&vm.ctl_lock);
 	uint64_t seq = vm.stop_seq;
 	struct vm_stop_event watch = { .vcpu = 1, .kind = STOP_WATCHPOINT, .watch_id = 3,
@@ -347,7 +320,7 @@ START_TEST(post_or_defer)
 	ck_assert(vm_take_event(&vm, &got));
 	ck_assert_int_eq(got.watch_id, 3);
 	ck_assert(!got.undecided);
-	teardown();
+	fake_vm_teardown();
 }
 END_TEST
 

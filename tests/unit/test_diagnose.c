@@ -219,6 +219,25 @@ static void set_up(uint64_t features)
 	tvd_queue(d, 0, &t);
 }
 
+/* 2.8.10: the Driver Event Suppression structure (at the Driver Area). */
+static void driver_event(uint16_t off_wrap, uint16_t flags)
+{
+	tdrv_w16(&t, t.avail, off_wrap);
+	tdrv_w16(&t, t.avail + 2, flags);
+}
+
+/* EVENT_IDX negotiated, with the driver's progress mark at entry `mark`:
+ * used_event on a split ring (2.7.10), the driver event suppression's
+ * descriptor offset with wrap counter 1 on a packed one (2.8.10). */
+static void set_up_event_idx(uint16_t mark)
+{
+	set_up(ring_features() | F_EVENT_IDX);
+	if (packed)
+		driver_event(mark | 1 << 15, VIRTQ_EVENT_DESC);
+	else
+		tdrv_set_used_event(&t, mark);
+}
+
 /* Make one 16-byte device-writable buffer available (split 2.7.13, packed
  * 2.8.21: descriptor i with AVAIL set to the wrap counter 1, USED clear). */
 static void post(void)
@@ -239,13 +258,6 @@ static void post(void)
 	tdrv_publish(&t, i);
 }
 
-/* 2.8.10: the Driver Event Suppression structure (at the Driver Area). */
-static void driver_event(uint16_t off_wrap, uint16_t flags)
-{
-	tdrv_w16(&t, t.avail, off_wrap);
-	tdrv_w16(&t, t.avail + 2, flags);
-}
-
 /* ---- stuck probes, one broken driver per class ---- */
 
 /* Interrupts suppressed by the driver's own field, while it waits for
@@ -253,11 +265,7 @@ static void driver_event(uint16_t off_wrap, uint16_t flags)
 START_TEST(suppressed_by_event_idx)
 {
 	setup_transport(_i);
-	set_up(ring_features() | F_EVENT_IDX);
-	if (packed)
-		driver_event(5 | 1 << 15, VIRTQ_EVENT_DESC);
-	else
-		tdrv_set_used_event(&t, 5);
+	set_up_event_idx(5);
 	tvd_driver_ok(d);
 	post();
 	kick(0);
@@ -310,11 +318,7 @@ END_TEST
 START_TEST(caught_up_driver_is_fine)
 {
 	setup_transport(_i);
-	set_up(ring_features() | F_EVENT_IDX);
-	if (packed)
-		driver_event(1 | 1 << 15, VIRTQ_EVENT_DESC);
-	else
-		tdrv_set_used_event(&t, 1);
+	set_up_event_idx(1);
 	tvd_driver_ok(d);
 	post();
 	kick(0);
@@ -330,9 +334,7 @@ END_TEST
 START_TEST(not_consumed)
 {
 	setup_transport(_i);
-	set_up(ring_features() | F_EVENT_IDX);
-	if (packed)
-		driver_event(0 | 1 << 15, VIRTQ_EVENT_DESC);
+	set_up_event_idx(0);
 	tvd_driver_ok(d);
 	post();
 	kick(0);
@@ -358,9 +360,7 @@ END_TEST
 START_TEST(not_consumed_behind_unacked_interrupt)
 {
 	setup_transport(_i);
-	set_up(ring_features() | F_EVENT_IDX);
-	if (packed)
-		driver_event(0 | 1 << 15, VIRTQ_EVENT_DESC);
+	set_up_event_idx(0);
 	tvd_driver_ok(d);
 	post();
 	kick(0);

@@ -5,34 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fake_vm.h"
 #include "unit.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
-
-static struct vm vm;
-static struct vcpu cpus[4];
-
-static void setup(int n)
-{
-	char err[128];
-	ck_assert_int_eq(vm_init_memory(&vm, 2 << 20, err, sizeof(err)), 0);
-	vm.kvm_fd = -1;
-	vm.event_fd = -1;
-	ck_assert_int_eq(vm_alloc_vcpus(&vm, n, err, sizeof(err)), 0);
-	memset(cpus, 0, sizeof(cpus));
-	for (int i = 0; i < n; i++) {
-		cpus[i].id = i;
-		cpus[i].vm = &vm;
-		vm.vcpu[i] = &cpus[i];
-	}
-	vm.nvcpus = n;
-}
-
-static void teardown(void)
-{
-	vm.nvcpus = 0;   /* the vcpus are static, not vcpu_create's */
-	vm_destroy(&vm);
-}
 
 START_TEST(count_checked_against_kvm)
 {
@@ -55,7 +31,7 @@ END_TEST
  * out in order, the first is the round's cause, each vCPU keeps its own. */
 START_TEST(every_event_of_a_round_kept)
 {
-	setup(4);
+	fake_vm_setup(4);
 	pthread_mutex_lock(&vm.ctl_lock);
 	for (int round = 0; round < 3; round++) {
 		vm.round_reported = false;
@@ -81,14 +57,14 @@ START_TEST(every_event_of_a_round_kept)
 		}
 	}
 	ck_assert(!vm_take_event(&vm, &ev));
-	teardown();
+	fake_vm_teardown();
 }
 END_TEST
 
 /* A guest end outranks the round's earlier events as its cause. */
 START_TEST(guest_end_is_the_cause)
 {
-	setup(2);
+	fake_vm_setup(2);
 	pthread_mutex_lock(&vm.ctl_lock);
 	vm.round_reported = false;
 	struct vm_stop_event bp = { .vcpu = 1, .kind = STOP_BREAKPOINT };
@@ -98,7 +74,7 @@ START_TEST(guest_end_is_the_cause)
 	pthread_mutex_unlock(&vm.ctl_lock);
 	ck_assert_int_eq(vm.last_stop.kind, STOP_GUEST_END);
 	ck_assert_int_eq(cpus[1].stop_kind, STOP_BREAKPOINT);
-	teardown();
+	fake_vm_teardown();
 }
 END_TEST
 
@@ -106,10 +82,10 @@ END_TEST
  * parks, the last releases everyone (vcpu_step_off_done_locked). */
 START_TEST(step_off_waits_for_the_last)
 {
-	setup(3);
+	fake_vm_setup(3);
 	pthread_mutex_lock(&vm.ctl_lock);
 	cpus[0].resume_after_step = cpus[2].resume_after_step = true;
-	cpus[0].want_run = cpus[2].want_run = true;
+	cpus[1].want_run = false;              /* parked, not stepping */
 	vcpu_step_off_done_locked(&cpus[2]);
 	ck_assert(!cpus[2].want_run);          /* parks: vCPU 0 still stepping */
 	ck_assert(!cpus[1].want_run);
@@ -122,7 +98,7 @@ START_TEST(step_off_waits_for_the_last)
 	}
 	ck_assert(vm.bps.planted);
 	pthread_mutex_unlock(&vm.ctl_lock);
-	teardown();
+	fake_vm_teardown();
 }
 END_TEST
 
