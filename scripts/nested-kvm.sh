@@ -39,7 +39,7 @@
 # VMRUN and #VMEXIT (target/i386/tcg/sysemu/svm_helper.c) must load DR7
 # through cpu_x86_update_dr7, which arms the breakpoints, instead of
 # assigning it. NESTED_QEMU=PATH runs such a build instead of Debian's
-# (its firmware still from /usr/share/qemu); NESTED_BREAKPOINTS=1 says it
+# (with Debian's firmware, /usr/share/seabios and /usr/share/qemu); NESTED_BREAKPOINTS=1 says it
 # has both fixes, and the tests then run their breakpoint parts too.
 set -euo pipefail
 
@@ -64,6 +64,9 @@ qemu=${NESTED_QEMU:-qemu-system-x86_64}
 command -v "$qemu" >/dev/null || [ -n "${NESTED_QEMU:-}" ] || "$here/scripts/install-bench-deps.sh" ||
 	die "qemu-system-x86_64 is missing (apt-get install qemu-system-x86)"
 command -v "$qemu" >/dev/null || die "NESTED_QEMU=$qemu: no such program"
+# Debian's QEMU knows where Debian keeps its firmware; another build is told.
+firmware=()
+[ -z "${NESTED_QEMU:-}" ] || firmware=(-L /usr/share/seabios -L /usr/share/qemu)
 abi=$(cat "$kit/kernel-version" 2>/dev/null) || die "no guest kit in $kit (make guest-kit)"
 deb=$(ls "$kit"/debs/linux-image-"$abi"_*.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || die "no cached linux-image-$abi .deb in $kit/debs (make guest-kit)"
@@ -135,7 +138,7 @@ trap 'rm -f "$job" "$log"' EXIT
 } >"$job"
 
 set +e
-timeout -k 10 "$timeout_s" "$qemu" -L /usr/share/qemu -nodefaults -nographic -no-reboot \
+timeout -k 10 "$timeout_s" "$qemu" "${firmware[@]}" -nodefaults -nographic -no-reboot \
 	-machine q35 -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem" \
 	-kernel "$vmlinuz" -initrd "$ird" \
 	-append "console=ttyS0 quiet loglevel=1 panic=-1 nested.job=$job" \
