@@ -251,6 +251,11 @@ void net_use(struct vdev *d);
  * nothing else; waits poll the used ring only (at most BENCH_POLLS). */
 #define BENCH_POLLS 100000000u
 extern unsigned bench_requests;
+/* blk_bench.c: virtiobenchio= and virtiobenchring= from the command
+ * line; the N reads on a disk of that many sectors, in ring 0 or 3, and
+ * the line that says how they went. */
+void blk_bench_options(const char *cmd, size_t cmdlen);
+void blk_bench(struct vdev *d, uint64_t sectors);
 
 /* virtiohostile=<kind> (hostile.c, README.md "Hostile requests"): the
  * blk driver breaks one rule of the spec on purpose instead of its usual
