@@ -6,7 +6,7 @@
 # user code), comes back to ring 0 to report, makes exactly N requests of
 # the kind asked (the device's own pop and push counts), and its
 # notifications reach the device through the ioeventfd: N requests cost
-# no more userspace exits than one does (`info exits`), and no MMIO exit
+# no more userspace exits than one does (`info exits`, port I/O aside), and no MMIO exit
 # is ever taken at the QueueNotify register.
 . tests/integration/lib.sh
 need_kvm
@@ -28,8 +28,13 @@ bench() {
 	expect_no_guest_error "$o" "$1 $2 N=$3"
 }
 
+# exits FILE: vcpu 0's exits other than port I/O (the ring-3 loop has no
+# port access; port exits are the guest's serial lines, whose length
+# differs with the digits of N).
 exits() {
-	sed -n 's/^vcpu=0 exits=\([0-9]*\) .*/\1/p' "$1" | head -1
+	awk '/^vcpu=0 exits=/ && !all { split($2, a, "="); all = a[2] }
+	/^vcpu=0 reason=IO / { split($3, a, "="); io = a[2] }
+	END { if (all != "") print all - io }' "$1"
 }
 
 for t in mmio pci; do
@@ -49,9 +54,9 @@ for t in mmio pci; do
 		if [ -z "$e1" ] || [ -z "$en" ]; then
 			fail "$t $k: info exits gave no total"
 		elif [ $((en - e1)) -lt $((N / 4)) ]; then
-			ok "$t $k: $N requests cost $((en - e1)) more userspace exits than one (ioeventfd)"
+			ok "$t $k: $N requests cost $((en - e1)) more userspace exits (port I/O aside) than one (ioeventfd)"
 		else
-			fail "$t $k: $N requests cost $((en - e1)) more userspace exits than one: the notifications exit to hvmon"
+			fail "$t $k: $N requests cost $((en - e1)) more userspace exits (port I/O aside) than one: the notifications exit to hvmon"
 		fi
 	done
 done
