@@ -24,7 +24,7 @@ static const struct bench_kind {
 };
 
 static const struct bench_kind *kind = &kinds[0];
-static unsigned ring;           /* 0 or 3 */
+unsigned bench_ring;            /* virtiobenchring=: 0 or 3 */
 
 /* One buffer for every kind, page-aligned, one descriptor (hvmon's and
  * QEMU's size_max are both larger). */
@@ -62,7 +62,7 @@ void blk_bench_options(const char *cmd, size_t cmdlen)
 	}
 	w = find_option(cmd, cmdlen, "virtiobenchring=", &len);
 	if (w && word_is(w, len, "3"))
-		ring = 3;
+		bench_ring = 3;
 	else if (w && !word_is(w, len, "0"))
 		put_str("virtio: error: virtiobenchring= takes 0 or 3\n");
 }
@@ -142,7 +142,7 @@ void blk_bench(struct vdev *d, uint64_t sectors)
 	}
 	bench_dev = d;
 	bench_sectors = sectors;
-	if (ring == 3) {
+	if (bench_ring == 3) {
 		/* Ring 3 touches the image (code, the rings, the buffers, the
 		 * driver's tables: all between guest_main's page and _end)
 		 * and the notification register. */
@@ -175,11 +175,11 @@ void blk_bench(struct vdev *d, uint64_t sectors)
 	put_str(" reads of ");
 	put_dec(kind->bytes);
 	put_str(" bytes ok");
-	if (kind != &kinds[0] || ring) {
+	if (kind != &kinds[0] || bench_ring) {
 		put_str(" (");
 		put_str(kind->name);
 		put_str(", ring ");
-		put_dec(ring);
+		put_dec(bench_ring);
 		put_char(')');
 	}
 	put_char('\n');
