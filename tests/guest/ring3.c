@@ -103,14 +103,10 @@ void ring3_allow(uint64_t addr, uint64_t len)
 	__asm__ volatile("mov %0, %%cr3" : : "r"(pml4) : "memory");
 }
 
-/* The GDT with user segments, the TSS and the data segments ring 3
- * needs; CR4.SMEP and SMAP off. Ring 0 goes on running after it. */
-static void ring3_prepare(void)
+/* The TSS and the GDT with user segments, filled; CR4.SMEP and SMAP
+ * off (README.md, "Ring 3", steps 1 and 2). */
+static void ring3_tables(void)
 {
-	struct __attribute__((packed)) {
-		uint16_t limit;
-		uint64_t base;
-	} gdtr = { sizeof(gdt) - 1, (uintptr_t)gdt };
 	uint64_t base = (uintptr_t)&tss, cr4;
 
 	tss.rsp[0] = (uintptr_t)(ring0_stack + sizeof(ring0_stack));
@@ -132,6 +128,16 @@ static void ring3_prepare(void)
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	if (cr4 & (CR4_SMEP | CR4_SMAP))
 		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(CR4_SMEP | CR4_SMAP)));
+}
+
+/* The GDT, SS, the data segments and the TSS loaded (step 4). Ring 0
+ * goes on running after it. */
+static void ring3_load(void)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} gdtr = { sizeof(gdt) - 1, (uintptr_t)gdt };
 
 	/* CS 0x10 and SS 0x18 mean the same in the new GDT as in the old.
 	 * DS, ES, FS and GS get the user data segment now: an iretq to
@@ -150,12 +156,13 @@ static void ring3_prepare(void)
 
 void enter_ring3(void)
 {
-	ring3_prepare();
+	ring3_tables();
 	allow_user((uintptr_t)user_loop, (uintptr_t)user_loop_end - (uintptr_t)user_loop);
 	allow_user((uintptr_t)&user_counter, sizeof(user_counter));
 	allow_user((uintptr_t)user_stack, sizeof(user_stack));
 	/* Reloading CR3 flushes the old translations. */
 	__asm__ volatile("mov %0, %%cr3" : : "r"(pml4) : "memory");
+	ring3_load();
 
 	/* The frame iretq pops: RIP, CS, RFLAGS, RSP, SS. */
 	__asm__ volatile("pushq %0\n\t"
@@ -244,8 +251,9 @@ void ring3_call(void (*fn)(void))
 	idt[2 * RING3_RETURN_VECTOR] = (h & 0xffff) | (uint64_t)SEL_KERNEL_CS << 16 |
 				       IDT_GATE_INT_DPL3 << 40 | (h >> 16 & 0xffff) << 48;
 	idt[2 * RING3_RETURN_VECTOR + 1] = h >> 32;
-	ring3_prepare();
+	ring3_tables();
 	ring3_allow((uintptr_t)user_stack, sizeof(user_stack));
+	ring3_load();
 	__asm__ volatile("sidt %0\n\tlidt %1" : "=m"(saved) : "m"(idtr) : "memory");
 	/* rsp as a call would leave it: 8 below a 16-byte boundary. */
 	ring3_enter((uintptr_t)fn, (uintptr_t)(user_stack + sizeof(user_stack) - 8));
