@@ -130,19 +130,7 @@ void blk_use(struct vdev *d)
 		return;
 	}
 	if (bench_requests) {
-		uint64_t sectors = blk_capacity(d);
-		for (unsigned i = 0; i < bench_requests; i++) {
-			uint64_t s = sectors > BLK_READ_SECTORS ?
-				     (uint64_t)i * BLK_READ_SECTORS % (sectors - BLK_READ_SECTORS + 1) : 0;
-			st = blk_request(d, VIRTIO_BLK_T_IN, s, blk_data, sizeof(blk_data), true);
-			if (st != 0) {
-				blk_error_status("bench read", st);
-				return;
-			}
-		}
-		put_str("virtio-blk: bench ");
-		put_dec(bench_requests);
-		put_str(" reads of 4096 bytes ok\n");
+		blk_bench(d, blk_capacity(d));
 		return;
 	}
 

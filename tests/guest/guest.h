@@ -69,6 +69,20 @@ __attribute__((noreturn)) void enter_ring3(void);
 __attribute__((noreturn)) void user_loop(void);
 extern volatile uint64_t user_counter;
 
+/* ring3_call (ring3.c): runs fn in ring 3 on the user stack and returns
+ * once fn has executed `int $RING3_RETURN_VECTOR` (fn itself must never
+ * return). The caller lets ring 3 at every page fn touches first, with
+ * ring3_allow (U/S on the 2 MiB pages of [addr, addr + len), CR3
+ * reloaded). */
+#define RING3_RETURN_VECTOR 0x80
+void ring3_call(void (*fn)(void));
+void ring3_allow(uint64_t addr, uint64_t len);
+static inline __attribute__((noreturn)) void ring3_return(void)
+{
+	__asm__ volatile("int %0" : : "i"(RING3_RETURN_VECTOR) : "memory");
+	__builtin_unreachable();
+}
+
 /* watchloop= (watch.c): the watchpoint tests' endless loop. */
 __attribute__((noreturn)) void watch_loop(void);
 

@@ -21,7 +21,7 @@ TG_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -MMD -MP \
 TG_LDFLAGS := -nostdlib -static -fuse-ld=bfd -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
-TG_DRIVERS := virtio blk rng console net hostile watch acpi acpi_guest
+TG_DRIVERS := virtio blk blk_bench rng console net net_bench hostile watch acpi acpi_guest
 TG_COMMON := $(TG_OBJ)/main.o $(TG_OBJ)/ring3.o $(TG_DRIVERS:%=$(TG_OBJ)/%.o) \
 	$(TG_OBJ)/smp.o $(TG_OBJ)/smp_trampoline.o
 TG_PVH_OBJ := $(TG_OBJ)/pvh_entry.o $(TG_OBJ)/pvh.o $(TG_COMMON)

@@ -314,6 +314,10 @@ void net_use(struct vdev *d)
 	put_str("virtio-net: arp reply 10.0.2.2 is at ");
 	put_mac(host_mac);
 	put_char('\n');
+	if (net_bench_wanted()) {
+		net_bench(d, my_mac, host_mac, rx_bufs, NET_RX_BUFS);
+		return;
+	}
 	if (!send_ping(d) || !rx_until(d, WANT_ECHO_REPLY))
 		return;
 	if (!send_udp(d, offload))

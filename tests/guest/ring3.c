@@ -28,6 +28,15 @@
 #define SEL_USER_DS     (GDT_USER_DS * 8 | RPL3)    /* 0x2b */
 #define SEL_USER_CS     (GDT_USER_CS * 8 | RPL3)    /* 0x33 */
 #define SEL_TSS         (GDT_TSS * 8)               /* 0x40 */
+#define SEL_KERNEL_CS   (GDT_KERNEL_CS * 8)         /* 0x10 */
+/* The same, spelled out for the assembly below (checked against them). */
+#define SEL_KERNEL_DS_VAL 0x18
+#define SEL_USER_DS_VAL   0x2b
+#define SEL_USER_CS_VAL   0x33
+_Static_assert(SEL_KERNEL_DS_VAL == SEL_KERNEL_DS && SEL_USER_DS_VAL == SEL_USER_DS &&
+	       SEL_USER_CS_VAL == SEL_USER_CS, "selectors");
+#define STR_(x) #x
+#define STR(x)  STR_(x)
 
 /* Segment descriptors (SDM vol. 3, "Segment Descriptors"): flat, limit
  * 0xfffff with G; access byte P | DPL | S | type; L for 64-bit code. */
@@ -87,12 +96,17 @@ static void allow_user(uint64_t addr, uint64_t len)
 	pml4[0] |= PTE_US;
 }
 
-void enter_ring3(void)
+void ring3_allow(uint64_t addr, uint64_t len)
 {
-	struct __attribute__((packed)) {
-		uint16_t limit;
-		uint64_t base;
-	} gdtr = { sizeof(gdt) - 1, (uintptr_t)gdt };
+	allow_user(addr, len);
+	/* Reloading CR3 flushes the old translations. */
+	__asm__ volatile("mov %0, %%cr3" : : "r"(pml4) : "memory");
+}
+
+/* The TSS and the GDT with user segments, filled; CR4.SMEP and SMAP
+ * off (README.md, "Ring 3", steps 1 and 2). */
+static void ring3_tables(void)
+{
 	uint64_t base = (uintptr_t)&tss, cr4;
 
 	tss.rsp[0] = (uintptr_t)(ring0_stack + sizeof(ring0_stack));
@@ -109,17 +123,21 @@ void enter_ring3(void)
 		       DESC_TSS_AVAIL << 40 | (base >> 24 & 0xff) << 56;
 	gdt[GDT_TSS + 1] = base >> 32;
 
-	/* Ring-0 code shares these 2 MiB pages until the iretq: no SMEP or
+	/* Ring-0 code shares the 2 MiB pages ring 3 is let at: no SMEP or
 	 * SMAP (the guest never sets them; a VMM might have). */
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	if (cr4 & (CR4_SMEP | CR4_SMAP))
 		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(CR4_SMEP | CR4_SMAP)));
+}
 
-	allow_user((uintptr_t)user_loop, (uintptr_t)user_loop_end - (uintptr_t)user_loop);
-	allow_user((uintptr_t)&user_counter, sizeof(user_counter));
-	allow_user((uintptr_t)user_stack, sizeof(user_stack));
-	/* Reloading CR3 flushes the old translations. */
-	__asm__ volatile("mov %0, %%cr3" : : "r"(pml4) : "memory");
+/* The GDT, SS, the data segments and the TSS loaded (step 4). Ring 0
+ * goes on running after it. */
+static void ring3_load(void)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} gdtr = { sizeof(gdt) - 1, (uintptr_t)gdt };
 
 	/* CS 0x10 and SS 0x18 mean the same in the new GDT as in the old.
 	 * DS, ES, FS and GS get the user data segment now: an iretq to
@@ -134,6 +152,17 @@ void enter_ring3(void)
 			 "ltr %w3"
 			 : : "m"(gdtr), "r"(SEL_KERNEL_DS), "r"(SEL_USER_DS),
 			     "r"(SEL_TSS) : "memory");
+}
+
+void enter_ring3(void)
+{
+	ring3_tables();
+	allow_user((uintptr_t)user_loop, (uintptr_t)user_loop_end - (uintptr_t)user_loop);
+	allow_user((uintptr_t)&user_counter, sizeof(user_counter));
+	allow_user((uintptr_t)user_stack, sizeof(user_stack));
+	/* Reloading CR3 flushes the old translations. */
+	__asm__ volatile("mov %0, %%cr3" : : "r"(pml4) : "memory");
+	ring3_load();
 
 	/* The frame iretq pops: RIP, CS, RFLAGS, RSP, SS. */
 	__asm__ volatile("pushq %0\n\t"
@@ -148,4 +177,85 @@ void enter_ring3(void)
 			     "r"((uintptr_t)user_loop)
 			 : "memory");
 	__builtin_unreachable();
+}
+
+/* ring3_call (virtiobenchring=3): a function run in ring 3 that comes
+ * back. The way back is `int $RING3_RETURN_VECTOR` through an interrupt
+ * gate of DPL 3 (SDM vol. 3, "Protection of Exception- and
+ * Interrupt-Handler Procedures"), the path docs/design.md 1 and 4 report
+ * working from native ring 3 on the project's hosts (exceptions and int n
+ * reach the guest's IDT); no syscall, no iretq back. The gate's handler
+ * does not return to ring 3: it drops the interrupt frame, takes back the
+ * stack and the callee-saved registers ring3_enter left and returns from
+ * ring3_enter to ring3_call's caller. Every other vector has a
+ * not-present gate, so a fault in ring 3 ends in a triple fault. */
+#define IDT_GATE_INT_DPL3 0xeeULL   /* P, DPL 3, type 0xe: 64-bit interrupt gate */
+
+static uint64_t idt[2 * (RING3_RETURN_VECTOR + 1)] __attribute__((aligned(16)));
+
+/* ring3_enter(rip, rsp): saves what the SysV ABI says a callee keeps
+ * (rbx, rbp, r12-r15) and rsp, then iretq's to rip in ring 3 on rsp.
+ * ring3_back, the gate's target, undoes that and returns from
+ * ring3_enter. SS is reloaded with the kernel data segment: the gate
+ * left it null (SDM vol. 3, "Stack Switching in IA-32e Mode"). */
+void ring3_enter(uintptr_t rip, uintptr_t rsp);
+void ring3_back(void);
+__asm__(".pushsection .bss\n"
+	".balign 8\n"
+	"ring3_saved_rsp: .zero 8\n"
+	".popsection\n"
+	".pushsection .text\n"
+	".globl ring3_enter\n"
+	".type ring3_enter, @function\n"
+	"ring3_enter:\n"
+	"	pushq %rbp\n"
+	"	pushq %rbx\n"
+	"	pushq %r12\n"
+	"	pushq %r13\n"
+	"	pushq %r14\n"
+	"	pushq %r15\n"
+	"	movq %rsp, ring3_saved_rsp(%rip)\n"
+	"	pushq $" STR(SEL_USER_DS_VAL) "\n"
+	"	pushq %rsi\n"
+	"	pushq $" STR(RFLAGS_FIXED) "\n"
+	"	pushq $" STR(SEL_USER_CS_VAL) "\n"
+	"	pushq %rdi\n"
+	"	iretq\n"
+	".size ring3_enter, . - ring3_enter\n"
+	".globl ring3_back\n"
+	".type ring3_back, @function\n"
+	"ring3_back:\n"
+	"	movl $" STR(SEL_KERNEL_DS_VAL) ", %eax\n"
+	"	movl %eax, %ss\n"
+	"	movq ring3_saved_rsp(%rip), %rsp\n"
+	"	popq %r15\n"
+	"	popq %r14\n"
+	"	popq %r13\n"
+	"	popq %r12\n"
+	"	popq %rbx\n"
+	"	popq %rbp\n"
+	"	ret\n"
+	".size ring3_back, . - ring3_back\n"
+	".popsection\n");
+
+void ring3_call(void (*fn)(void))
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = { sizeof(idt) - 1, (uintptr_t)idt }, saved;
+	uint64_t h = (uintptr_t)ring3_back;
+
+	/* SDM vol. 3, "64-Bit Mode IDT": offset 15:0, selector, IST, type
+	 * and attributes, offset 31:16; then offset 63:32. */
+	idt[2 * RING3_RETURN_VECTOR] = (h & 0xffff) | (uint64_t)SEL_KERNEL_CS << 16 |
+				       IDT_GATE_INT_DPL3 << 40 | (h >> 16 & 0xffff) << 48;
+	idt[2 * RING3_RETURN_VECTOR + 1] = h >> 32;
+	ring3_tables();
+	ring3_allow((uintptr_t)user_stack, sizeof(user_stack));
+	ring3_load();
+	__asm__ volatile("sidt %0\n\tlidt %1" : "=m"(saved) : "m"(idtr) : "memory");
+	/* rsp as a call would leave it: 8 below a 16-byte boundary. */
+	ring3_enter((uintptr_t)fn, (uintptr_t)(user_stack + sizeof(user_stack) - 8));
+	__asm__ volatile("lidt %0" : : "m"(saved) : "memory");
 }

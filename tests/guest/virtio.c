@@ -1184,6 +1184,8 @@ void virtio_run(const char *cmd, size_t cmdlen, const char *list, size_t len,
 	uint64_t nreq;
 	if (b && parse_num(b, hlen, &bi, &nreq))
 		bench_requests = nreq > 1000000 ? 1000000 : (unsigned)nreq;
+	blk_bench_options(cmd, cmdlen);
+	net_bench_options(cmd, cmdlen);
 	pci_scan();
 	/* The DSDT's LNRO0005 devices first (what a stock kernel reads),
 	 * then any virtio_mmio.device= words. */

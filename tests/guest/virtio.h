@@ -251,6 +251,19 @@ void net_use(struct vdev *d);
  * nothing else; waits poll the used ring only (at most BENCH_POLLS). */
 #define BENCH_POLLS 100000000u
 extern unsigned bench_requests;
+/* blk_bench.c: virtiobenchio= and virtiobenchring= from the command
+ * line; the N reads on a disk of that many sectors, in ring 0 or 3, and
+ * the line that says how they went. */
+void blk_bench_options(const char *cmd, size_t cmdlen);
+void blk_bench(struct vdev *d, uint64_t sectors);
+extern unsigned bench_ring;   /* virtiobenchring=: 0 or 3 */
+/* net_bench.c: virtionetbench=ping|udp; whether net runs the benchmark
+ * (with virtiobench=N); the loop, given the MACs and net.c's nrx receive
+ * buffers of 2048 bytes, posted under their index as ID. */
+void net_bench_options(const char *cmd, size_t cmdlen);
+bool net_bench_wanted(void);
+void net_bench(struct vdev *d, const uint8_t *mac, const uint8_t *peer_mac,
+	       uint8_t (*rx)[2048], unsigned nrx);
 
 /* virtiohostile=<kind> (hostile.c, README.md "Hostile requests"): the
  * blk driver breaks one rule of the spec on purpose instead of its usual
