@@ -33,14 +33,11 @@
 # both gave that port write, not KVM_EXIT_DEBUG; DR0 on the next
 # instruction gave no exit; SINGLESTEP gave KVM_EXIT_DEBUG, exception 1.
 #
-# Both are TCG's, and small to fix in a QEMU of one's own: raise_interrupt2
-# (target/i386/tcg/excp_helper.c) must check an int3 or into against the
-# exception intercept of its vector, as AMD's APM vol. 2, 15.12 says, and
-# VMRUN and #VMEXIT (target/i386/tcg/sysemu/svm_helper.c) must load DR7
-# through cpu_x86_update_dr7, which arms the breakpoints, instead of
-# assigning it. NESTED_QEMU=PATH runs such a build instead of Debian's
-# (with Debian's firmware, /usr/share/seabios and /usr/share/qemu); NESTED_BREAKPOINTS=1 says it
-# has both fixes, and the tests then run their breakpoint parts too.
+# NESTED_QEMU=PATH runs another QEMU build instead of Debian's (given
+# Debian's firmware, /usr/share/seabios and /usr/share/qemu). A build that
+# checked int3 against SVM's exception intercept in raise_interrupt2 and
+# armed DR7 through cpu_x86_update_dr7 on VMRUN was tried: the guest's
+# int3 still reached its own IDT, so the breakpoint tests stay skipped here.
 set -euo pipefail
 
 timeout_s=3600 mem=6G cpus=$(nproc)
@@ -131,8 +128,7 @@ log=$job.log
 trap 'rm -f "$job" "$log"' EXIT
 {
 	echo "cd $(printf '%q' "$PWD") || exit 125"
-	echo "export PATH=$(printf '%q' "$PATH") HOME=/root TERM=dumb NESTED_KVM=1" \
-		"NESTED_BREAKPOINTS=$(printf '%q' "${NESTED_BREAKPOINTS:-0}")"
+	echo "export PATH=$(printf '%q' "$PATH") HOME=/root TERM=dumb NESTED_KVM=1"
 	printf '%q ' "$@"
 	echo
 } >"$job"
