@@ -88,6 +88,9 @@ qemu_rss() {
 	vmm_pid=
 }
 
+# BENCH_TABLE (bench/README.md "One table"): each row also goes there as
+# bench, row, unit, hvmon, qemu, bare, tab-separated, for bench/table.sh.
+table_row() { [ -z "${BENCH_TABLE:-}" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_TABLE"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 for _ in $(seq "$R"); do
@@ -95,13 +98,16 @@ for _ in $(seq "$R"); do
 	qemu_rss
 done
 col() { cut -d' ' -f"$2" "$TMP/$1.runs" | median; }
-row() {   # row LABEL FIELD
-	awk -v l="$1" -v h="$(col hvmon "$2")" -v q="$(col qemu "$2")" \
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+row() {   # row LABEL TABLE-ROW FIELD
+	h=$(col hvmon "$3") q=$(col qemu "$3")
+	awk -v l="$1" -v h="$h" -v q="$q" \
 		'BEGIN { printf "%-32s %12.1f %12.1f %8.2f\n", l, h / 1024, q / 1024, h / q }'
+	table_row mem "$2" MiB "$(mib "$h")" "$(mib "$q")" ""
 }
 echo "memory: Debian's kernel $(cat "$KIT/kernel-version" 2>/dev/null || true) with $MEM MiB of RAM," \
 	"at its first serial line ('$LINE'), median of $R runs"
 echo "peer: $("$QEMU" --version | head -1), -M microvm, the vmlinux from the same bzImage (PVH)"
 printf '%-32s %12s %12s %8s\n' "" hvmon qemu ratio
-row "RSS (VmRSS), MiB" 1
-row "peak RSS (VmHWM), MiB" 2
+row "RSS (VmRSS), MiB" "RSS at the first line" 1
+row "peak RSS (VmHWM), MiB" "peak RSS at the first line" 2

@@ -167,6 +167,9 @@ gdb_qemu() {
 	vmm_pid=
 }
 
+# BENCH_TABLE (bench/README.md "One table"): each row also goes there as
+# bench, row, unit, hvmon, qemu, bare, tab-separated, for bench/table.sh.
+table_row() { [ -z "${BENCH_TABLE:-}" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_TABLE"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 for _ in $(seq "$R"); do
@@ -187,3 +190,6 @@ printf '%-32s %12s %12s %8s\n' "step N (one command), steps/s" "$one" - -
 printf '%-32s %12s %12s %8s\n' "step per command, steps/s" "$each" - -
 printf '%-32s %12s %12s %8s\n' "gdb stepi, steps/s" "$gdbh" "$gdbq" \
 	"$(awk -v a="$gdbh" -v b="$gdbq" 'BEGIN { printf "%.2f", a / b }')"
+table_row step "step N (one command)" steps/s "$one" "" ""
+table_row step "step per command" steps/s "$each" "" ""
+table_row step "gdb stepi" steps/s "$gdbh" "$gdbq" ""

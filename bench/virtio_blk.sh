@@ -91,3 +91,12 @@ awk -v h1="$h1" -v hn="$hn" -v q1="$q1" -v qn="$qn" -v n="$N" -v r="$R" -v e0="$
 	printf "%-28s %12.2f %12.2f %8.2f\n", "per request, us", hreq, qreq, hreq / qreq
 	printf "hvmon userspace exits per request: %.3f\n", (en - e0) / (n - 1)
 }'
+# BENCH_TABLE (bench/README.md "One table"): the rows above, tab-separated
+# (bench, row, unit, hvmon, qemu, bare), for bench/table.sh.
+if [ -n "${BENCH_TABLE:-}" ]; then
+	awk -v h1="$h1" -v hn="$hn" -v q1="$q1" -v qn="$qn" -v n="$N" -v e0="$e0" -v en="$en" 'BEGIN {
+		printf "virtio_blk\tstart to end (N=1)\tms\t%.1f\t%.1f\t\n", h1 / 1e6, q1 / 1e6
+		printf "virtio_blk\tper request\tus\t%.2f\t%.2f\t\n", (hn - h1) / (n - 1) / 1000, (qn - q1) / (n - 1) / 1000
+		printf "virtio_blk\tuserspace exits per request\texits\t%.3f\t\t\n", (en - e0) / (n - 1)
+	}' >>"$BENCH_TABLE"
+fi
