@@ -5,13 +5,15 @@
 # first line on the serial console ("Linux version ..."; with earlyprintk
 # the lines up to the e820 map come out together, when the early console
 # registers). Read from /proc/PID/status at that moment: VmRSS (resident
-# now) and VmHWM (the peak so far). The kit's vmlinuz and initrd.img and the
-# same RAM size on both. hvmon boots the bzImage its usual way (the XZ
-# payload decompressed on the host, the PVH entry); QEMU gets the ELF
-# vmlinux from that same bzImage and enters it through PVH too, since the
-# kernel's own decompressor in emulated ring 0 takes tens of minutes on
-# hosts whose /dev/kvm emulates ring 0 (docs/design.md 1). Medians of R
-# rounds, each round running both VMMs once.
+# now, and its parts RssAnon and RssFile + RssShmem) and VmHWM (the peak
+# so far).
+# The kit's vmlinuz and initrd.img and the same RAM size on both. hvmon
+# boots the bzImage its usual way (the XZ payload decompressed on the
+# host, the PVH entry); QEMU gets the ELF vmlinux from that same bzImage
+# and enters it through PVH too, since the kernel's own decompressor in
+# emulated ring 0 takes tens of minutes on hosts whose /dev/kvm emulates
+# ring 0 (docs/design.md 1). Medians of R rounds, each round running both
+# VMMs once.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -50,7 +52,9 @@ off=$((($(u 497 1) + 1) * 512 + $(u 584 4)))
 tail -c +$((off + 1)) "$KIT/vmlinuz" | head -c "$(u 588 4)" | xz -dc --single-stream >"$TMP/vmlinux" ||
 	fail "cannot decompress the payload of $KIT/vmlinuz (not XZ?)"
 
-# rss PID CONSOLE: once CONSOLE has LINE, "VmRSS VmHWM" of PID in KiB.
+# rss PID CONSOLE: once CONSOLE has LINE, "VmRSS VmHWM RssAnon files" of
+# PID in KiB, files being RssFile + RssShmem: the files the VMM maps, on a
+# disk or on a tmpfs (QEMU keeps the ELF it loaded mapped, from $TMP).
 rss() {
 	i=0
 	until grep -qF "$LINE" "$2" 2>/dev/null; do
@@ -58,7 +62,8 @@ rss() {
 		[ "$i" -le 12000 ] && kill -0 "$1" 2>/dev/null || fail "no '$LINE' in $2 within 600 s"
 		sleep 0.05
 	done
-	awk '$1 == "VmRSS:" { r = $2 } $1 == "VmHWM:" { h = $2 } END { print r, h }' "/proc/$1/status"
+	awk '$1 == "VmRSS:" { r = $2 } $1 == "VmHWM:" { h = $2 } $1 == "RssAnon:" { a = $2 }
+		$1 == "RssFile:" || $1 == "RssShmem:" { f += $2 } END { print r, h, a, f }' "/proc/$1/status"
 }
 
 hvmon_rss() {
@@ -111,3 +116,5 @@ echo "peer: $("$QEMU" --version | head -1), -M microvm, the vmlinux from the sam
 printf '%-32s %12s %12s %8s\n' "" hvmon qemu ratio
 row "RSS (VmRSS), MiB" "RSS at the first line" 1
 row "peak RSS (VmHWM), MiB" "peak RSS at the first line" 2
+row "  of RSS: anonymous, MiB" "RSS anonymous" 3
+row "  of RSS: mapped files, MiB" "RSS mapped files" 4
