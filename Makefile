@@ -169,7 +169,11 @@ check-nested: deps
 bench: deps
 	scripts/install-bench-deps.sh
 	$(MAKE) all guest bench-progs
-	for b in bench/*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
+	mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/table.tsv
+	for b in $(filter-out bench/table.sh,$(wildcard bench/*.sh)); do \
+		BUILD=$(BUILD) GUEST_DIR=$(GUEST_DIR) BENCH_TABLE=$(abspath $(BUILD))/bench/table.tsv \
+		sh $$b || exit 1; done
+	@echo; sh bench/table.sh $(BUILD)/bench/table.tsv
 
 # Fetch Debian's kernel and build the busybox initrd into build/guest/,
 # with the real System.map from the -dbg package (HVMON_WITH_DBG=0 skips

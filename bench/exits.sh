@@ -66,6 +66,9 @@ medians() {
 		"$(cut -d' ' -f3 "$1" | median)"
 }
 
+# BENCH_TABLE (bench/README.md "One table"): each row also goes there as
+# bench, row, unit, hvmon, qemu, bare, tab-separated, for bench/table.sh.
+table_row() { [ -z "${BENCH_TABLE:-}" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_TABLE"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 
 echo "exits: start-up and per-exit cost, median of $R runs, N=$N"
@@ -91,6 +94,7 @@ row() {   # row LABEL FILE FIELD SCALE: the field of each VMM's start-up medians
 		"$(awk -v f="$3" -v s="$4" '{ printf "%.1f", $f / s }' "$TMP/$2.hvmon")" \
 		"$(awk -v f="$3" -v s="$4" '{ printf "%.1f", $f / s }' "$TMP/$2.qemu")"
 	printf '%-28s %10s %10s %10s %9s %9s\n' "$1" "$5" "$6" "$7" "$(ratio "$6" "$5")" "$(ratio "$6" "$7")"
+	table_row exits "${1% *}" "${1##* }" "$6" "$7" "$5"
 }
 per_exit() {   # per_exit LABEL KIND FIELD: (KIND - start) / N, in us
 	for v in bare hvmon qemu; do
@@ -98,6 +102,7 @@ per_exit() {   # per_exit LABEL KIND FIELD: (KIND - start) / N, in us
 	done | paste -s -d' ' | {
 		read -r b h q
 		printf '%-28s %10s %10s %10s %9s %9s\n' "$1" "$b" "$h" "$q" "$(ratio "$h" "$b")" "$(ratio "$h" "$q")"
+		table_row exits "${1% *}" "${1##* }" "$h" "$q" "$b"
 	}
 }
 row "start-up, wall ms" start 1 1000

@@ -28,6 +28,9 @@ command -v python3 >/dev/null || { echo "bench: python3 missing" >&2; exit 2; }
 [ -c /dev/kvm ] || { echo "bench: no /dev/kvm" >&2; exit 2; }
 [ "$R" -ge 1 ] 2>/dev/null || { echo "bench: R=$R: at least one pause" >&2; exit 2; }
 
+# BENCH_TABLE (bench/README.md "One table"): each row also goes there as
+# bench, row, unit, hvmon, qemu, bare, tab-separated, for bench/table.sh.
+table_row() { [ -z "${BENCH_TABLE:-}" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_TABLE"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
 # hvmon_ms N: median parked_ms of R pauses of N vCPUs, each after 20 ms of running.
@@ -105,4 +108,5 @@ for n in $CPUS; do
 	awk -v n="$n" -v h="$h" -v q="$q" 'BEGIN {
 		printf "%-28s %12.3f %12.3f %8.2f\n", sprintf("pause %d vCPU%s, ms", n, n > 1 ? "s" : ""), h, q, h / q
 	}'
+	table_row pause "pause $n vCPU$([ "$n" -eq 1 ] || echo s)" ms "$h" "$q" ""
 done

@@ -54,3 +54,14 @@ awk -v s="$S" -v pr=$((p1 - p0)) -v wr=$((w1 - w0)) -v ex=$((e1 - e0)) 'BEGIN {
 	printf "%-36s %12.1f\n", "exits per round (watch exits=)", per
 	printf "%-36s %12.2f\n", "cost of one watched write, us", (watched - plain) / per
 }'
+# BENCH_TABLE (bench/README.md "One table"): the rows above, tab-separated
+# (bench, row, unit, hvmon, qemu, bare; no peer), for bench/table.sh.
+if [ -n "${BENCH_TABLE:-}" ]; then
+	awk -v s="$S" -v pr=$((p1 - p0)) -v wr=$((w1 - w0)) -v ex=$((e1 - e0)) 'BEGIN {
+		plain = s * 1e6 / pr; watched = s * 1e6 / wr; per = ex / wr
+		printf "watch_cost\tround, no watch\tus\t%.1f\t\t\n", plain
+		printf "watch_cost\tround, one watched byte\tus\t%.1f\t\t\n", watched
+		printf "watch_cost\texits per round\texits\t%.1f\t\t\n", per
+		printf "watch_cost\tone watched write\tus\t%.2f\t\t\n", (watched - plain) / per
+	}' >>"$BENCH_TABLE"
+fi
