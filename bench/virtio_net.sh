@@ -35,10 +35,11 @@ command -v "$QEMU" >/dev/null || { echo "bench: $QEMU missing (scripts/install-b
 [ -c /dev/kvm ] || { echo "bench: no /dev/kvm" >&2; exit 2; }
 [ "$N" -gt 1 ] 2>/dev/null || { echo "bench: N=$N: the number of frames must be at least 2" >&2; exit 2; }
 [ "$R" -gt 0 ] 2>/dev/null || { echo "bench: R=$R: at least one run" >&2; exit 2; }
+# No namespace (not root, a chroot): this bench says so and the others go on.
 [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null ||
-	{ echo "bench: a network namespace needs root and iproute2" >&2; exit 2; }
+	{ echo "virtio_net: skipped, a network namespace needs root and iproute2"; exit 0; }
 ip netns add "$NS" && ip netns exec "$NS" true ||
-	{ echo "bench: cannot make and enter a network namespace" >&2; exit 2; }
+	{ echo "virtio_net: skipped, cannot make and enter a network namespace"; exit 0; }
 nsx() { ip netns exec "$NS" "$@"; }
 nsx ip link set lo up
 # No IPv6 chatter (router solicitations, MLD) on the link.
