@@ -170,7 +170,7 @@ bench: deps
 	scripts/install-bench-deps.sh
 	$(MAKE) all guest bench-progs
 	mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/table.tsv
-	for b in $(filter-out bench/table.sh,$(wildcard bench/*.sh)); do \
+	for b in $(filter-out bench/table.sh bench/lib.sh,$(wildcard bench/*.sh)); do \
 		BUILD=$(BUILD) GUEST_DIR=$(GUEST_DIR) BENCH_TABLE=$(abspath $(BUILD))/bench/table.tsv \
 		sh $$b || exit 1; done
 	@echo; sh bench/table.sh $(BUILD)/bench/table.tsv

@@ -10,6 +10,7 @@
 # Medians of R runs. Ratios hvmon/bare and hvmon/QEMU: below 1 is faster.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BUILD=${BUILD:-build}
 HVMON=${HVMON:-$BUILD/hvmon}
 BARE=${BARE:-$BUILD/bench/bare_kvm}
@@ -41,7 +42,6 @@ run_vmm() {
 	/usr/bin/time -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/out" 2>&1 </dev/null || true
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # run_once VMM CMDLINE FILE: one timed run, "wall_us cpu_us rss_kib"
 # appended to FILE. GNU time gives CPU time in 10 ms steps: N should make

@@ -16,6 +16,7 @@
 # VMMs once.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BUILD=${BUILD:-build}
 HVMON=${HVMON:-$BUILD/hvmon}
 KIT=${GUEST_DIR:-build/guest}
@@ -96,7 +97,6 @@ qemu_rss() {
 # BENCH_TABLE (bench/README.md "One table"): each row also goes there as
 # bench, row, unit, hvmon, qemu, bare, tab-separated, for bench/table.sh.
 table_row() { [ -z "${BENCH_TABLE:-}" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_TABLE"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 for _ in $(seq "$R"); do
 	hvmon_rss

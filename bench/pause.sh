@@ -11,6 +11,7 @@
 # includes the QMP socket's round trip.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BUILD=${BUILD:-build}
 HVMON=${HVMON:-$BUILD/hvmon}
 G=${TESTGUEST:-$BUILD/testguest}/testguest.elf
@@ -31,7 +32,6 @@ command -v python3 >/dev/null || { echo "bench: python3 missing" >&2; exit 2; }
 # BENCH_TABLE (bench/README.md "One table"): each row also goes there as
 # bench, row, unit, hvmon, qemu, bare, tab-separated, for bench/table.sh.
 table_row() { [ -z "${BENCH_TABLE:-}" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_TABLE"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
 # hvmon_ms N: median parked_ms of R pauses of N vCPUs, each after 20 ms of running.
 hvmon_ms() {

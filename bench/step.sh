@@ -13,6 +13,7 @@
 # running every kind once.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BUILD=${BUILD:-build}
 HVMON=${HVMON:-$BUILD/hvmon}
 G=${TESTGUEST:-$BUILD/testguest}/testguest.elf
@@ -170,7 +171,6 @@ gdb_qemu() {
 # BENCH_TABLE (bench/README.md "One table"): each row also goes there as
 # bench, row, unit, hvmon, qemu, bare, tab-separated, for bench/table.sh.
 table_row() { [ -z "${BENCH_TABLE:-}" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$BENCH_TABLE"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 for _ in $(seq "$R"); do
 	monitor one >>"$TMP/one.runs"

@@ -16,6 +16,7 @@
 # appended to it: bench, row, unit, hvmon, qemu, bare (tab-separated).
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BUILD=${BUILD:-build}
 HVMON=${HVMON:-$BUILD/hvmon}
 G=${TESTGUEST:-$BUILD/testguest}/testguest.elf
@@ -42,17 +43,6 @@ command -v "$QEMU" >/dev/null || { echo "bench: $QEMU missing (scripts/install-b
 head -c $((64 * 1024 * 1024)) /dev/zero >"$TMP/disk.img"
 
 now_ns() { date +%s%N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# need_num WHAT VALUE...: each value a number, else the run that gave it failed.
-need_num() {
-	w=$1
-	shift
-	for x in "$@"; do
-		case $x in
-		'' | *[!0-9.]*) echo "bench: $w: no figure (the run above failed)" >&2; exit 1 ;;
-		esac
-	done
-}
 bytes_of() { if [ "$1" = seq64k ]; then echo 65536; else echo 4096; fi; }
 args() { echo "virtio=blk virtiobench=$2 virtiobenchio=$1 virtiobenchring=3 exit=$3"; }
 

@@ -16,6 +16,7 @@
 # BENCH_TABLE naming a file, one line per row is appended to it.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BUILD=${BUILD:-build}
 HVMON=${HVMON:-$BUILD/hvmon}
 G=${TESTGUEST:-$BUILD/testguest}/testguest.elf
@@ -50,16 +51,6 @@ nsx ip addr add 10.0.2.2/24 dev hvt0
 nsx ip link set hvt0 up
 
 now_ns() { date +%s%N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-need_num() {
-	w=$1
-	shift
-	for x in "$@"; do
-		case $x in
-		'' | *[!0-9.]*) echo "bench: $w: no figure (the run above failed)" >&2; exit 1 ;;
-		esac
-	done
-}
 args() { echo "virtio=net virtiobench=$2 virtionetbench=$1 virtiobenchring=3 exit=$3"; }
 done_line() {
 	if [ "$1" = ping ]; then echo "virtio-net: bench $2 pings of 64 bytes ok (ring 3)"
