@@ -24,19 +24,8 @@ run_hvmon 10 "$TMP/bad4.out" --net tap=a-name-longer-than-15 "$G"
 expect_status "$status" 2 "tap name too long refused"
 expect_line "$TMP/bad4.out" "must be 1 to 15 characters" "tap name too long: says why"
 
-NS=hvmon-test-$$
-need_netns "$NS"
-trap 'ip netns del "$NS" 2>/dev/null; rm -rf "$TMP"' EXIT
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo up
-# No IPv6 chatter (router solicitations, MLD) on the link: after the
-# exchange nothing more may reach the guest, so diagnose sees it idle.
-# (/proc/sys directly: sysctl is procps, not on every machine.)
-nsx sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
-	echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'
-nsx ip tuntap add dev hvt0 mode tap
-nsx ip addr add 10.0.2.2/24 dev hvt0
-nsx ip link set hvt0 up
+# The tap in a namespace of its own; diagnose must see the link idle.
+netns_with_tap hvmon-test-$$
 host_mac=$(nsx cat /sys/class/net/hvt0/address)
 
 # exchange TRANSPORT [GUEST-ARGS]: one guest run against the persistent

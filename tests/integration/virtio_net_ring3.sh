@@ -11,16 +11,7 @@
 need_kvm
 G=$TESTGUEST/testguest.elf
 N=20
-NS=hvmon-test-$$
-need_netns "$NS"
-trap 'ip netns del "$NS" 2>/dev/null; rm -rf "$TMP"' EXIT
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo up
-nsx sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
-	echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'
-nsx ip tuntap add dev hvt0 mode tap
-nsx ip addr add 10.0.2.2/24 dev hvt0
-nsx ip link set hvt0 up
+netns_with_tap hvmon-test-$$
 
 exits() {
 	awk '/^vcpu=0 exits=/ && !all { split($2, a, "="); all = a[2] }
