@@ -23,21 +23,23 @@
 # QEMU 7.2's TCG raises int3 (0xcc) and int $3 as software interrupts and
 # checks them only against SVM's INTn intercept, never against the #BP
 # exception intercept that KVM_GUESTDBG_USE_SW_BP sets (target/i386/tcg:
-# raise_interrupt2 with is_int=1; on AMD hardware int3 is a #BP
-# exception and is intercepted), so a guest's int3 always goes to the
-# guest's own IDT and no software breakpoint can stop; tests needing that
-# call need_int3_exits (tests/integration/lib.sh). Nor did an execution
-# breakpoint in DR0 (KVM_GUESTDBG_USE_HW_BP) fire; single-step does give
-# KVM_EXIT_DEBUG. Measured with a raw-KVM probe, a real-mode guest whose
-# IVT[3] handler writes 0x33 to a port: int3 and int $3 with USE_SW_BP
-# both gave that port write, not KVM_EXIT_DEBUG; DR0 on the next
-# instruction gave no exit; SINGLESTEP gave KVM_EXIT_DEBUG, exception 1.
+# raise_interrupt2 with is_int=1; on AMD hardware int3 is a #BP exception
+# and is intercepted, APM vol. 2, 15.12), so a guest's int3 goes to the
+# guest's own IDT and no software breakpoint can stop. And VMRUN assigns
+# DR7 without arming the breakpoints it enables, so an execution
+# breakpoint in DR0 (KVM_GUESTDBG_USE_HW_BP) never fires. Single-step
+# works (KVM_EXIT_DEBUG, exception 1).
 #
-# NESTED_QEMU=PATH runs another QEMU build instead of Debian's (given
-# Debian's firmware, /usr/share/seabios and /usr/share/qemu). A build that
-# checked int3 against SVM's exception intercept in raise_interrupt2 and
-# armed DR7 through cpu_x86_update_dr7 on VMRUN was tried: the guest's
-# int3 still reached its own IDT, so the breakpoint tests stay skipped here.
+# scripts/nested-qemu.sh builds Debian's own QEMU source with both fixed
+# (scripts/nested-qemu.patch) into build/nested-qemu (NESTED_QEMU_DIR);
+# `make check-nested` runs it first. When that program exists this script
+# runs it and tells the command NESTED_BREAKPOINTS=1, and the tests run
+# their breakpoint parts too (tests/integration/lib.sh, int3_exits).
+# Otherwise it runs Debian's QEMU with NESTED_BREAKPOINTS=0, and they skip.
+# NESTED_QEMU=PATH runs another build (given Debian's firmware,
+# /usr/share/seabios and /usr/share/qemu); say NESTED_BREAKPOINTS=1 with
+# it when it has both fixes. (Plain QEMU 7.2.0 without Debian's stable
+# patches triple-faults the nested guest at its first instruction.)
 set -euo pipefail
 
 timeout_s=3600 mem=6G cpus=$(nproc)
@@ -57,13 +59,21 @@ kit=${GUEST_DIR:-$here/build/guest}
 out=${NESTED_DIR:-$here/build/nested}
 die() { echo "nested-kvm: $*" >&2; exit 125; }
 
-qemu=${NESTED_QEMU:-qemu-system-x86_64}
-command -v "$qemu" >/dev/null || [ -n "${NESTED_QEMU:-}" ] || "$here/scripts/install-bench-deps.sh" ||
+ours=${NESTED_QEMU_DIR:-$here/build/nested-qemu}/qemu-system-x86_64
+if [ -n "${NESTED_QEMU:-}" ]; then
+	qemu=$NESTED_QEMU breakpoints=${NESTED_BREAKPOINTS:-0}
+elif [ -x "$ours" ]; then
+	qemu=$ours breakpoints=1
+else
+	qemu=qemu-system-x86_64 breakpoints=0
+fi
+# Debian's package brings the firmware every build here uses.
+command -v qemu-system-x86_64 >/dev/null || "$here/scripts/install-bench-deps.sh" ||
 	die "qemu-system-x86_64 is missing (apt-get install qemu-system-x86)"
 command -v "$qemu" >/dev/null || die "NESTED_QEMU=$qemu: no such program"
 # Debian's QEMU knows where Debian keeps its firmware; another build is told.
 firmware=()
-[ -z "${NESTED_QEMU:-}" ] || firmware=(-L /usr/share/seabios -L /usr/share/qemu)
+[ "$qemu" = qemu-system-x86_64 ] || firmware=(-L /usr/share/seabios -L /usr/share/qemu)
 abi=$(cat "$kit/kernel-version" 2>/dev/null) || die "no guest kit in $kit (make guest-kit)"
 deb=$(ls "$kit"/debs/linux-image-"$abi"_*.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || die "no cached linux-image-$abi .deb in $kit/debs (make guest-kit)"
@@ -128,7 +138,8 @@ log=$job.log
 trap 'rm -f "$job" "$log"' EXIT
 {
 	echo "cd $(printf '%q' "$PWD") || exit 125"
-	echo "export PATH=$(printf '%q' "$PATH") HOME=/root TERM=dumb NESTED_KVM=1"
+	echo "export PATH=$(printf '%q' "$PATH") HOME=/root TERM=dumb NESTED_KVM=1" \
+		"NESTED_BREAKPOINTS=$breakpoints"
 	printf '%q ' "$@"
 	echo
 } >"$job"

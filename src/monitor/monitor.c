@@ -264,15 +264,15 @@ void mon_show_events(struct monitor *mon)
 		rl_restore_prompt();
 		rl_forced_update_display();
 	}
-	/* Batch mode ends with the guest (reset, power-off, triple fault). */
+	/* Batch mode ends with the guest (reset, power-off, triple fault):
+	 * at the next command that is not a wait (mon_execute_line), or at
+	 * once when no command is on its way (mon_input_loop). */
 	if (any && mon->batch && !mon->quit) {
 		pthread_mutex_lock(&mon->m->vm.ctl_lock);
 		bool ended = mon->m->vm.end != VM_END_NONE;
 		pthread_mutex_unlock(&mon->m->vm.ctl_lock);
-		if (ended) {
-			mon->quit = true;
+		if (ended)
 			mon->guest_ended_batch = true;
-		}
 	}
 }
 
@@ -306,9 +306,25 @@ int mon_execute(struct monitor *mon, char *line)
 	return c->fn(mon, argc, argv);
 }
 
-/* In batch mode a failing command ends hvmon with the usage status. */
+/* `wait`, whose word starts LINE: what a script says next to `run` to
+ * see the guest's last output, however soon the guest then ended. */
+static bool mon_line_is_wait(const char *line)
+{
+	line += strspn(line, " \t");
+	return !strncmp(line, "wait", 4) && (!line[4] || strchr(" \t\n", line[4]));
+}
+
+/* In batch mode a failing command ends hvmon with the usage status, and
+ * so does the guest's end, before any command but a wait (which then
+ * finds the text the guest printed before it ended, or reports the end). */
 static void mon_execute_line(struct monitor *mon, char *line)
 {
+	if (mon->guest_ended_batch && !mon_line_is_wait(line)) {
+		if (line[strspn(line, " \t\n")])
+			mon->batch_line_dropped = true;
+		mon->quit = true;
+		return;
+	}
 	/* A command sees the machine running or stopped, not a hit still
 	 * being decided (a pause typed then would be undone by the resume). */
 	mon_decide_hits(mon);
@@ -339,9 +355,11 @@ static int mon_run_script(struct monitor *mon, const char *path)
 	while (!mon->quit && getline(&line, &cap, f) >= 0)
 		mon_execute_line(mon, line);
 	/* Say so when the guest's end cut the script short. */
-	if (mon->guest_ended_batch && getline(&line, &cap, f) >= 0)
+	if (mon->batch_line_dropped)
 		fprintf(stderr, "hvmon: the guest has ended; batch mode exits, "
 			"the rest of %s is not run\n", path);
+	if (mon->guest_ended_batch)
+		mon->quit = true;
 	int failed = ferror(f);
 	free(line);
 	fclose(f);
@@ -566,6 +584,8 @@ static void mon_input_loop(struct monitor *mon)
 			else
 				mon_read_lines(mon, &lr);
 		}
+		if (mon->guest_ended_batch)
+			mon->quit = true;
 	}
 	if (mon->readline) {
 		rl_callback_handler_remove();

@@ -30,6 +30,7 @@ struct monitor {
 	bool quit;
 	bool in_command;         /* a command is executing: no prompt on screen */
 	bool guest_ended_batch;  /* batch mode is ending because the guest did */
+	bool batch_line_dropped; /* ... and a command after that was not run */
 	int exit_status;
 	int selected_cpu;
 	struct symtab *syms;     /* NULL when the kernel gave none */

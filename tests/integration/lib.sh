@@ -234,16 +234,17 @@ expect_regs_agree() {
 
 # int3_exits: false where the guest's int3 never reaches KVM, so no
 # software breakpoint can stop; need_int3_exits skips (exit 77) there:
-# QEMU's TCG under scripts/nested-kvm.sh (NESTED_KVM=1) delivers int3
-# straight to the guest's IDT, whatever KVM_GUESTDBG_USE_SW_BP asked
-# (scripts/nested-kvm.sh says why).
+# Debian's QEMU's TCG under scripts/nested-kvm.sh (NESTED_KVM=1) delivers
+# int3 straight to the guest's IDT, whatever KVM_GUESTDBG_USE_SW_BP asked,
+# unless nested-kvm.sh ran the QEMU scripts/nested-qemu.sh builds, and
+# said so with NESTED_BREAKPOINTS=1 (its header says why).
 int3_exits() {
-	[ "${NESTED_KVM:-}" != 1 ]
+	[ "${NESTED_KVM:-}" != 1 ] || [ "${NESTED_BREAKPOINTS:-}" = 1 ]
 }
 # dr_breakpoints_fire: false where an execution breakpoint in DR0
-# (KVM_GUESTDBG_USE_HW_BP) never fires: the same TCG.
+# (KVM_GUESTDBG_USE_HW_BP) never fires: the same TCG, the same fix.
 dr_breakpoints_fire() {
-	[ "${NESTED_KVM:-}" != 1 ]
+	[ "${NESTED_KVM:-}" != 1 ] || [ "${NESTED_BREAKPOINTS:-}" = 1 ]
 }
 need_int3_exits() {
 	if ! int3_exits; then
