@@ -84,7 +84,7 @@ expect_line "$o" "rip=$(printf 0x%016x "$ret1")" "regs: frame #1's rip"
 expect_line "$o" "rbx=<not saved>" "regs: a register the frame-pointer unwind does not recover"
 expect_line "$o" "error: no frame #9: the stack has 3" "frame beyond the stack (3 after finish): an error"
 expect_line "$o" "running to $(printf 0x%x "$ret1") <guest_main+" "finish runs to count_loop's return address"
-expect_line "$o" "stopped: reason=breakpoint rip=$(printf 0x%x "$ret1")" "finish stopped in guest_main"
+expect_line "$o" "vcpu=0 rip=$(printf 0x%x "$ret1") <guest_main+" "finish stopped in guest_main"
 expect_line "$o" "$(hex16 "$(sym guest_counter)"): 0x0000000000000005" "the loop had finished: counter 5"
 expect_line "$o" "#0  $(hex16 "$ret1") in guest_main+" "after finish, guest_main is frame #0"
 finish

@@ -4,8 +4,8 @@
 # ORC for the unwind): stopped at early_cpu_init, the frames are those gdb
 # shows with the -dbg package's vmlinux. At the same stop, print and ptype
 # read the kernel through its BTF: init_task's name (still "swapper":
-# sched_init renames it swapper/0 later), boot_params.e820_entries equal to
-# the e820 table hvmon gave, jiffies at INITIAL_JIFFIES for HZ=250
+# sched_init renames it swapper/0 later), boot_params.e820_entries one more
+# than the e820 table hvmon gave (PVH's ISA entry), jiffies at INITIAL_JIFFIES for HZ=250
 # ((unsigned int)-300*250); set and write change the stack below rsp.
 #
 # Then at kmem_cache_init, just before the emulation failure that ends the
@@ -94,8 +94,12 @@ expect_line "$o" "  rule: ORC cfa=sp+96 bp at prevsp-48 call" "info frame: setup
 expect_line "$o" "0xffffffff83086f0c=setup_arch+0x54" "in frame #1, \$rip is setup_arch's"
 expect_line "$o" 'init_task.comm = "swapper"' "p init_task.comm (typed by the globals table)"
 expect_line "$o" '((struct task_struct *)&init_task)->comm = "swapper"' "the same through a cast"
+# hvmon's table, plus the one entry a PVH boot adds itself: init_pvh_bootparams
+# (arch/x86/platform/pvh/enlighten.c) appends ISA's 0xa0000-0xfffff as
+# reserved before x86_64_start_kernel copies pvh_bootparams to boot_params.
 n=$(grep -c '^e820\[' "$o")
-expect_line "$o" "boot_params.e820_entries = $n" "boot_params.e820_entries is hvmon's $n e820 entries"
+expect_line "$o" "boot_params.e820_entries = $((n + 1))" \
+	"boot_params.e820_entries is hvmon's $n e820 entries and PVH's ISA entry"
 expect_line "$o" "jiffies = 4294892296" "jiffies at INITIAL_JIFFIES"
 expect_line "$o" "/*        8 |     8 */    struct list_head *prev;" "ptype struct list_head: prev at 8"
 expect_line "$o" "type = struct list_head {" "ptype of an expression"

@@ -35,7 +35,8 @@ o=$TMP/a.out
 expect_line "$o" '(currently "i386")' "PVH entry: gdb gets i386"
 expect_line "$o" "\$1 = $entry" "eip is the PVH entry"
 g=$(awk -F'\t' '/^=> / { split($2, w, " "); print w[1]; exit }' "$o")
-m=$(awk -v a="$(printf '0x%016x' "$entry")" 'index($0, a) == 1 { sub(/^[^:]*: */, ""); split($0, w, " "); print w[1]; exit }' "$o")
+# hvmon's line: "ADDR <SYM>: BYTES   MNEMONIC OPERANDS".
+m=$(awk -v a="$(printf '0x%016x' "$entry")" 'index($0, a) == 1 { sub(/^[^:]*: */, ""); sub(/^([0-9a-f][0-9a-f] )+ */, ""); split($0, w, " "); print w[1]; exit }' "$o")
 if [ -n "$g" ] && [ "$g" = "$m" ]; then ok "x/i at the entry: gdb and hvmon both decode '$g'"
 else fail "x/i at the entry: gdb '$g', hvmon '$m'"; fi
 
