@@ -195,6 +195,7 @@ static bool stopping(struct gdb_stub *g)
 static void serve_client(struct gdb_stub *g)
 {
 	bool waiting = false;   /* the guest runs for gdb: a stop reply is owed */
+	bool parted = false;    /* gdb detached or killed: it did not vanish */
 	gdb_rx_init(&g->rx);
 	g->conn_dead = false;
 	g->last_len = 0;
@@ -270,14 +271,16 @@ static void serve_client(struct gdb_stub *g)
 				}
 				if (next != GDB_NEXT_CLOSE)
 					gdb_stub_send(g, g->reply.buf, g->reply.len);
-				if (next != GDB_NEXT_REPLY)
+				if (next != GDB_NEXT_REPLY) {
 					g->conn_dead = true;
+					parted = true;
+				}
 				break;
 			}
 			}
 		}
 	}
-	gdb_vm_release(&g->target);
+	gdb_vm_release(&g->target, !parted);
 }
 
 static void *stub_thread(void *arg)

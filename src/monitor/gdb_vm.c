@@ -384,9 +384,9 @@ void gdb_vm_attach(struct gdb_vm *t)
 		post_pause(t->vm, "attached");
 }
 
-void gdb_vm_release(struct gdb_vm *t)
+void gdb_vm_release(struct gdb_vm *t, bool vanished)
 {
-	if (vcpu_pause_all(t->vm) > 0)
+	if (vanished && vcpu_pause_all(t->vm) > 0)
 		post_pause(t->vm, "client gone");
 	for (int i = 0; i < GDB_VM_BPS; i++)
 		if (t->bp[i].used)

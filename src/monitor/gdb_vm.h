@@ -48,8 +48,9 @@ bool gdb_vm_take_stop(struct gdb_vm *t, struct gdb_stop *st);
 /* Ctrl-C from gdb: pause a running machine (the stop follows through
  * gdb_vm_take_stop). */
 void gdb_vm_interrupt(struct gdb_vm *t);
-/* The client is gone: the machine stays (or is put) stopped and gdb's
- * breakpoints and watchpoints go. */
-void gdb_vm_release(struct gdb_vm *t);
+/* The client is gone: gdb's breakpoints and watchpoints go, and when it
+ * vanished (no detach, no kill) the machine stays (or is put) stopped;
+ * after a detach it runs on. */
+void gdb_vm_release(struct gdb_vm *t, bool vanished);
 
 #endif

@@ -55,10 +55,16 @@ fi
 
 # 3. A second attach pauses the running (halted) guest; Ctrl-C (gdb's
 # SIGINT while it waits in continue) stops it; kill ends hvmon.
-timeout 120 gdb -nx -batch -ex "target remote 127.0.0.1:$port" -ex "continue" -ex 'p/x $pc' \
-	-ex "kill" >"$TMP/c.out" 2>&1 &
+# --foreground: timeout passes the SIGINT to gdb alone; without it, it
+# also signals its process group, gdb gets a second Ctrl-C and asks to
+# give up on the target. The SIGINT goes once gdb has attached (on a slow
+# host gdb takes seconds to start; one before then interrupts gdb, not the
+# guest) and has had time to send its continue.
+timeout --foreground 120 gdb -nx -batch -ex "target remote 127.0.0.1:$port" -ex "continue" \
+	-ex 'p/x $pc' -ex "kill" </dev/null >"$TMP/c.out" 2>&1 &
 gdb_pid=$!
-sleep 5
+wait_for_line "$TMP/hvmon.out" "paused by gdb (attached)" 90 || fail "gdb did not attach a second time"
+sleep 3
 kill -INT "$gdb_pid"
 wait "$gdb_pid"
 o=$TMP/c.out
