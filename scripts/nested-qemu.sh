@@ -30,7 +30,7 @@ if [ -x "$bin" ] && [ "$bin" -nt "$patch" ] && [ "$bin" -nt "$0" ]; then
 fi
 [ "$(id -u)" -eq 0 ] || die "run as root: it installs QEMU's build dependencies with apt-get"
 
-deps="dpkg-dev meson ninja-build pkg-config python3 flex bison libglib2.0-dev
+deps="dpkg-dev patch xz-utils meson ninja-build pkg-config python3 flex bison libglib2.0-dev
 	libpixman-1-dev libfdt-dev zlib1g-dev libattr1-dev libcap-ng-dev"
 # shellcheck disable=SC2086
 if ! dpkg-query -W $deps >/dev/null 2>&1; then
