@@ -13,7 +13,8 @@
 # Only x86_64-softmmu, with virtfs (nested-kvm.sh's root file system) and
 # nothing else optional, into NESTED_QEMU_DIR (default build/nested-qemu):
 # about 5 minutes on 2 cores, once; a no-op when the program is newer than
-# this script and the patch. Installs its build dependencies as root.
+# the patch (remove build/nested-qemu to rebuild it after changing this
+# script's configure line). Installs its build dependencies as root.
 # Exits non-zero, saying why, when the source cannot be had or built;
 # nested-kvm.sh then runs Debian's QEMU and the breakpoint tests skip.
 set -euo pipefail
@@ -24,7 +25,7 @@ bin=$out/qemu-system-x86_64
 patch=$here/scripts/nested-qemu.patch
 die() { echo "nested-qemu: $*" >&2; exit 1; }
 
-if [ -x "$bin" ] && [ "$bin" -nt "$patch" ] && [ "$bin" -nt "$0" ]; then
+if [ -x "$bin" ] && [ "$bin" -nt "$patch" ]; then
 	echo "$bin"
 	exit 0
 fi
