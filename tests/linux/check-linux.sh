@@ -36,9 +36,19 @@ else
 	echo "(not root or no network namespaces: the network part is left out)"
 fi
 
+# Once the modules are in, the kernel-aware commands meet a kernel past
+# its early boot (issue 11): lsmod lists them and adds their own kallsyms
+# (x names a function of virtio_blk), ps lists the tasks /init started,
+# and bt PID unwinds a sleeping task from its saved thread.sp.
 cat >"$TMP/script" <<'SCRIPT'
 run
 wait "hvmon-initrd: modules loaded" 300
+pause
+lsmod
+ps
+x/1i virtblk_probe
+bt 1
+run
 wait "hvmon-initrd: test done" 120
 SCRIPT
 for transport in $transports; do
@@ -52,6 +62,12 @@ for transport in $transports; do
 	status=$?
 	expect_status "$status" 0 "$transport: Linux booted, ran /init and rebooted"
 	expect_line "$o" "hvmon-initrd: modules loaded" "$transport: the virtio modules loaded"
+	if grep -q '^virtio_blk .*live' "$o"; then ok "$transport: lsmod lists virtio_blk, live"
+	else fail "$transport: lsmod has no live virtio_blk"; grep -e ' text 0x' -e '^(no modules' "$o"; fi
+	expect_line "$o" "<virtblk_probe>" "$transport: x names a module's function (its kallsyms were added)"
+	if grep -Eq '^ +1 ' "$o"; then ok "$transport: ps lists pid 1"
+	else fail "$transport: ps has no pid 1"; fi
+	expect_line "$o" "schedule" "$transport: bt 1 unwinds the sleeping init from its thread.sp"
 	expect_line "$o" "hvmon-initrd: vda: size=2048 marker=hvmon-disk-marker" "$transport: the guest reads its disk"
 	expect_line "$o" "hvmon-initrd: vda: wrote sector 1" "$transport: ... and writes it"
 	if dd if="$TMP/disk.img" bs=512 skip=1 count=1 2>/dev/null | grep -q hvmon-linux-wrote-this; then
