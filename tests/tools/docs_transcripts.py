@@ -48,6 +48,8 @@ VOLATILE = [
     (re.compile(r'\b(handling_us|avg_ns|parked_ms|count|reads|writes|exits|shown|dropped)=[0-9.]+'),
      r'\1=*'),
     (re.compile(r'/dev/pts/[0-9]+'), '/dev/pts/*'),
+    (re.compile(r'\baccesses=[0-9]+'), 'accesses=*'),      # info io: polling loops
+    (re.compile(r'^msr\[0x10\]=0x[0-9a-f]+$'), 'msr[0x10]=*'),  # the TSC
 ]
 # Lines whose content depends on timing: not compared.
 UNSTABLE = [
@@ -156,12 +158,13 @@ def run(argv, cwd, timeout, shell=False):
         return out + f'\n(timed out after {timeout} s)\n', None
 
 
-# Monitor commands that plant int3 (break, until, and next/finish over a
-# call). Where the guest's int3 never exits to KVM (Debian's QEMU's TCG
-# under scripts/nested-kvm.sh, which sets NESTED_KVM=1, unless it ran the
-# fixed QEMU of scripts/nested-qemu.sh and set NESTED_BREAKPOINTS=1) they
-# cannot stop.
-SW_BREAKPOINT = re.compile(r'(b|break|u|until|n|ni|next|nexti|finish)(\s|$)')
+# Monitor commands that plant int3 (break, tbreak, until, advance, and
+# next/finish over a call) or arm DR0-DR3 (hbreak). Where the guest's int3
+# never exits to KVM and DR0 never fires (Debian's QEMU's TCG under
+# scripts/nested-kvm.sh, which sets NESTED_KVM=1, unless it ran the fixed
+# QEMU of scripts/nested-qemu.sh and set NESTED_BREAKPOINTS=1) they cannot
+# stop.
+SW_BREAKPOINT = re.compile(r'(b|break|tbreak|hbreak|u|until|advance|n|ni|next|nexti|finish)(\s|$)')
 
 
 def run_session(s, work, paths):
