@@ -31,8 +31,9 @@ An expected line passes if, after normalization, some line of the real
 output (hvmon's stdout and stderr, and the shell commands') equals it.
 Order is not checked: console and monitor text interleave differently from
 run to run. Normalization replaces the values that change between runs
-(times, counts) with '*'; lines whose content depends on timing (where a
-pause lands, exit trace entries, info cpus) are not compared at all.
+or hosts (times, counts, the TSC, fpu's xstate_bv) with '*'; lines whose
+content depends on timing (where a pause lands, exit trace entries, info
+cpus) are not compared at all.
 """
 import os
 import re
@@ -50,6 +51,7 @@ VOLATILE = [
     (re.compile(r'/dev/pts/[0-9]+'), '/dev/pts/*'),
     (re.compile(r'\baccesses=[0-9]+'), 'accesses=*'),      # info io: polling loops
     (re.compile(r'^msr\[0x10\]=0x[0-9a-f]+$'), 'msr[0x10]=*'),  # the TSC
+    (re.compile(r'\bxstate_bv=0x[0-9a-f]+'), 'xstate_bv=*'),  # fpu: what the host's KVM touched
 ]
 # Lines whose content depends on timing: not compared.
 UNSTABLE = [
