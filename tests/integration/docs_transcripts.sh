@@ -8,7 +8,8 @@
 # How blocks are read and which values are allowed to change between runs:
 # tests/tools/docs_transcripts.py.
 . tests/integration/lib.sh
-DOCS="docs/tutorial.md docs/monitor.md README.md"
+# The quick documents first: the tutorial boots Debian's kernel for minutes.
+DOCS="docs/monitor.md README.md docs/tutorial.md"
 tool="python3 tests/tools/docs_transcripts.py"
 
 for DOC in $DOCS; do
