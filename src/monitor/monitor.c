@@ -320,8 +320,9 @@ static bool mon_line_is_wait(const char *line)
 static void mon_execute_line(struct monitor *mon, char *line)
 {
 	if (mon->guest_ended_batch && !mon_line_is_wait(line)) {
-		if (line[strspn(line, " \t\n")])
-			mon->batch_line_dropped = true;
+		if (!line[strspn(line, " \t\n")])
+			return;   /* a blank line is no command */
+		mon->batch_line_dropped = true;
 		mon->quit = true;
 		return;
 	}
