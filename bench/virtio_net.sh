@@ -42,13 +42,7 @@ command -v "$QEMU" >/dev/null || { echo "bench: $QEMU missing (scripts/install-b
 ip netns add "$NS" && ip netns exec "$NS" true ||
 	{ echo "virtio_net: skipped, cannot make and enter a network namespace"; exit 0; }
 nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo up
-# No IPv6 chatter (router solicitations, MLD) on the link.
-nsx sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
-	echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'
-nsx ip tuntap add dev hvt0 mode tap
-nsx ip addr add 10.0.2.2/24 dev hvt0
-nsx ip link set hvt0 up
+scripts/netns-tap.sh "$NS"
 
 now_ns() { date +%s%N; }
 args() { echo "virtio=net virtiobench=$2 virtionetbench=$1 virtiobenchring=3 exit=$3"; }

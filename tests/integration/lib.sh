@@ -38,20 +38,12 @@ need_netns() {
 
 # netns_with_tap NAME: the network namespace NAME (need_netns), removed
 # with $TMP at exit, holding the tap hvt0 at 10.0.2.2/24 for a guest's
-# virtio-net (--net tap=hvt0); nsx CMD runs CMD in it. No IPv6 chatter
-# (router solicitations, MLD) on the link: after a test's exchange nothing
-# more may reach the guest. (/proc/sys directly: sysctl is procps, not on
-# every machine.)
+# virtio-net (--net tap=hvt0; scripts/netns-tap.sh); nsx CMD runs CMD in it.
 netns_with_tap() {
 	NS=$1
 	need_netns "$NS"
 	trap 'ip netns del "$NS" 2>/dev/null; rm -rf "$TMP"' EXIT
-	nsx ip link set lo up
-	nsx sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
-		echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'
-	nsx ip tuntap add dev hvt0 mode tap
-	nsx ip addr add 10.0.2.2/24 dev hvt0
-	nsx ip link set hvt0 up
+	scripts/netns-tap.sh "$NS"
 }
 nsx() { ip netns exec "$NS" "$@"; }
 
